@@ -1,0 +1,4 @@
+//! Terraform expression evaluation.
+
+pub mod convert;
+pub mod functions;

@@ -85,24 +85,103 @@ impl Diagnostic {
 
 /// Codes of the diagnostics the compiler itself (not the policy rules) reports.
 pub mod codes {
-    /// The file could not be read or is not valid UTF-8.
+    /// A source, variable file or path could not be read.
     pub const READ: &str = "KMS001";
     /// HCL or JSON syntax error.
     pub const SYNTAX: &str = "KMS002";
-    /// A reference to something not declared (variable, local, resource).
+    /// A reference to something not declared (variable, local, resource, attribute).
     pub const UNDEFINED: &str = "KMS003";
     /// A function call failed or named an unknown function.
     pub const FUNCTION: &str = "KMS004";
     /// A value has the wrong type for where it is used.
     pub const TYPE: &str = "KMS005";
-    /// A variable value from outside (tfvars, --var, TF_VAR_) is invalid.
+    /// A variable value from outside (tfvars, `--var`, `TF_VAR_`) is invalid.
     pub const VARIABLE: &str = "KMS006";
-    /// An object constructor repeats a key.
+    /// An object constructor or `for` expression repeats a key.
     pub const DUPLICATE_KEY: &str = "KMS007";
     /// A value unknown until apply is needed where kmsc cannot leave it symbolic.
     pub const UNKNOWN: &str = "KMS008";
-    /// The policy does not have the shape of an IAM policy document.
-    pub const POLICY_SHAPE: &str = "KMS010";
     /// An evaluation limit (nesting, size) was reached.
     pub const LIMIT: &str = "KMS009";
+    /// The policy does not have the shape of an IAM policy document.
+    pub const POLICY_SHAPE: &str = "KMS010";
+}
+
+/// Documentation of one diagnostic code: what `kmsc rules` lists and `kmsc explain` prints.
+#[derive(Debug)]
+pub struct CodeInfo {
+    pub code: &'static str,
+    pub severity: Severity,
+    pub summary: &'static str,
+    /// What it catches, why it matters, and how to fix it.
+    pub explanation: &'static str,
+}
+
+/// Every code kmsc can report, in code order.
+pub const REGISTRY: &[CodeInfo] = &[
+    CodeInfo {
+        code: codes::READ,
+        severity: Severity::Error,
+        summary: "a file could not be read",
+        explanation: "A `.tf` file, a tfvars file or a `--var-file` could not be read, or is not valid UTF-8.\n\nWhy it matters: Terraform would refuse the same module; kmsc cannot check what it cannot read.\n\nFix: check the path and its permissions; save the file as UTF-8.",
+    },
+    CodeInfo {
+        code: codes::SYNTAX,
+        severity: Severity::Error,
+        summary: "invalid HCL or JSON syntax",
+        explanation: "The file is not valid HCL (or a JSON policy is not valid JSON).\n\nWhy it matters: `terraform plan` fails on the same file.\n\nExample:\n    policy = jsonencode({ Version = \"2012-10-17\" Statement = [] })\nFix: separate attributes by newlines or commas:\n    policy = jsonencode({ Version = \"2012-10-17\", Statement = [] })",
+    },
+    CodeInfo {
+        code: codes::UNDEFINED,
+        severity: Severity::Error,
+        summary: "reference to something that is not declared",
+        explanation: "An expression refers to a variable, local value, resource, data source or attribute that does not exist.\n\nWhy it matters: Terraform rejects the configuration (`Reference to undeclared input variable`).\n\nExample:\n    Principal = { AWS = var.admin_arn }   # no variable \"admin_arn\"\nFix: declare it:\n    variable \"admin_arn\" { type = string }",
+    },
+    CodeInfo {
+        code: codes::FUNCTION,
+        severity: Severity::Error,
+        summary: "a function call failed",
+        explanation: "A built-in function was called with invalid arguments (`element([], 0)`, `1/0`), or the function does not exist.\n\nWhy it matters: Terraform stops with the same error at plan time.\n\nFix: correct the arguments, or guard the call with `try(...)` or a conditional.",
+    },
+    CodeInfo {
+        code: codes::TYPE,
+        severity: Severity::Error,
+        summary: "a value has the wrong type",
+        explanation: "A value cannot be used where it appears: a condition that is not a bool, a list in a string template, an index into a set, two conditional results of incompatible types.\n\nWhy it matters: Terraform reports the same type error at plan time.\n\nExample:\n    Sid = \"${var.admins}\"        # a list in a template\nFix:\n    Sid = join(\",\", var.admins)",
+    },
+    CodeInfo {
+        code: codes::VARIABLE,
+        severity: Severity::Error,
+        summary: "invalid variable value",
+        explanation: "A value given in a tfvars file, with `--var` or in `TF_VAR_name` cannot be converted to the variable's declared type, uses references or functions (tfvars allow only constants), or names a variable that is not declared.\n\nWhy it matters: Terraform refuses the same input.\n\nExample:\n    # variable \"admins\" { type = list(string) }\n    admins = \"arn:aws:iam::111122223333:role/admin\"\nFix:\n    admins = [\"arn:aws:iam::111122223333:role/admin\"]",
+    },
+    CodeInfo {
+        code: codes::DUPLICATE_KEY,
+        severity: Severity::Error,
+        summary: "an object repeats a key",
+        explanation: "An object constructor or a `for` expression produces the same key twice.\n\nWhy it matters: in a policy, a repeated key (a second `Condition`, a second `Action`) silently replaces the first, so the policy says less than it seems to.\n\nFix: merge the two entries into one.",
+    },
+    CodeInfo {
+        code: codes::UNKNOWN,
+        severity: Severity::Error,
+        summary: "a value is unknown until apply",
+        explanation: "The policy (or `count`/`for_each`) depends on a value Terraform only knows at apply time (a data source, a resource attribute, a module output, a variable with no value), and kmsc needs it to produce the requested output (for example `--emit terraform`).\n\nWhy it matters: kmsc never guesses such values.\n\nFix: give the value with `--set ADDRESS=VALUE` (for example `--set data.aws_caller_identity.current.account_id=111122223333`) or `--var NAME=VALUE`.",
+    },
+    CodeInfo {
+        code: codes::LIMIT,
+        severity: Severity::Error,
+        summary: "an evaluation limit was reached",
+        explanation: "An expression is nested too deeply or would produce too large a value (see the README's limits).\n\nWhy it matters: such input is almost certainly generated by mistake, and kmsc refuses it rather than exhaust memory or time.\n\nFix: simplify the expression.",
+    },
+    CodeInfo {
+        code: codes::POLICY_SHAPE,
+        severity: Severity::Error,
+        summary: "the policy is not a valid IAM policy document",
+        explanation: "The evaluated policy does not have the shape of an IAM policy document: an unknown member (`Statment`), a value of the wrong type (`Action = { ... }`), both `Action` and `NotAction`, or text that is not JSON.\n\nWhy it matters: AWS rejects the policy with MalformedPolicyDocumentException at apply time.\n\nExample:\n    Statement = [{ Effect = \"Allow\", Actions = [\"kms:Decrypt\"] }]\nFix:\n    Statement = [{ Effect = \"Allow\", Action = [\"kms:Decrypt\"] }]",
+    },
+];
+
+/// The documentation of `code`, case-insensitively.
+pub fn lookup(code: &str) -> Option<&'static CodeInfo> {
+    REGISTRY.iter().find(|c| c.code.eq_ignore_ascii_case(code))
 }

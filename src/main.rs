@@ -1,3 +1,334 @@
-fn main() {
-    println!("Hello, world!");
+//! The `kmsc` command line: flags are parsed here, resolved once into library options, and
+//! results are printed here. Exit status: 0 no error, 1 error diagnostics, 2 kmsc could not
+//! do its job.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
+
+use kmsc::compile::{Compilation, Options, compile_path};
+use kmsc::diagnostic::{Diagnostic, REGISTRY, Severity, codes, lookup};
+use kmsc::render::{self, Format};
+use kmsc::vars::CliVar;
+
+#[derive(Parser, Debug)]
+#[command(name = "kmsc", version, about = "Compile and check AWS KMS key policies written in Terraform")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Compile every KMS key policy under PATH and print it
+    Build(BuildArgs),
+    /// Analyse like `build`, print diagnostics only
+    Check(CommonArgs),
+    /// Print the documentation of one diagnostic code
+    Explain {
+        /// A code such as KMS010
+        code: String,
+    },
+    /// List every diagnostic code with its default severity and summary
+    Rules,
+}
+
+#[derive(clap::Args, Debug)]
+struct CommonArgs {
+    /// `.tf` files or module directories (default: the current directory)
+    paths: Vec<PathBuf>,
+    /// Set a variable: NAME=VALUE (repeatable)
+    #[arg(long = "var", value_name = "NAME=VALUE")]
+    vars: Vec<String>,
+    /// Load variable values from a tfvars file (repeatable)
+    #[arg(long = "var-file", value_name = "FILE")]
+    var_files: Vec<PathBuf>,
+    /// Fix a value known only at apply time: ADDRESS=VALUE (repeatable)
+    #[arg(long = "set", value_name = "ADDRESS=VALUE")]
+    sets: Vec<String>,
+    /// Diagnostic output format
+    #[arg(long, value_enum, default_value_t = FormatArg::Human)]
+    format: FormatArg,
+    /// AWS partition used to expand bare account IDs in principals
+    #[arg(long, default_value = "aws", value_name = "PARTITION")]
+    partition: String,
+    /// Treat warnings as errors for the exit status (`--deny warnings`)
+    #[arg(long, value_name = "warnings")]
+    deny: Vec<String>,
+}
+
+#[derive(clap::Args, Debug)]
+struct BuildArgs {
+    #[command(flatten)]
+    common: CommonArgs,
+    /// What to print for each key
+    #[arg(long, value_enum, default_value_t = EmitArg::Canonical)]
+    emit: EmitArg,
+    /// Print only the policy of this resource address
+    #[arg(long, value_name = "ADDRESS")]
+    key: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum FormatArg {
+    Human,
+    Json,
+    Github,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum EmitArg {
+    /// The canonical IAM JSON of each policy
+    Canonical,
+    /// The exact string Terraform computes for the `policy` argument
+    Terraform,
+}
+
+/// kmsc could not do its job (exit status 2).
+struct Fatal(String);
+
+fn main() -> ExitCode {
+    let matches = Cli::command().get_matches();
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(c) => c,
+        Err(e) => e.exit(),
+    };
+    // Order of --var and --var-file as given, for Terraform's precedence.
+    let sub = matches.subcommand().map(|(_, m)| m);
+    let order = sub.map(cli_var_order).unwrap_or_default();
+    match run(cli, order) {
+        Ok(code) => ExitCode::from(code),
+        Err(Fatal(msg)) => {
+            let _ = writeln!(std::io::stderr(), "kmsc: error: {msg}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// `(index, is_file, position in its own list)` for every `--var` and `--var-file`.
+fn cli_var_order(m: &clap::ArgMatches) -> Vec<(usize, bool, usize)> {
+    let mut out = Vec::new();
+    for (id, file) in [("vars", false), ("var_files", true)] {
+        if let Ok(Some(idx)) = m.try_get_raw(id).map(|_| m.indices_of(id)) {
+            for (n, i) in idx.enumerate() {
+                out.push((i, file, n));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn run(cli: Cli, order: Vec<(usize, bool, usize)>) -> Result<u8, Fatal> {
+    match cli.command {
+        Command::Rules => {
+            let mut out = String::new();
+            for c in REGISTRY {
+                out.push_str(&format!("{}  {:<7}  {}\n", c.code, c.severity.as_str(), c.summary));
+            }
+            print_stdout(&out);
+            Ok(0)
+        }
+        Command::Explain { code } => match lookup(&code) {
+            Some(c) => {
+                print_stdout(&format!("{} ({}): {}\n\n{}\n", c.code, c.severity.as_str(), c.summary, c.explanation));
+                Ok(0)
+            }
+            None => Err(Fatal(format!("unknown diagnostic code `{code}`; `kmsc rules` lists them"))),
+        },
+        Command::Check(common) => {
+            let (results, strict) = compile_all(&common, &order)?;
+            let mut out = String::new();
+            for (_, c) in &results {
+                out.push_str(&render_diags(c, common.format, std::io::stdout().is_terminal()));
+            }
+            print_stdout(&out);
+            Ok(status(&results, strict))
+        }
+        Command::Build(args) => {
+            let (mut results, strict) = compile_all(&args.common, &order)?;
+            let several = results.len() > 1;
+            let mut entries: Vec<(String, String)> = Vec::new();
+            let mut key_output: Option<String> = None;
+            for (prefix, c) in results.iter_mut() {
+                let mut extra = Vec::new();
+                for p in &c.policies {
+                    let address = if several { format!("{prefix}:{}", p.address) } else { p.address.clone() };
+                    if let Some(k) = &args.key
+                        && *k != address
+                    {
+                        continue;
+                    }
+                    let text = match args.emit {
+                        EmitArg::Canonical => p.canonical.clone(),
+                        EmitArg::Terraform => match &p.terraform {
+                            Some(s) => Some(s.clone()),
+                            None => {
+                                extra.push(terraform_unknown(p));
+                                None
+                            }
+                        },
+                    };
+                    if let Some(text) = text {
+                        if args.key.is_some() {
+                            key_output = Some(match args.emit {
+                                EmitArg::Terraform => format!("{text}\n"),
+                                EmitArg::Canonical => text,
+                            });
+                        } else {
+                            entries.push((address, text));
+                        }
+                    }
+                }
+                c.diagnostics.extend(extra);
+            }
+            let mut err = String::new();
+            for (_, c) in &results {
+                err.push_str(&render_diags(c, args.common.format, std::io::stderr().is_terminal()));
+            }
+            print_stderr(&err);
+            match &args.key {
+                Some(k) => match key_output {
+                    Some(out) => print_stdout(&out),
+                    None => {
+                        let known = results.iter().any(|(_, c)| c.policies.iter().any(|p| p.address == *k));
+                        if !known {
+                            return Err(Fatal(format!("no key policy with address `{k}`")));
+                        }
+                    }
+                },
+                None => {
+                    entries.sort();
+                    let doc = match args.emit {
+                        EmitArg::Canonical => kmsc::emit::canonical::canonical_document_set(&entries),
+                        EmitArg::Terraform => string_map(&entries),
+                    };
+                    print_stdout(&doc);
+                }
+            }
+            Ok(status(&results, strict))
+        }
+    }
+}
+
+fn terraform_unknown(p: &kmsc::compile::CompiledPolicy) -> Diagnostic {
+    let reference = p.value.first_unknown().unwrap_or_else(|| "the policy".to_string());
+    Diagnostic::error(
+        codes::UNKNOWN,
+        format!("cannot print Terraform's string for `{}`: it depends on `{reference}`, which is unknown until apply", p.address),
+    )
+    .at(p.span)
+    .resource(p.address.clone())
+    .help(format!("fix the value with `--set {reference}=VALUE`, or use `--emit canonical`"))
+}
+
+/// `{ "address": "string", ... }` with the canonical layout.
+fn string_map(entries: &[(String, String)]) -> String {
+    if entries.is_empty() {
+        return "{}\n".to_string();
+    }
+    let mut out = String::from("{\n");
+    for (i, (k, v)) in entries.iter().enumerate() {
+        out.push_str("  ");
+        kmsc::emit::canonical::write_json_string(&mut out, k);
+        out.push_str(": ");
+        kmsc::emit::canonical::write_json_string(&mut out, v);
+        if i + 1 < entries.len() {
+            out.push(',');
+        }
+        out.push('\n');
+    }
+    out.push_str("}\n");
+    out
+}
+
+fn render_diags(c: &Compilation, format: FormatArg, terminal: bool) -> String {
+    let color = terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let f = match format {
+        FormatArg::Human => Format::Human,
+        FormatArg::Json => Format::Json,
+        FormatArg::Github => Format::Github,
+    };
+    if c.diagnostics.is_empty() && f != Format::Json {
+        return String::new();
+    }
+    render::render(&c.sources, &c.diagnostics, f, color)
+}
+
+fn status(results: &[(String, Compilation)], strict: bool) -> u8 {
+    let failing = |d: &Diagnostic| d.severity == Severity::Error || (strict && d.severity == Severity::Warning);
+    if results.iter().any(|(_, c)| c.diagnostics.iter().any(failing)) { 1 } else { 0 }
+}
+
+/// Compiles each PATH as a root module; the prefix is its path relative to the working
+/// directory.
+fn compile_all(common: &CommonArgs, order: &[(usize, bool, usize)]) -> Result<(Vec<(String, Compilation)>, bool), Fatal> {
+    let mut strict = false;
+    for d in &common.deny {
+        match d.as_str() {
+            "warnings" => strict = true,
+            other => return Err(Fatal(format!("unsupported `--deny {other}`; only `--deny warnings` is supported"))),
+        }
+    }
+    let mut cli_vars = Vec::new();
+    for &(_, is_file, n) in order {
+        if is_file {
+            cli_vars.push(CliVar::File(common.var_files[n].clone()));
+        } else {
+            let raw = &common.vars[n];
+            let Some((name, value)) = raw.split_once('=') else {
+                return Err(Fatal(format!("invalid `--var {raw}`: expected NAME=VALUE")));
+            };
+            cli_vars.push(CliVar::Var {
+                name: name.trim().to_string(),
+                value: value.to_string(),
+            });
+        }
+    }
+    let mut sets = Vec::new();
+    for raw in &common.sets {
+        let Some((addr, value)) = raw.split_once('=') else {
+            return Err(Fatal(format!("invalid `--set {raw}`: expected ADDRESS=VALUE")));
+        };
+        sets.push((addr.trim().to_string(), value.to_string()));
+    }
+    let env_vars = std::env::vars_os()
+        .filter_map(|(k, v)| {
+            let k = k.into_string().ok()?;
+            let name = k.strip_prefix("TF_VAR_")?.to_string();
+            Some((name, v.into_string().ok()?))
+        })
+        .collect();
+    let options = Options {
+        env_vars,
+        cli_vars,
+        sets,
+        partition: common.partition.clone(),
+    };
+    let paths = if common.paths.is_empty() { vec![PathBuf::from(".")] } else { common.paths.clone() };
+    let mut out = Vec::new();
+    for p in &paths {
+        let c = compile_path(p, &options).map_err(Fatal)?;
+        out.push((module_prefix(p), c));
+    }
+    Ok((out, strict))
+}
+
+fn module_prefix(p: &Path) -> String {
+    let dir = if p.is_dir() { p.to_path_buf() } else { p.parent().map(Path::to_path_buf).unwrap_or_default() };
+    let s = dir.to_string_lossy().trim_start_matches("./").trim_end_matches('/').to_string();
+    if s.is_empty() { ".".to_string() } else { s }
+}
+
+fn print_stdout(s: &str) {
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(s.as_bytes());
+    let _ = out.flush();
+}
+
+fn print_stderr(s: &str) {
+    let mut err = std::io::stderr().lock();
+    let _ = err.write_all(s.as_bytes());
 }

@@ -1,4 +1,1029 @@
-//! Terraform expression evaluation.
+//! Terraform expression evaluation over `hcl::edit` syntax.
+//!
+//! Values Terraform only knows at apply time (data sources, resource attributes, module
+//! outputs, variables without a value) evaluate to [`ValueKind::Unknown`] carrying the
+//! expression text, and templates over them to partially known strings, so that a policy
+//! can still be lowered and printed with `${...}` in place.
 
 pub mod convert;
 pub mod functions;
+mod template;
+pub mod types;
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap};
+use std::rc::Rc;
+
+use hcl::edit::Span as _;
+use hcl::edit::expr::{
+    BinaryOperator, Expression, ForExpr, FuncCall, ObjectKey, Traversal, TraversalOperator,
+    UnaryOperator,
+};
+
+use crate::diagnostic::{Diagnostic, codes};
+use crate::module::Module;
+use crate::number::Number;
+use crate::source::{FileId, SourceMap, Span};
+use crate::value::{Type, Value, ValueKind};
+
+use self::functions::FnError;
+
+/// Maximum nesting of expressions evaluated (deeper input is refused with a diagnostic).
+pub const MAX_DEPTH: usize = 400;
+/// Maximum number of elements a `for` expression may produce.
+pub const MAX_FOR_ITEMS: usize = 1_000_000;
+
+/// The error was already reported as a diagnostic.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Reported;
+
+pub type EvalResult = Result<Value, Reported>;
+
+/// Names bound by `for` expressions, `count` and `for_each`, innermost first.
+#[derive(Clone, Copy)]
+pub struct Scope<'p> {
+    binding: Option<(&'p str, &'p Value)>,
+    parent: Option<&'p Scope<'p>>,
+}
+
+impl<'p> Scope<'p> {
+    pub const EMPTY: Scope<'static> = Scope {
+        binding: None,
+        parent: None,
+    };
+
+    pub fn bind(&'p self, name: &'p str, value: &'p Value) -> Scope<'p> {
+        Scope {
+            binding: Some((name, value)),
+            parent: Some(self),
+        }
+    }
+
+    fn lookup(&self, name: &str) -> Option<&'p Value> {
+        let mut cur = Some(self);
+        while let Some(s) = cur {
+            if let Some((n, v)) = s.binding
+                && n == name
+            {
+                return Some(v);
+            }
+            cur = s.parent;
+        }
+        None
+    }
+}
+
+#[derive(Clone)]
+enum LocalState {
+    InProgress,
+    Done(Value),
+    Failed,
+}
+
+/// Evaluates expressions of one module.
+pub struct Evaluator<'a> {
+    pub sources: &'a SourceMap,
+    pub module: &'a Module,
+    /// Values of input variables (already converted to their declared types).
+    pub variables: BTreeMap<String, Value>,
+    /// Values fixed with `--set ADDRESS=VALUE`.
+    pub sets: &'a BTreeMap<String, Value>,
+    /// Resource address prefixed to diagnostics, when evaluating inside a resource.
+    pub resource: Option<String>,
+    locals: RefCell<HashMap<String, LocalState>>,
+    pub diags: Vec<Diagnostic>,
+    depth: usize,
+}
+
+impl<'a> Evaluator<'a> {
+    pub fn new(
+        sources: &'a SourceMap,
+        module: &'a Module,
+        variables: BTreeMap<String, Value>,
+        sets: &'a BTreeMap<String, Value>,
+    ) -> Evaluator<'a> {
+        Evaluator {
+            sources,
+            module,
+            variables,
+            sets,
+            resource: None,
+            locals: RefCell::new(HashMap::new()),
+            diags: Vec::new(),
+            depth: 0,
+        }
+    }
+
+    fn span_of(&self, file: FileId, node: &impl hcl::edit::Span) -> Option<Span> {
+        node.span().map(|r| Span::new(file, r.start, r.end))
+    }
+
+    /// The source text of a node, trimmed, for unknown values and messages.
+    fn text_of(&self, file: FileId, node: &impl hcl::edit::Span) -> String {
+        match node.span() {
+            Some(r) => self
+                .sources
+                .get(file)
+                .slice(r.start as u32, r.end as u32)
+                .trim()
+                .to_string(),
+            None => String::from("(expression)"),
+        }
+    }
+
+    pub(crate) fn error(&mut self, code: &'static str, span: Option<Span>, message: impl Into<String>) -> Reported {
+        let mut d = Diagnostic::error(code, message).at(span);
+        if let Some(r) = &self.resource {
+            d = d.resource(r.clone());
+        }
+        self.diags.push(d);
+        Reported
+    }
+
+    /// Evaluates `expr` written in `file`.
+    pub fn eval(&mut self, expr: &Expression, file: FileId, scope: &Scope) -> EvalResult {
+        if self.depth >= MAX_DEPTH {
+            let span = self.span_of(file, expr);
+            return Err(self.error(
+                codes::LIMIT,
+                span,
+                format!("expression nested more than {MAX_DEPTH} levels deep"),
+            ));
+        }
+        self.depth += 1;
+        let result = self.eval_inner(expr, file, scope);
+        self.depth -= 1;
+        let span = self.span_of(file, expr);
+        result.map(|v| if v.span.is_none() { v.with_span(span) } else { v })
+    }
+
+    fn eval_inner(&mut self, expr: &Expression, file: FileId, scope: &Scope) -> EvalResult {
+        let span = self.span_of(file, expr);
+        match expr {
+            Expression::Null(_) => Ok(Value::null().with_span(span)),
+            Expression::Bool(b) => Ok(Value::bool(*b.value()).with_span(span)),
+            Expression::Number(n) => {
+                let text = match n.span() {
+                    Some(r) => self.sources.get(file).slice(r.start as u32, r.end as u32).trim().to_string(),
+                    None => n.value().to_string(),
+                };
+                match Number::parse(&text) {
+                    Some(num) => Ok(Value::number(num).with_span(span)),
+                    None => Err(self.error(codes::SYNTAX, span, format!("invalid number literal `{text}`"))),
+                }
+            }
+            Expression::String(s) => Ok(Value::string(s.value()).with_span(span)),
+            Expression::Array(items) => {
+                let mut out = Vec::with_capacity(items.len());
+                let mut failed = false;
+                for item in items.iter() {
+                    match self.eval(item, file, scope) {
+                        Ok(v) => out.push(v),
+                        Err(_) => failed = true,
+                    }
+                }
+                if failed {
+                    return Err(Reported);
+                }
+                Ok(Value::tuple(out).with_span(span))
+            }
+            Expression::Object(obj) => {
+                let mut out = BTreeMap::new();
+                let mut failed = false;
+                let mut unknown_key = None;
+                for (key, value) in obj.iter() {
+                    let k = match key {
+                        ObjectKey::Ident(id) => Ok(id.as_str().to_string()),
+                        ObjectKey::Expression(e) => self.object_key(e, file, scope),
+                    };
+                    let v = self.eval(value.expr(), file, scope);
+                    match (k, v) {
+                        (Ok(k), Ok(v)) => {
+                            out.insert(crate::value::nfc(&k), v);
+                        }
+                        (Err(KeyError::Unknown), Ok(_)) => {
+                            if let ObjectKey::Expression(e) = key {
+                                unknown_key = Some(self.text_of(file, e));
+                            }
+                        }
+                        _ => failed = true,
+                    }
+                }
+                if failed {
+                    return Err(Reported);
+                }
+                if unknown_key.is_some() {
+                    return Ok(Value::unknown(self.text_of(file, expr), Type::Dynamic).with_span(span));
+                }
+                Ok(Value::object(out).with_span(span))
+            }
+            Expression::StringTemplate(t) => self.eval_template(t, file, scope, true),
+            Expression::HeredocTemplate(h) => self.eval_template(&h.template, file, scope, false),
+            Expression::Parenthesis(p) => self.eval(p.inner(), file, scope),
+            Expression::Variable(id) => {
+                let name = id.as_str();
+                if let Some(v) = scope.lookup(name) {
+                    return Ok(v.clone());
+                }
+                Err(self.error(codes::UNDEFINED, span, undefined_root_message(name)))
+            }
+            Expression::Conditional(c) => {
+                let cond = self.eval(&c.cond_expr, file, scope)?;
+                let mark = self.diags.len();
+                let t = self.eval(&c.true_expr, file, scope);
+                let t_diags: Vec<Diagnostic> = self.diags.drain(mark..).collect();
+                let f = self.eval(&c.false_expr, file, scope);
+                let f_diags: Vec<Diagnostic> = self.diags.drain(mark..).collect();
+                let types: Vec<Type> = [&t, &f]
+                    .iter()
+                    .filter_map(|r| r.as_ref().ok())
+                    .filter(|v| !v.is_null())
+                    .map(|v| v.ty())
+                    .collect();
+                let unified = if types.len() == 2 { convert::unify(&types) } else { types.first().cloned() };
+                if types.len() == 2 && unified.is_none() {
+                    let s = self.span_of(file, &**c);
+                    return Err(self.error(
+                        codes::TYPE,
+                        s,
+                        format!(
+                            "inconsistent conditional result types: the true result is {} and the false result is {}",
+                            t.as_ref().map(|v| v.ty().to_string()).unwrap_or_default(),
+                            f.as_ref().map(|v| v.ty().to_string()).unwrap_or_default()
+                        ),
+                    ));
+                }
+                if cond.is_unknown() {
+                    return Ok(Value::unknown(self.text_of(file, expr), unified.unwrap_or(Type::Dynamic)));
+                }
+                let b = match &cond.kind {
+                    ValueKind::Bool(b) => *b,
+                    ValueKind::String(s) if s == "true" => true,
+                    ValueKind::String(s) if s == "false" => false,
+                    ValueKind::Null => {
+                        return Err(self.error(codes::TYPE, cond.span, "the condition value is null; conditions must be either true or false"));
+                    }
+                    _ => {
+                        let msg = format!("the condition must be a bool, found {}", cond.ty());
+                        return Err(self.error(codes::TYPE, cond.span, msg));
+                    }
+                };
+                let (result, diags) = if b { (t, t_diags) } else { (f, f_diags) };
+                self.diags.extend(diags);
+                let v = result?;
+                match unified {
+                    Some(ty) if !v.is_null() => match convert::convert(&v, &ty) {
+                        Ok(c) => Ok(c),
+                        Err(msg) => Err(self.error(codes::TYPE, v.span, msg)),
+                    },
+                    _ => Ok(v),
+                }
+            }
+            Expression::FuncCall(call) => self.eval_call(call, file, scope),
+            Expression::Traversal(t) => self.eval_traversal(t, file, scope),
+            Expression::UnaryOp(op) => {
+                let v = self.eval(&op.expr, file, scope)?;
+                if v.is_unknown() {
+                    return Ok(Value::unknown(self.text_of(file, expr), Type::Dynamic));
+                }
+                match op.operator.value() {
+                    UnaryOperator::Neg => {
+                        let n = self.expect_number(&v)?;
+                        Ok(Value::number(n.neg()).with_span(span))
+                    }
+                    UnaryOperator::Not => {
+                        let b = self.expect_bool(&v)?;
+                        Ok(Value::bool(!b).with_span(span))
+                    }
+                }
+            }
+            Expression::BinaryOp(op) => {
+                let l = self.eval(&op.lhs_expr, file, scope);
+                let r = self.eval(&op.rhs_expr, file, scope);
+                let (l, r) = (l?, r?);
+                self.binary(*op.operator.value(), l, r, span, (file, expr))
+            }
+            Expression::ForExpr(f) => self.eval_for(f, file, scope),
+        }
+    }
+
+    fn object_key(&mut self, e: &Expression, file: FileId, scope: &Scope) -> Result<String, KeyError> {
+        // A bare identifier used as a key is the key's name, not a variable reference.
+        if let Expression::Variable(id) = e {
+            return Ok(id.as_str().to_string());
+        }
+        let v = self.eval(e, file, scope).map_err(|_| KeyError::Failed)?;
+        if v.is_unknown() {
+            return Err(KeyError::Unknown);
+        }
+        match &v.kind {
+            ValueKind::String(s) => Ok(s.clone()),
+            ValueKind::Number(n) => Ok(n.to_string()),
+            ValueKind::Bool(b) => Ok(b.to_string()),
+            ValueKind::Null => {
+                self.error(codes::TYPE, v.span, "object key is null; a key must be a string");
+                Err(KeyError::Failed)
+            }
+            _ => {
+                let msg = format!("object key must be a string, found {}", v.ty());
+                self.error(codes::TYPE, v.span, msg);
+                Err(KeyError::Failed)
+            }
+        }
+    }
+
+    pub(crate) fn expect_number(&mut self, v: &Value) -> Result<Number, Reported> {
+        match &v.kind {
+            ValueKind::Number(n) => Ok(n.clone()),
+            ValueKind::String(s) => match Number::parse(s) {
+                Some(n) => Ok(n),
+                None => Err(self.error(codes::TYPE, v.span, format!("a number is required, found string `{s}`"))),
+            },
+            ValueKind::Null => Err(self.error(codes::TYPE, v.span, "a number is required, found null")),
+            _ => {
+                let msg = format!("a number is required, found {}", v.ty());
+                Err(self.error(codes::TYPE, v.span, msg))
+            }
+        }
+    }
+
+    pub(crate) fn expect_bool(&mut self, v: &Value) -> Result<bool, Reported> {
+        match &v.kind {
+            ValueKind::Bool(b) => Ok(*b),
+            ValueKind::String(s) if s == "true" => Ok(true),
+            ValueKind::String(s) if s == "false" => Ok(false),
+            ValueKind::Null => Err(self.error(codes::TYPE, v.span, "a bool is required, found null")),
+            _ => {
+                let msg = format!("a bool is required, found {}", v.ty());
+                Err(self.error(codes::TYPE, v.span, msg))
+            }
+        }
+    }
+
+    fn binary(
+        &mut self,
+        op: BinaryOperator,
+        l: Value,
+        r: Value,
+        span: Option<Span>,
+        (file, expr): (FileId, &Expression),
+    ) -> EvalResult {
+        use BinaryOperator as B;
+        let sensitive = l.contains_sensitive() || r.contains_sensitive();
+        let equality = matches!(op, B::Eq | B::NotEq);
+        if (equality && (!l.is_wholly_known() || !r.is_wholly_known())) || (!equality && (l.is_unknown() || r.is_unknown())) {
+            return Ok(Value::unknown(self.text_of(file, expr), Type::Dynamic));
+        }
+        let mut out = match op {
+            B::Eq => Value::bool(l == r),
+            B::NotEq => Value::bool(l != r),
+            B::And | B::Or => {
+                let a = self.expect_bool(&l);
+                let b = self.expect_bool(&r);
+                let (a, b) = (a?, b?);
+                Value::bool(if op == B::And { a && b } else { a || b })
+            }
+            _ => {
+                let a = self.expect_number(&l);
+                let b = self.expect_number(&r);
+                let (a, b) = (a?, b?);
+                match op {
+                    B::Plus => Value::number(a.add(&b)),
+                    B::Minus => Value::number(a.sub(&b)),
+                    B::Mul => Value::number(a.mul(&b)),
+                    B::Div => match a.div(&b) {
+                        Some(n) => Value::number(n),
+                        None => return Err(self.error(codes::FUNCTION, span, "division by zero")),
+                    },
+                    B::Mod => match a.rem(&b) {
+                        Some(n) => Value::number(n),
+                        None => return Err(self.error(codes::FUNCTION, span, "division by zero in `%`")),
+                    },
+                    B::Less => Value::bool(a < b),
+                    B::LessEq => Value::bool(a <= b),
+                    B::Greater => Value::bool(a > b),
+                    B::GreaterEq => Value::bool(a >= b),
+                    _ => unreachable_op(),
+                }
+            }
+        };
+        out.sensitive = sensitive;
+        Ok(out.with_span(span))
+    }
+
+    fn eval_for(&mut self, f: &ForExpr, file: FileId, scope: &Scope) -> EvalResult {
+        let span = self.span_of(file, f);
+        let coll = self.eval(&f.intro.collection_expr, file, scope)?;
+        if coll.is_unknown() {
+            return Ok(Value::unknown(self.text_of(file, f), Type::Dynamic));
+        }
+        let items: Vec<(Value, Value)> = match &coll.kind {
+            ValueKind::Tuple(v) | ValueKind::List(v) | ValueKind::Set(v) => v
+                .iter()
+                .enumerate()
+                .map(|(i, x)| (Value::number(Number::from_u64(i as u64)), x.clone()))
+                .collect(),
+            ValueKind::Object(m) | ValueKind::Map(m) => {
+                m.iter().map(|(k, x)| (Value::string(k), x.clone())).collect()
+            }
+            ValueKind::Null => {
+                return Err(self.error(codes::TYPE, coll.span, "cannot iterate over a null value in a `for` expression"));
+            }
+            _ => {
+                let msg = format!("a `for` expression needs a collection, found {}", coll.ty());
+                return Err(self.error(codes::TYPE, coll.span, msg));
+            }
+        };
+        if items.len() > MAX_FOR_ITEMS {
+            return Err(self.error(codes::LIMIT, span, format!("`for` expression over more than {MAX_FOR_ITEMS} elements")));
+        }
+        let value_name = f.intro.value_var.as_str();
+        let key_name = f.intro.key_var.as_ref().map(|k| k.as_str());
+        let object = f.key_expr.is_some();
+        let mut tuple = Vec::new();
+        let mut groups: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+        let mut object_out: BTreeMap<String, Value> = BTreeMap::new();
+        let mut failed = false;
+        for (k, v) in &items {
+            let s1;
+            let s2;
+            let inner: &Scope = match key_name {
+                Some(kn) => {
+                    s1 = scope.bind(kn, k);
+                    s2 = s1.bind(value_name, v);
+                    &s2
+                }
+                None => {
+                    s1 = scope.bind(value_name, v);
+                    &s1
+                }
+            };
+            if let Some(cond) = &f.cond {
+                let c = match self.eval(&cond.expr, file, inner) {
+                    Ok(c) => c,
+                    Err(_) => {
+                        failed = true;
+                        continue;
+                    }
+                };
+                if c.is_unknown() {
+                    return Ok(Value::unknown(self.text_of(file, f), Type::Dynamic));
+                }
+                match self.expect_bool(&c) {
+                    Ok(true) => {}
+                    Ok(false) => continue,
+                    Err(_) => {
+                        failed = true;
+                        continue;
+                    }
+                }
+            }
+            let val = match self.eval(&f.value_expr, file, inner) {
+                Ok(v) => v,
+                Err(_) => {
+                    failed = true;
+                    continue;
+                }
+            };
+            if let Some(key_expr) = &f.key_expr {
+                let key = match self.eval(key_expr, file, inner) {
+                    Ok(k) => k,
+                    Err(_) => {
+                        failed = true;
+                        continue;
+                    }
+                };
+                if key.is_unknown() {
+                    return Ok(Value::unknown(self.text_of(file, f), Type::Dynamic));
+                }
+                let key_s = match &key.kind {
+                    ValueKind::String(s) => s.clone(),
+                    ValueKind::Number(n) => n.to_string(),
+                    ValueKind::Bool(b) => b.to_string(),
+                    _ => {
+                        let msg = format!("the key in a `for` expression must be a string, found {}", key.ty());
+                        self.error(codes::TYPE, key.span, msg);
+                        failed = true;
+                        continue;
+                    }
+                };
+                if f.grouping {
+                    groups.entry(key_s).or_default().push(val);
+                } else if object_out.contains_key(&key_s) {
+                    let msg = format!(
+                        "duplicate object key `{key_s}` in `for` expression; add `...` after the value to group values by key"
+                    );
+                    self.error(codes::DUPLICATE_KEY, key.span, msg);
+                    failed = true;
+                } else {
+                    object_out.insert(key_s, val);
+                }
+            } else {
+                tuple.push(val);
+            }
+        }
+        if failed {
+            return Err(Reported);
+        }
+        if object {
+            if f.grouping {
+                object_out = groups.into_iter().map(|(k, v)| (k, Value::tuple(v))).collect();
+            }
+            Ok(Value::object(object_out).with_span(span))
+        } else {
+            Ok(Value::tuple(tuple).with_span(span))
+        }
+    }
+
+    fn eval_call(&mut self, call: &FuncCall, file: FileId, scope: &Scope) -> EvalResult {
+        let span = self.span_of(file, call);
+        let name = call.name.name.as_str();
+        if call.name.is_namespaced() {
+            let text = self.text_of(file, &call.name.name);
+            return Err(self.error(codes::FUNCTION, span, format!("provider functions are not supported (`{text}`)")));
+        }
+        match name {
+            "try" => return self.eval_try(call, file, scope),
+            "can" => {
+                let [arg] = call.args.iter().collect::<Vec<_>>()[..] else {
+                    return Err(self.error(codes::FUNCTION, span, "`can` takes exactly one argument"));
+                };
+                let mark = self.diags.len();
+                let r = self.eval(arg, file, scope);
+                self.diags.truncate(mark);
+                return Ok(match r {
+                    Ok(v) if !v.is_wholly_known() => Value::unknown(self.text_of(file, call), Type::Bool),
+                    Ok(_) => Value::bool(true),
+                    Err(_) => Value::bool(false),
+                });
+            }
+            _ => {}
+        }
+        let mut args = Vec::with_capacity(call.args.len());
+        let mut failed = false;
+        for a in call.args.iter() {
+            match self.eval(a, file, scope) {
+                Ok(v) => args.push(v),
+                Err(_) => failed = true,
+            }
+        }
+        if failed {
+            return Err(Reported);
+        }
+        if call.args.expand_final()
+            && let Some(last) = args.pop()
+        {
+            if last.is_unknown() {
+                return Ok(Value::unknown(self.text_of(file, call), Type::Dynamic));
+            }
+            match last.as_seq() {
+                Some(items) => args.extend(items.iter().cloned()),
+                None => {
+                    let msg = format!("the final argument before `...` must be a list, set or tuple, found {}", last.ty());
+                    return Err(self.error(codes::FUNCTION, last.span, msg));
+                }
+            }
+        }
+        let sensitive = name != "nonsensitive" && args.iter().any(Value::contains_sensitive);
+        let result = match name {
+            "jsonencode" => {
+                let text = self.text_of(file, call);
+                self.jsonencode(&args, span, text)
+            }
+            "jsondecode" => {
+                let text = self.text_of(file, call);
+                self.jsondecode(&args, span, text)
+            }
+            _ => {
+                if args.iter().any(Value::is_unknown) && !matches!(name, "sensitive" | "nonsensitive" | "issensitive") {
+                    if functions::call(name, &[]).is_none() {
+                        return Err(self.unknown_function(name, span));
+                    }
+                    return Ok(Value::unknown(self.text_of(file, call), Type::Dynamic).with_span(span));
+                }
+                match functions::call(name, &args) {
+                    None => Err(self.unknown_function(name, span)),
+                    Some(Ok(v)) => Ok(v),
+                    Some(Err(FnError::Unknown)) => Ok(Value::unknown(self.text_of(file, call), Type::Dynamic)),
+                    Some(Err(FnError::Error { message, arg })) => {
+                        let at = arg.and_then(|i| args.get(i)).and_then(|v| v.span).or(span);
+                        let msg = format!("error in `{name}`: {message}");
+                        Err(self.error(codes::FUNCTION, at, msg))
+                    }
+                }
+            }
+        }?;
+        let mut result = if result.span.is_none() { result.with_span(span) } else { result };
+        if sensitive {
+            result.sensitive = true;
+        }
+        Ok(result)
+    }
+
+    fn unknown_function(&mut self, name: &str, span: Option<Span>) -> Reported {
+        let msg = match name {
+            "file" | "templatefile" | "fileexists" | "filebase64" => {
+                format!("function `{name}` is not supported by this version of kmsc")
+            }
+            _ => format!("call to unknown function `{name}`"),
+        };
+        self.error(codes::FUNCTION, span, msg)
+    }
+
+    fn eval_try(&mut self, call: &FuncCall, file: FileId, scope: &Scope) -> EvalResult {
+        let span = self.span_of(file, call);
+        if call.args.is_empty() {
+            return Err(self.error(codes::FUNCTION, span, "`try` needs at least one argument"));
+        }
+        let mark = self.diags.len();
+        let mut last_err = Vec::new();
+        for a in call.args.iter() {
+            match self.eval(a, file, scope) {
+                Ok(v) => {
+                    self.diags.truncate(mark);
+                    if !v.is_wholly_known() {
+                        return Ok(Value::unknown(self.text_of(file, call), Type::Dynamic));
+                    }
+                    return Ok(v);
+                }
+                Err(_) => {
+                    last_err = self.diags.drain(mark..).collect();
+                }
+            }
+        }
+        let detail = last_err.first().map(|d| d.message.clone()).unwrap_or_default();
+        Err(self.error(
+            codes::FUNCTION,
+            span,
+            format!("error in `try`: no expression succeeded; the last one failed with: {detail}"),
+        ))
+    }
+
+    fn jsonencode(&mut self, args: &[Value], span: Option<Span>, text: String) -> EvalResult {
+        let [arg] = args else {
+            return Err(self.error(codes::FUNCTION, span, "`jsonencode` takes exactly one argument"));
+        };
+        let mut out = if arg.is_wholly_known() {
+            match crate::json::encode(arg) {
+                Ok(s) => Value::string(s),
+                Err(msg) => return Err(self.error(codes::FUNCTION, span, format!("error in `jsonencode`: {msg}"))),
+            }
+        } else {
+            Value::unknown(text, Type::String)
+        };
+        out.encoded = Some(Rc::new(arg.clone()));
+        Ok(out.with_span(span))
+    }
+
+    fn jsondecode(&mut self, args: &[Value], span: Option<Span>, text: String) -> EvalResult {
+        let [arg] = args else {
+            return Err(self.error(codes::FUNCTION, span, "`jsondecode` takes exactly one argument"));
+        };
+        if arg.is_unknown() {
+            return Ok(Value::unknown(text, Type::Dynamic));
+        }
+        let Some(s) = arg.as_str() else {
+            let msg = format!("`jsondecode` needs a string, found {}", arg.ty());
+            return Err(self.error(codes::FUNCTION, arg.span, msg));
+        };
+        match crate::json::decode(s) {
+            Ok(v) => Ok(v),
+            Err(e) => Err(self.error(codes::FUNCTION, arg.span.or(span), format!("error in `jsondecode`: {}", e.message))),
+        }
+    }
+
+    fn eval_traversal(&mut self, t: &Traversal, file: FileId, scope: &Scope) -> EvalResult {
+        let ops = &t.operators;
+        let attr = |i: usize| -> Option<&str> {
+            match ops.get(i).map(|o| o.value()) {
+                Some(TraversalOperator::GetAttr(id)) => Some(id.as_str()),
+                _ => None,
+            }
+        };
+        let root_span = self.span_of(file, &t.expr);
+        let (base, consumed, path) = match &t.expr {
+            Expression::Variable(root) if scope.lookup(root.as_str()).is_none() => {
+                let root = root.as_str();
+                match root {
+                    "var" => {
+                        let Some(name) = attr(0) else {
+                            return Err(self.error(codes::UNDEFINED, root_span, "`var` must be followed by a variable name, as in `var.name`"));
+                        };
+                        let s = self.span_of(file, t);
+                        match self.variables.get(name) {
+                            Some(v) => (v.clone(), 1, None),
+                            None => {
+                                return Err(self.error(
+                                    codes::UNDEFINED,
+                                    s,
+                                    format!("reference to undeclared input variable `{name}`; declare it with a `variable \"{name}\"` block"),
+                                ));
+                            }
+                        }
+                    }
+                    "local" => {
+                        let Some(name) = attr(0) else {
+                            return Err(self.error(codes::UNDEFINED, root_span, "`local` must be followed by a name, as in `local.name`"));
+                        };
+                        let s = self.span_of(file, t);
+                        (self.local(name, s)?, 1, None)
+                    }
+                    "path" => {
+                        let Some(name) = attr(0) else {
+                            return Err(self.error(codes::UNDEFINED, root_span, "`path` must be followed by `module`, `root` or `cwd`"));
+                        };
+                        let v = match name {
+                            "module" | "root" => Value::string("."),
+                            "cwd" => Value::string(self.module.dir.to_string_lossy()),
+                            _ => {
+                                return Err(self.error(codes::UNDEFINED, root_span, format!("unknown attribute `path.{name}`; use `path.module`, `path.root` or `path.cwd`")));
+                            }
+                        };
+                        (v, 1, None)
+                    }
+                    "terraform" => match attr(0) {
+                        Some("workspace") => (Value::string("default"), 1, None),
+                        _ => {
+                            return Err(self.error(codes::UNDEFINED, root_span, "unknown attribute of `terraform`; only `terraform.workspace` exists"));
+                        }
+                    },
+                    "count" | "each" | "self" => {
+                        return Err(self.error(
+                            codes::UNDEFINED,
+                            root_span,
+                            format!("`{root}` can only be used in a resource block with {}", match root {
+                                "count" => "`count`",
+                                "each" => "`for_each`",
+                                _ => "a provisioner",
+                            }),
+                        ));
+                    }
+                    "data" => {
+                        let (Some(kind), Some(name)) = (attr(0), attr(1)) else {
+                            return Err(self.error(codes::UNDEFINED, root_span, "a data source reference needs a type and a name, as in `data.aws_caller_identity.current`"));
+                        };
+                        let address = format!("data.{kind}.{name}");
+                        if self.module.resource(&address).is_none() {
+                            let s = self.span_of(file, t);
+                            return Err(self.error(codes::UNDEFINED, s, format!("reference to undeclared data source `{address}`")));
+                        }
+                        (Value::unknown(address.clone(), Type::Dynamic), 2, Some(address))
+                    }
+                    "module" => {
+                        let Some(name) = attr(0) else {
+                            return Err(self.error(codes::UNDEFINED, root_span, "a module reference needs a name, as in `module.kms`"));
+                        };
+                        let address = format!("module.{name}");
+                        (Value::unknown(address.clone(), Type::Dynamic), 1, Some(address))
+                    }
+                    kind => {
+                        let Some(name) = attr(0) else {
+                            return Err(self.error(codes::UNDEFINED, root_span, undefined_root_message(kind)));
+                        };
+                        let address = format!("{kind}.{name}");
+                        if self.module.resource(&address).is_none() {
+                            let s = self.span_of(file, t);
+                            return Err(self.error(codes::UNDEFINED, s, format!("reference to undeclared resource `{address}`")));
+                        }
+                        (Value::unknown(address.clone(), Type::Dynamic), 1, Some(address))
+                    }
+                }
+            }
+            other => (self.eval(other, file, scope)?, 0, None),
+        };
+        self.apply_ops(base, &ops[consumed..], path, file, scope, t)
+    }
+
+    /// Applies traversal operators. `path` is the reference path so far when the base is a
+    /// value from outside the module (for `--set` and unknown expression text).
+    fn apply_ops(
+        &mut self,
+        mut cur: Value,
+        ops: &[hcl::edit::Decorated<TraversalOperator>],
+        mut path: Option<String>,
+        file: FileId,
+        scope: &Scope,
+        whole: &Traversal,
+    ) -> EvalResult {
+        if let Some(p) = &path
+            && let Some(v) = self.sets.get(p)
+        {
+            cur = v.clone();
+        }
+        let mut i = 0;
+        while i < ops.len() {
+            let op = ops[i].value();
+            let op_span = self.span_of(file, &ops[i]);
+            match op {
+                TraversalOperator::AttrSplat(_) | TraversalOperator::FullSplat(_) => {
+                    let full = matches!(op, TraversalOperator::FullSplat(_));
+                    let rest_end = if full {
+                        ops.len()
+                    } else {
+                        i + 1 + ops[i + 1..]
+                            .iter()
+                            .take_while(|o| matches!(o.value(), TraversalOperator::GetAttr(_)))
+                            .count()
+                    };
+                    let rest = &ops[i + 1..rest_end];
+                    if cur.is_unknown() {
+                        return Ok(Value::unknown(self.text_of(file, whole), Type::Dynamic));
+                    }
+                    let (items, list) = match &cur.kind {
+                        ValueKind::Null => (Vec::new(), false),
+                        ValueKind::Tuple(v) => (v.clone(), false),
+                        ValueKind::List(v) | ValueKind::Set(v) => (v.clone(), true),
+                        _ => (vec![cur.clone()], false),
+                    };
+                    let mut out = Vec::with_capacity(items.len());
+                    for item in items {
+                        out.push(self.apply_ops(item, rest, None, file, scope, whole)?);
+                    }
+                    cur = if list { Value::list(out) } else { Value::tuple(out) };
+                    i = rest_end;
+                    path = None;
+                    continue;
+                }
+                TraversalOperator::GetAttr(id) => {
+                    let name = id.as_str();
+                    path = path.map(|p| format!("{p}.{name}"));
+                    if let Some(p) = &path
+                        && let Some(v) = self.sets.get(p)
+                    {
+                        cur = v.clone();
+                    } else if let ValueKind::Unknown(u) = &cur.kind {
+                        cur = Value::unknown(format!("{}.{name}", u.expr), Type::Dynamic);
+                    } else if cur.is_unknown() {
+                        return Ok(Value::unknown(self.text_of(file, whole), Type::Dynamic));
+                    } else {
+                        cur = self.get_attr(&cur, name, op_span)?;
+                    }
+                }
+                TraversalOperator::Index(e) => {
+                    let key = self.eval(e, file, scope)?;
+                    if key.is_unknown() {
+                        return Ok(Value::unknown(self.text_of(file, whole), Type::Dynamic));
+                    }
+                    let key_text = match &key.kind {
+                        ValueKind::String(s) => format!("[{}]", quote_hcl(s)),
+                        ValueKind::Number(n) => format!("[{n}]"),
+                        _ => String::from("[?]"),
+                    };
+                    path = path.map(|p| format!("{p}{key_text}"));
+                    if let Some(p) = &path
+                        && let Some(v) = self.sets.get(p)
+                    {
+                        cur = v.clone();
+                    } else if let ValueKind::Unknown(u) = &cur.kind {
+                        cur = Value::unknown(format!("{}{key_text}", u.expr), Type::Dynamic);
+                    } else if cur.is_unknown() {
+                        return Ok(Value::unknown(self.text_of(file, whole), Type::Dynamic));
+                    } else {
+                        cur = self.index(&cur, &key, op_span)?;
+                    }
+                }
+                TraversalOperator::LegacyIndex(n) => {
+                    let key = Value::number(Number::from_u64(*n.value()));
+                    path = path.map(|p| format!("{p}[{}]", n.value()));
+                    if let ValueKind::Unknown(u) = &cur.kind {
+                        cur = Value::unknown(format!("{}[{}]", u.expr, n.value()), Type::Dynamic);
+                    } else if cur.is_unknown() {
+                        return Ok(Value::unknown(self.text_of(file, whole), Type::Dynamic));
+                    } else {
+                        cur = self.index(&cur, &key, op_span)?;
+                    }
+                }
+            }
+            i += 1;
+        }
+        Ok(cur)
+    }
+
+    fn get_attr(&mut self, v: &Value, name: &str, span: Option<Span>) -> EvalResult {
+        match &v.kind {
+            ValueKind::Object(m) => match m.get(name) {
+                Some(x) => Ok(x.clone()),
+                None => Err(self.error(codes::UNDEFINED, span, format!("this object does not have an attribute named `{name}`"))),
+            },
+            ValueKind::Map(m) => match m.get(name) {
+                Some(x) => Ok(x.clone()),
+                None => Err(self.error(codes::UNDEFINED, span, format!("the map does not have an element with the key `{name}`"))),
+            },
+            ValueKind::Null => Err(self.error(codes::TYPE, span, format!("attempt to get attribute `{name}` from a null value"))),
+            _ => {
+                let msg = format!("cannot get attribute `{name}` of a {}", v.ty());
+                Err(self.error(codes::TYPE, span, msg))
+            }
+        }
+    }
+
+    fn index(&mut self, v: &Value, key: &Value, span: Option<Span>) -> EvalResult {
+        match &v.kind {
+            ValueKind::Tuple(items) | ValueKind::List(items) => {
+                let idx = match &key.kind {
+                    ValueKind::Number(n) => n.clone(),
+                    ValueKind::String(s) => match Number::parse(s) {
+                        Some(n) => n,
+                        None => return Err(self.error(codes::TYPE, span, format!("a list index must be a number, found `{s}`"))),
+                    },
+                    _ => {
+                        let msg = format!("a list index must be a number, found {}", key.ty());
+                        return Err(self.error(codes::TYPE, span, msg));
+                    }
+                };
+                match idx.to_i64() {
+                    Some(i) if i >= 0 && (i as usize) < items.len() => Ok(items[i as usize].clone()),
+                    _ => Err(self.error(
+                        codes::TYPE,
+                        span,
+                        format!("index {idx} is out of range for a list of {} elements", items.len()),
+                    )),
+                }
+            }
+            ValueKind::Object(m) | ValueKind::Map(m) => {
+                let k = match &key.kind {
+                    ValueKind::String(s) => s.clone(),
+                    ValueKind::Number(n) => n.to_string(),
+                    ValueKind::Bool(b) => b.to_string(),
+                    _ => {
+                        let msg = format!("a map key must be a string, found {}", key.ty());
+                        return Err(self.error(codes::TYPE, span, msg));
+                    }
+                };
+                match m.get(&k) {
+                    Some(x) => Ok(x.clone()),
+                    None => Err(self.error(codes::UNDEFINED, span, format!("the given key `{k}` does not exist"))),
+                }
+            }
+            ValueKind::Set(_) => Err(self.error(codes::TYPE, span, "elements of a set cannot be accessed by index; convert it with `tolist` first")),
+            ValueKind::Null => Err(self.error(codes::TYPE, span, "cannot index a null value")),
+            _ => {
+                let msg = format!("cannot index a {}", v.ty());
+                Err(self.error(codes::TYPE, span, msg))
+            }
+        }
+    }
+
+    /// The value of `local.NAME`, evaluated once.
+    pub fn local(&mut self, name: &str, use_span: Option<Span>) -> EvalResult {
+        let state = self.locals.borrow().get(name).cloned();
+        match state {
+            Some(LocalState::Done(v)) => return Ok(v),
+            Some(LocalState::Failed) => return Err(Reported),
+            Some(LocalState::InProgress) => {
+                return Err(self.error(codes::UNDEFINED, use_span, format!("local value `{name}` refers to itself (a cycle)")));
+            }
+            None => {}
+        }
+        let Some(def) = self.module.locals.get(name) else {
+            return Err(self.error(codes::UNDEFINED, use_span, format!("reference to undeclared local value `{name}`")));
+        };
+        let def = def.clone();
+        self.locals.borrow_mut().insert(name.to_string(), LocalState::InProgress);
+        let saved_resource = self.resource.take();
+        let saved_depth = self.depth;
+        let r = self.eval(&def.expr, def.file, &Scope::EMPTY);
+        self.depth = saved_depth;
+        self.resource = saved_resource;
+        let state = match &r {
+            Ok(v) => LocalState::Done(v.clone()),
+            Err(_) => LocalState::Failed,
+        };
+        self.locals.borrow_mut().insert(name.to_string(), state);
+        r
+    }
+}
+
+enum KeyError {
+    Unknown,
+    Failed,
+}
+
+fn unreachable_op() -> Value {
+    Value::null()
+}
+
+fn undefined_root_message(name: &str) -> String {
+    match name {
+        "var" | "local" | "data" | "module" | "path" | "count" | "each" | "terraform" | "self" => {
+            format!("`{name}` cannot be used on its own; it must be followed by an attribute")
+        }
+        _ => format!("unknown variable `{name}`; references start with `var.`, `local.`, `data.`, `module.` or a resource type"),
+    }
+}
+
+/// A string as an HCL quoted literal (for reference paths such as `x["key"]`).
+pub fn quote_hcl(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}

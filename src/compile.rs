@@ -1,0 +1,332 @@
+//! The pipeline: load a module, resolve variables, evaluate each key's policy, lower it to
+//! the typed AST and emit it.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::diagnostic::{Diagnostic, Severity, codes};
+use crate::eval::{Evaluator, Scope};
+use crate::module::{self, Expr, Module, Resource};
+use crate::number::Number;
+use crate::policy::ast::KeyPolicy;
+use crate::source::{SourceMap, Span};
+use crate::value::{Value, ValueKind};
+use crate::vars::{self, CliVar, VarInputs};
+
+/// What the caller decides; the library reads nothing but the sources it is pointed at.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// `TF_VAR_name` values from the environment (name without the prefix).
+    pub env_vars: Vec<(String, String)>,
+    /// `--var` and `--var-file` in command-line order.
+    pub cli_vars: Vec<CliVar>,
+    /// `--set ADDRESS=VALUE`.
+    pub sets: Vec<(String, String)>,
+    /// The partition used to expand bare account IDs in principals.
+    pub partition: String,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            env_vars: Vec::new(),
+            cli_vars: Vec::new(),
+            sets: Vec::new(),
+            partition: "aws".to_string(),
+        }
+    }
+}
+
+/// The policy of one key.
+#[derive(Debug)]
+pub struct CompiledPolicy {
+    /// Terraform resource address (`aws_kms_key.app`).
+    pub address: String,
+    /// The evaluated `policy` argument.
+    pub value: Value,
+    /// The exact string Terraform computes for the argument, when known.
+    pub terraform: Option<String>,
+    /// The typed policy, when the value could be lowered.
+    pub policy: Option<KeyPolicy>,
+    /// Canonical JSON of `policy`.
+    pub canonical: Option<String>,
+    /// Where the `policy` argument is written.
+    pub span: Option<Span>,
+}
+
+/// Everything a compilation produced.
+#[derive(Debug, Default)]
+pub struct Compilation {
+    pub sources: SourceMap,
+    pub policies: Vec<CompiledPolicy>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Compilation {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(|d| d.severity == Severity::Error)
+    }
+}
+
+/// Resource types whose `policy` argument is a KMS key policy.
+const KEY_TYPES: &[&str] = &["aws_kms_key"];
+
+/// Compiles the module at `path` (a directory or one `.tf` file).
+pub fn compile_path(path: &Path, options: &Options) -> Result<Compilation, String> {
+    let files = module::module_files(path)?;
+    let mut c = Compilation::default();
+    let mut ids = Vec::new();
+    for tf in &files.tf {
+        if let Some(file) = read_source(&mut c, tf) {
+            ids.push(file);
+        }
+    }
+    compile_loaded(&mut c, files.dir, ids, files.auto_tfvars, options);
+    Ok(c)
+}
+
+/// Compiles a module given as in-memory files (`(path, text)`), with no tfvars files.
+pub fn compile_sources(files: Vec<(PathBuf, String)>, options: &Options) -> Compilation {
+    let mut c = Compilation::default();
+    let dir = files
+        .first()
+        .and_then(|(p, _)| p.parent().map(Path::to_path_buf))
+        .unwrap_or_else(|| PathBuf::from("."));
+    let ids = files.into_iter().map(|(p, t)| c.sources.add(p, t)).collect();
+    compile_loaded(&mut c, dir, ids, Vec::new(), options);
+    c
+}
+
+fn compile_loaded(
+    c: &mut Compilation,
+    dir: PathBuf,
+    files: Vec<crate::source::FileId>,
+    auto_tfvars: Vec<PathBuf>,
+    options: &Options,
+) {
+    let mut module = Module {
+        dir,
+        ..Module::default()
+    };
+    for file in files {
+        module.files.push(file);
+        if let Some(body) = module::parse_file(&c.sources, file, &mut c.diagnostics) {
+            module::collect(&mut module, file, &body, &mut c.diagnostics);
+        }
+    }
+    compile_module(c, &module, auto_tfvars, options);
+}
+
+fn read_source(c: &mut Compilation, path: &PathBuf) -> Option<crate::source::FileId> {
+    match std::fs::read(path) {
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(text) => Some(c.sources.add(path.clone(), text)),
+            Err(_) => {
+                c.diagnostics.push(Diagnostic::error(
+                    codes::READ,
+                    format!("cannot read `{}`: the file is not valid UTF-8", path.display()),
+                ));
+                None
+            }
+        },
+        Err(e) => {
+            c.diagnostics.push(Diagnostic::error(
+                codes::READ,
+                format!("cannot read `{}`: {}", path.display(), module::io_reason(&e)),
+            ));
+            None
+        }
+    }
+}
+
+fn compile_module(c: &mut Compilation, module: &Module, auto_files: Vec<PathBuf>, options: &Options) {
+    let inputs = VarInputs {
+        env: options.env_vars.clone(),
+        auto_files,
+        cli: options.cli_vars.clone(),
+    };
+    let variables = vars::resolve(&mut c.sources, module, &inputs, &mut c.diagnostics);
+    let sets: BTreeMap<String, Value> = options
+        .sets
+        .iter()
+        .map(|(k, v)| (k.clone(), parse_set_value(v)))
+        .collect();
+    let mut ev = Evaluator::new(&c.sources, module, variables, &sets);
+    let mut policies = Vec::new();
+    for res in module.resources.iter().filter(|r| !r.data && KEY_TYPES.contains(&r.kind.as_str())) {
+        for (address, binding) in instances(&mut ev, res) {
+            let Some(attr) = res.attribute("policy") else { continue };
+            ev.resource = Some(address.clone());
+            let value = match binding {
+                Some((name, v)) => {
+                    let scope = Scope::EMPTY;
+                    let inner = scope.bind(name, &v);
+                    ev.eval(&attr.expr, attr.file, &inner)
+                }
+                None => ev.eval(&attr.expr, attr.file, &Scope::EMPTY),
+            };
+            ev.resource = None;
+            if let Ok(value) = value {
+                policies.push(lower_policy(&mut ev.diags, &c.sources, address, value, &attr, &options.partition));
+            }
+        }
+    }
+    c.diagnostics.append(&mut ev.diags);
+    c.policies = policies;
+}
+
+/// The instances of a resource: its address and the `count`/`each` binding of each.
+fn instances(ev: &mut Evaluator, res: &Resource) -> Vec<(String, Option<(&'static str, Value)>)> {
+    let base = res.address();
+    if let Some(count) = res.attribute("count") {
+        let Ok(v) = ev.eval(&count.expr, count.file, &Scope::EMPTY) else { return Vec::new() };
+        if v.is_unknown() {
+            ev.diags.push(
+                Diagnostic::error(codes::UNKNOWN, format!("`count` of `{base}` is unknown until apply"))
+                    .at(count.span())
+                    .help("pass the value with `--set` or `--var`"),
+            );
+            return Vec::new();
+        }
+        let n = match ev.expect_number(&v).map(|n| n.to_i64()) {
+            Ok(Some(n)) if n >= 0 => n,
+            Ok(_) => {
+                ev.error(codes::TYPE, v.span.or(count.span()), "`count` must be a whole number, zero or more");
+                return Vec::new();
+            }
+            Err(_) => return Vec::new(),
+        };
+        return (0..n.min(10_000))
+            .map(|i| {
+                let obj = Value::object(BTreeMap::from([("index".to_string(), Value::number(Number::from_i64(i)))]));
+                (format!("{base}[{i}]"), Some(("count", obj)))
+            })
+            .collect();
+    }
+    if let Some(fe) = res.attribute("for_each") {
+        let Ok(v) = ev.eval(&fe.expr, fe.file, &Scope::EMPTY) else { return Vec::new() };
+        if !v.is_wholly_known() {
+            ev.diags.push(
+                Diagnostic::error(codes::UNKNOWN, format!("`for_each` of `{base}` is unknown until apply"))
+                    .at(fe.span())
+                    .help("pass the value with `--set` or `--var`"),
+            );
+            return Vec::new();
+        }
+        let pairs: Vec<(String, Value)> = match &v.kind {
+            ValueKind::Map(m) | ValueKind::Object(m) => m.iter().map(|(k, x)| (k.clone(), x.clone())).collect(),
+            ValueKind::Set(items) => {
+                let mut out = Vec::new();
+                for it in items {
+                    match it.as_str() {
+                        Some(s) => out.push((s.to_string(), it.clone())),
+                        None => {
+                            ev.error(codes::TYPE, it.span.or(fe.span()), "a `for_each` set must contain strings");
+                            return Vec::new();
+                        }
+                    }
+                }
+                out
+            }
+            _ => {
+                let msg = format!("`for_each` must be a map or a set of strings, found {}", v.ty());
+                ev.error(codes::TYPE, v.span.or(fe.span()), msg);
+                return Vec::new();
+            }
+        };
+        return pairs
+            .into_iter()
+            .map(|(k, x)| {
+                let obj = Value::object(BTreeMap::from([("key".to_string(), Value::string(&k)), ("value".to_string(), x)]));
+                (format!("{base}[{}]", crate::eval::quote_hcl(&k)), Some(("each", obj)))
+            })
+            .collect();
+    }
+    vec![(base, None)]
+}
+
+fn lower_policy(
+    diags: &mut Vec<Diagnostic>,
+    sources: &SourceMap,
+    address: String,
+    value: Value,
+    attr: &Expr,
+    partition: &str,
+) -> CompiledPolicy {
+    let span = attr.span();
+    let terraform = value.as_str().map(str::to_string);
+    let mut out = CompiledPolicy {
+        address: address.clone(),
+        value: value.clone(),
+        terraform,
+        policy: None,
+        canonical: None,
+        span,
+    };
+    let structured: Option<Value> = if let Some(enc) = &value.encoded {
+        Some((**enc).clone())
+    } else if let Some(text) = value.as_str() {
+        let base = value.span.or(span);
+        let map = |s: usize, e: usize| -> Option<Span> { map_json_span(sources, base, text, s, e) };
+        match crate::json::decode_spanned(text, &map) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                diags.push(
+                    Diagnostic::error(codes::POLICY_SHAPE, format!("the policy is not valid JSON: {}", e.message))
+                        .at(map_json_span(sources, base, text, e.offset, e.offset + 1).or(base))
+                        .resource(address.clone()),
+                );
+                None
+            }
+        }
+    } else if value.is_unknown() {
+        diags.push(
+            Diagnostic::error(
+                codes::UNKNOWN,
+                format!(
+                    "the policy of `{address}` is unknown until apply (`{}`)",
+                    value.first_unknown().unwrap_or_default()
+                ),
+            )
+            .at(span)
+            .resource(address.clone())
+            .help("fix the unknown value with `--set ADDRESS=VALUE`"),
+        );
+        None
+    } else if value.is_null() {
+        None
+    } else {
+        Some(value.clone())
+    };
+    if let Some(v) = structured {
+        let (policy, mut lower_diags) = crate::policy::lower::lower(&v, &address);
+        diags.append(&mut lower_diags);
+        if let Some(p) = policy {
+            out.canonical = Some(crate::emit::canonical::canonical(&p, partition));
+            out.policy = Some(p);
+        }
+    }
+    out
+}
+
+/// Maps a byte range of a JSON policy string to the file, when the string is written
+/// verbatim in the source (a heredoc or a literal without escapes).
+fn map_json_span(sources: &SourceMap, base: Option<Span>, text: &str, start: usize, end: usize) -> Option<Span> {
+    let base = base?;
+    let src = sources.text(base);
+    let at = src.find(text)?;
+    let origin = base.start as usize + at;
+    Some(Span::new(base.file, origin + start, origin + end))
+}
+
+/// A `--set` value: HCL-like lists and objects when it starts with `[` or `{`, otherwise
+/// the literal string (so that an account ID keeps its leading zeros).
+pub fn parse_set_value(text: &str) -> Value {
+    let t = text.trim_start();
+    if (t.starts_with('[') || t.starts_with('{'))
+        && let Ok(v) = crate::json::decode(text)
+    {
+        return v;
+    }
+    Value::string(text)
+}

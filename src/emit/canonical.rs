@@ -1,0 +1,717 @@
+//! The canonical form of a key policy: a stable, sorted, indented JSON document that two
+//! equivalent policies share, whatever style they were written in.
+//!
+//! The contract:
+//! 1. A JSON object with members in this order, when present: `Version`, `Id`, `Statement`.
+//! 2. `Statement` is always an array (a lone statement object becomes an array of one);
+//!    statements keep their source order.
+//! 3. Statement members in this order: `Sid`, `Effect`, `Principal`, `NotPrincipal`,
+//!    `Action`, `NotAction`, `Resource`, `NotResource`, `Condition`.
+//! 4. `Version`, `Id`, `Sid` are strings exactly as written.
+//! 5. `Effect` is `Allow` or `Deny` (whatever string it was if it is neither).
+//! 6. `Action`, `NotAction`, `Resource`, `NotResource`: arrays of strings, sorted in
+//!    code-point order, duplicates removed (a lone string becomes an array of one).
+//! 7. `Principal`, `NotPrincipal`: `"*"` stays `"*"`. An object has its members sorted by
+//!    name, each value an array of strings, sorted, duplicates removed. Under `AWS`, a bare
+//!    12-digit account ID becomes `arn:<partition>:iam::<id>:root`.
+//! 8. `Condition`: operators sorted by name; within each, condition keys sorted by name;
+//!    each value an array of strings, sorted, duplicates removed. Booleans and numbers
+//!    become strings (`true` → `"true"`, `1.50` → `"1.5"`).
+//! 9. Layout: two-space indentation, one member or element per line, `": "` after a member
+//!    name, empty arrays and objects as `[]` and `{}`, a newline at the end.
+//! 10. Strings: only `"`, `\` and control characters (U+0000–U+001F) are escaped (`\b \f
+//!     \n \r \t`, others as `\u00xx` in lowercase hex); everything else is raw UTF-8.
+//! 11. A part unknown until apply is written `${<the Terraform expression>}` inside the
+//!     string; an unknown whole list contributes one such string.
+//!
+//! Sorting is Rust's `str` order of the rendered strings (`${...}` text included).
+
+use std::collections::BTreeMap;
+
+use crate::policy::ast::{
+    ConditionBlock, KeyPolicy, PolicyString, Principal, Spanned, Statement, StringList,
+};
+
+/// A JSON document to print.
+enum Json {
+    Str(String),
+    Arr(Vec<Json>),
+    Obj(Vec<(String, Json)>),
+}
+
+/// The canonical text of `policy` (see the module documentation), in `partition`
+/// (`aws`, `aws-cn`, ...), ending with a newline.
+pub fn canonical(policy: &KeyPolicy, partition: &str) -> String {
+    let mut out = String::new();
+    write(&mut out, &policy_json(policy, partition), 0);
+    out.push('\n');
+    out
+}
+
+/// Writes `s` as a JSON string literal, escaping only `"`, `\` and control characters
+/// (contract rule 10).
+pub fn write_json_string(out: &mut String, s: &str) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+/// Prints the object `{ "<address>": <policy>, ... }` with the canonical layout, sorted by
+/// address; each `policy` is a document from [`canonical`] (its lines are indented by two
+/// more spaces). Ends with a newline; no entries give `{}\n`.
+pub fn canonical_document_set(entries: &[(String, String)]) -> String {
+    if entries.is_empty() {
+        return "{}\n".to_string();
+    }
+    let mut sorted: Vec<&(String, String)> = entries.iter().collect();
+    sorted.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut out = String::from("{\n");
+    for (i, (address, policy)) in sorted.into_iter().enumerate() {
+        if i > 0 {
+            out.push_str(",\n");
+        }
+        out.push_str("  ");
+        write_json_string(&mut out, address);
+        out.push_str(": ");
+        let policy = policy.strip_suffix('\n').unwrap_or(policy);
+        for (j, line) in policy.split('\n').enumerate() {
+            if j > 0 {
+                out.push('\n');
+                if !line.is_empty() {
+                    out.push_str("  ");
+                }
+            }
+            out.push_str(line);
+        }
+    }
+    out.push_str("\n}\n");
+    out
+}
+
+fn write(out: &mut String, j: &Json, indent: usize) {
+    match j {
+        Json::Str(s) => write_json_string(out, s),
+        Json::Arr(items) if items.is_empty() => out.push_str("[]"),
+        Json::Obj(members) if members.is_empty() => out.push_str("{}"),
+        Json::Arr(items) => {
+            out.push_str("[\n");
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(",\n");
+                }
+                push_indent(out, indent + 1);
+                write(out, item, indent + 1);
+            }
+            out.push('\n');
+            push_indent(out, indent);
+            out.push(']');
+        }
+        Json::Obj(members) => {
+            out.push_str("{\n");
+            for (i, (name, item)) in members.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(",\n");
+                }
+                push_indent(out, indent + 1);
+                write_json_string(out, name);
+                out.push_str(": ");
+                write(out, item, indent + 1);
+            }
+            out.push('\n');
+            push_indent(out, indent);
+            out.push('}');
+        }
+    }
+}
+
+fn push_indent(out: &mut String, level: usize) {
+    for _ in 0..level {
+        out.push_str("  ");
+    }
+}
+
+fn policy_json(p: &KeyPolicy, partition: &str) -> Json {
+    let mut members = Vec::new();
+    if let Some(v) = &p.version {
+        members.push(("Version".to_string(), string(v)));
+    }
+    if let Some(id) = &p.id {
+        members.push(("Id".to_string(), string(id)));
+    }
+    if let Some(st) = &p.statement {
+        let items = st
+            .items
+            .iter()
+            .map(|s| statement_json(s, partition))
+            .collect();
+        members.push(("Statement".to_string(), Json::Arr(items)));
+    }
+    Json::Obj(members)
+}
+
+fn string(s: &Spanned<PolicyString>) -> Json {
+    Json::Str(s.node.to_string())
+}
+
+fn statement_json(s: &Statement, partition: &str) -> Json {
+    let mut m = Vec::new();
+    let mut member = |name: &str, j: Option<Json>| {
+        if let Some(j) = j {
+            m.push((name.to_string(), j));
+        }
+    };
+    member("Sid", s.sid.as_ref().map(string));
+    member(
+        "Effect",
+        s.effect.as_ref().map(|e| Json::Str(e.node.to_string())),
+    );
+    member(
+        "Principal",
+        s.principal.as_ref().map(|p| principal(p, partition)),
+    );
+    member(
+        "NotPrincipal",
+        s.not_principal.as_ref().map(|p| principal(p, partition)),
+    );
+    member("Action", s.action.as_ref().map(list));
+    member("NotAction", s.not_action.as_ref().map(list));
+    member("Resource", s.resource.as_ref().map(list));
+    member("NotResource", s.not_resource.as_ref().map(list));
+    member(
+        "Condition",
+        s.condition.as_ref().map(|c| condition(&c.node)),
+    );
+    Json::Obj(m)
+}
+
+/// A sorted array of distinct strings.
+fn sorted(items: impl Iterator<Item = String>) -> Json {
+    let mut items: Vec<String> = items.collect();
+    items.sort();
+    items.dedup();
+    Json::Arr(items.into_iter().map(Json::Str).collect())
+}
+
+fn list(l: &StringList) -> Json {
+    sorted(l.items.iter().map(|s| s.to_string()))
+}
+
+fn principal(p: &Spanned<Principal>, partition: &str) -> Json {
+    match &p.node {
+        Principal::Wildcard => Json::Str("*".to_string()),
+        Principal::Map(kinds) => {
+            // Kinds sorted by name; a kind written twice (only possible in a hand-built
+            // AST) has its identifiers merged.
+            let mut by_kind: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+            for (kind, ids) in kinds {
+                let rendered = ids.items.iter().map(|id| match id.as_known() {
+                    Some(acct) if kind.node == "AWS" && is_account_id(acct) => {
+                        format!("arn:{partition}:iam::{acct}:root")
+                    }
+                    _ => id.to_string(),
+                });
+                by_kind.entry(&kind.node).or_default().extend(rendered);
+            }
+            Json::Obj(
+                by_kind
+                    .into_iter()
+                    .map(|(k, ids)| (k.to_string(), sorted(ids.into_iter())))
+                    .collect(),
+            )
+        }
+    }
+}
+
+fn is_account_id(s: &str) -> bool {
+    s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Operators sorted by name, then keys; an operator or key written twice (only possible
+/// in a hand-built AST) has its values merged.
+fn condition(blocks: &[ConditionBlock]) -> Json {
+    let mut ops: BTreeMap<&str, BTreeMap<&str, Vec<String>>> = BTreeMap::new();
+    for block in blocks {
+        let keys = ops.entry(&block.operator.node).or_default();
+        for (key, values) in &block.entries {
+            keys.entry(&key.node)
+                .or_default()
+                .extend(values.items.iter().map(|v| v.to_string()));
+        }
+    }
+    Json::Obj(
+        ops.into_iter()
+            .map(|(op, keys)| {
+                let keys = keys
+                    .into_iter()
+                    .map(|(k, values)| (k.to_string(), sorted(values.into_iter())))
+                    .collect();
+                (op.to_string(), Json::Obj(keys))
+            })
+            .collect(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::policy::lower;
+    use crate::policy::test_support::B;
+    use crate::value::{Part, Type, Value};
+
+    /// Lowers `v` (expecting no diagnostics) and prints it canonically for `aws`.
+    fn canon(v: &Value) -> String {
+        let (p, diags) = lower(v, "aws_kms_key.k");
+        assert!(diags.is_empty(), "{diags:#?}");
+        canonical(&p.expect("a policy"), "aws")
+    }
+
+    fn acct_part() -> Part {
+        Part::Unknown("data.aws_caller_identity.current.account_id".into())
+    }
+
+    /// The key policy of a WordPress key: root access, key administrators, key users, and
+    /// grants for AWS resources.
+    fn wordpress(b: &B) -> Value {
+        let root = || {
+            b.partial(vec![
+                Part::Known("arn:aws:iam::".into()),
+                acct_part(),
+                Part::Known(":root".into()),
+            ])
+        };
+        let admin = "arn:aws:iam::111122223333:role/wordpress-admin";
+        let app = "arn:aws:iam::111122223333:role/wordpress-app";
+        b.o(vec![
+            ("Version", b.s("2012-10-17")),
+            ("Id", b.s("wordpress-key")),
+            (
+                "Statement",
+                b.t(vec![
+                    b.o(vec![
+                        ("Sid", b.s("Enable IAM User Permissions")),
+                        ("Effect", b.s("Allow")),
+                        ("Principal", b.o(vec![("AWS", root())])),
+                        ("Action", b.s("kms:*")),
+                        ("Resource", b.s("*")),
+                    ]),
+                    b.o(vec![
+                        ("Sid", b.s("Allow access for Key Administrators")),
+                        ("Effect", b.s("Allow")),
+                        ("Principal", b.o(vec![("AWS", b.s(admin))])),
+                        (
+                            "Action",
+                            b.ss(&[
+                                "kms:Create*",
+                                "kms:Describe*",
+                                "kms:Enable*",
+                                "kms:List*",
+                                "kms:Put*",
+                                "kms:Update*",
+                                "kms:Revoke*",
+                                "kms:Disable*",
+                                "kms:Get*",
+                                "kms:Delete*",
+                                "kms:TagResource",
+                                "kms:UntagResource",
+                                "kms:ScheduleKeyDeletion",
+                                "kms:CancelKeyDeletion",
+                            ]),
+                        ),
+                        ("Resource", b.s("*")),
+                    ]),
+                    b.o(vec![
+                        ("Sid", b.s("Allow use of the key")),
+                        ("Effect", b.s("Allow")),
+                        ("Principal", b.o(vec![("AWS", b.ss(&[app]))])),
+                        (
+                            "Action",
+                            b.ss(&[
+                                "kms:Encrypt",
+                                "kms:Decrypt",
+                                "kms:ReEncrypt*",
+                                "kms:GenerateDataKey*",
+                                "kms:DescribeKey",
+                            ]),
+                        ),
+                        ("Resource", b.s("*")),
+                    ]),
+                    b.o(vec![
+                        ("Sid", b.s("Allow attachment of persistent resources")),
+                        ("Effect", b.s("Allow")),
+                        ("Principal", b.o(vec![("AWS", b.ss(&[app]))])),
+                        (
+                            "Action",
+                            b.ss(&["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"]),
+                        ),
+                        ("Resource", b.s("*")),
+                        (
+                            "Condition",
+                            b.o(vec![(
+                                "Bool",
+                                b.o(vec![("kms:GrantIsForAWSResource", b.s("true"))]),
+                            )]),
+                        ),
+                    ]),
+                ]),
+            ),
+        ])
+    }
+
+    #[test]
+    fn wordpress_key_policy() {
+        let b = B::new();
+        insta::assert_snapshot!(canon(&wordpress(&b)));
+    }
+
+    #[test]
+    fn lone_statement_object_and_account_principals() {
+        let b = B::new();
+        let v = b.o(vec![(
+            "Statement",
+            b.o(vec![
+                ("Effect", b.s("Allow")),
+                (
+                    "Principal",
+                    b.o(vec![
+                        (
+                            "AWS",
+                            b.ss(&[
+                                "111122223333",
+                                "arn:aws:iam::111122223333:root",
+                                "444455556666",
+                                "12345678901",
+                            ]),
+                        ),
+                        ("Service", b.s("logs.amazonaws.com")),
+                        ("CanonicalUser", b.s("111122223333")),
+                    ]),
+                ),
+                ("Action", b.s("kms:Decrypt")),
+                ("Resource", b.s("*")),
+            ]),
+        )]);
+        let (p, _) = lower(&v, "k");
+        let p = p.unwrap();
+        assert_eq!(
+            canonical(&p, "aws"),
+            r#"{
+  "Statement": [
+    {
+      "Effect": "Allow",
+      "Principal": {
+        "AWS": [
+          "12345678901",
+          "arn:aws:iam::111122223333:root",
+          "arn:aws:iam::444455556666:root"
+        ],
+        "CanonicalUser": [
+          "111122223333"
+        ],
+        "Service": [
+          "logs.amazonaws.com"
+        ]
+      },
+      "Action": [
+        "kms:Decrypt"
+      ],
+      "Resource": [
+        "*"
+      ]
+    }
+  ]
+}
+"#
+        );
+        assert!(canonical(&p, "aws-cn").contains("\"arn:aws-cn:iam::444455556666:root\""));
+    }
+
+    #[test]
+    fn unknown_parts_and_duplicates() {
+        let b = B::new();
+        let v = b.o(vec![
+            ("Version", b.s("2012-10-17")),
+            (
+                "Statement",
+                b.t(vec![b.o(vec![
+                    ("Sid", b.unknown("var.sid", Type::String)),
+                    ("Effect", b.s("Deny")),
+                    (
+                        "NotPrincipal",
+                        b.o(vec![("AWS", b.unknown("var.admins", Type::Dynamic))]),
+                    ),
+                    (
+                        "NotAction",
+                        b.t(vec![
+                            b.s("kms:Encrypt"),
+                            b.s("kms:Decrypt"),
+                            b.s("kms:Encrypt"),
+                            b.unknown("var.extra_action", Type::String),
+                            b.s("kms:Decrypt"),
+                        ]),
+                    ),
+                    (
+                        "Resource",
+                        b.partial(vec![
+                            Part::Known("arn:aws:kms:".into()),
+                            Part::Unknown("var.region".into()),
+                            Part::Known(":".into()),
+                            acct_part(),
+                            Part::Known(":key/*".into()),
+                        ]),
+                    ),
+                    (
+                        "Condition",
+                        b.o(vec![
+                            (
+                                "StringEquals",
+                                b.o(vec![
+                                    ("kms:ViaService", b.unknown("local.services", Type::Dynamic)),
+                                    (
+                                        "kms:CallerAccount",
+                                        b.t(vec![b.s("222233334444"), b.num("222233334444")]),
+                                    ),
+                                ]),
+                            ),
+                            (
+                                "NumericLessThanEquals",
+                                b.o(vec![("kms:X", b.t(vec![b.num("1.50"), b.num("10")]))]),
+                            ),
+                            ("Bool", b.o(vec![("aws:SecureTransport", b.bool(false))])),
+                        ]),
+                    ),
+                ])]),
+            ),
+        ]);
+        insta::assert_snapshot!(canon(&v));
+    }
+
+    #[test]
+    fn empty_and_odd_values() {
+        let b = B::new();
+        let v = b.o(vec![
+            ("Id", b.s("")),
+            (
+                "Statement",
+                b.t(vec![
+                    b.o(vec![]),
+                    b.o(vec![
+                        ("Effect", b.s("allow")),
+                        ("Principal", b.s("*")),
+                        ("Action", b.t(vec![])),
+                        ("Condition", b.o(vec![("StringLike", b.o(vec![]))])),
+                    ]),
+                    b.o(vec![("Principal", b.o(vec![])), ("Condition", b.o(vec![]))]),
+                ]),
+            ),
+        ]);
+        assert_eq!(
+            canon(&v),
+            r#"{
+  "Id": "",
+  "Statement": [
+    {},
+    {
+      "Effect": "allow",
+      "Principal": "*",
+      "Action": [],
+      "Condition": {
+        "StringLike": {}
+      }
+    },
+    {
+      "Principal": {},
+      "Condition": {}
+    }
+  ]
+}
+"#
+        );
+        let b = B::new();
+        assert_eq!(canon(&b.o(vec![])), "{}\n");
+        assert_eq!(
+            canon(&b.o(vec![("Statement", b.t(vec![]))])),
+            "{\n  \"Statement\": []\n}\n"
+        );
+    }
+
+    #[test]
+    fn member_order_and_sorting() {
+        let b = B::new();
+        // Every statement member, written in reverse order.
+        let v = b.o(vec![
+            (
+                "Statement",
+                b.o(vec![
+                    ("NotResource", b.ss(&["b", "a", "B", "é", "Z", "_"])),
+                    ("Resource", b.s("*")),
+                    ("NotAction", b.s("kms:Decrypt")),
+                    ("Action", b.s("kms:Encrypt")),
+                    ("NotPrincipal", b.s("*")),
+                    ("Principal", b.s("*")),
+                    ("Effect", b.s("Deny")),
+                    ("Sid", b.s("S")),
+                ]),
+            ),
+            ("Id", b.s("I")),
+            ("Version", b.s("V")),
+        ]);
+        let (p, diags) = lower(&v, "k");
+        assert_eq!(diags.len(), 3); // the three `X` and `NotX` pairs
+        assert_eq!(
+            canonical(&p.unwrap(), "aws"),
+            r#"{
+  "Version": "V",
+  "Id": "I",
+  "Statement": [
+    {
+      "Sid": "S",
+      "Effect": "Deny",
+      "Principal": "*",
+      "NotPrincipal": "*",
+      "Action": [
+        "kms:Encrypt"
+      ],
+      "NotAction": [
+        "kms:Decrypt"
+      ],
+      "Resource": [
+        "*"
+      ],
+      "NotResource": [
+        "B",
+        "Z",
+        "_",
+        "a",
+        "b",
+        "é"
+      ]
+    }
+  ]
+}
+"#
+        );
+    }
+
+    #[test]
+    fn string_escaping() {
+        let mut out = String::new();
+        write_json_string(
+            &mut out,
+            "q\"b\\s/<>&\u{8}\u{c}\n\r\t\u{0}\u{1f}\u{7f}é日本😀\u{2028}",
+        );
+        assert_eq!(
+            out,
+            "\"q\\\"b\\\\s/<>&\\b\\f\\n\\r\\t\\u0000\\u001f\u{7f}é日本😀\u{2028}\""
+        );
+        let b = B::new();
+        let v = b.o(vec![("Id", b.s("a\"<b>\n"))]);
+        assert_eq!(canon(&v), "{\n  \"Id\": \"a\\\"<b>\\n\"\n}\n");
+    }
+
+    #[test]
+    fn document_set() {
+        assert_eq!(canonical_document_set(&[]), "{}\n");
+        let b = B::new();
+        let p1 = canon(&b.o(vec![("Version", b.s("2012-10-17"))]));
+        let p2 = canon(&b.o(vec![(
+            "Statement",
+            b.o(vec![("Effect", b.s("Allow")), ("Action", b.s("kms:*"))]),
+        )]));
+        let empty = canon(&b.o(vec![]));
+        let doc = canonical_document_set(&[
+            ("module.b.aws_kms_key.k".to_string(), p2),
+            ("aws_kms_key.a".to_string(), p1),
+            ("aws_kms_key.\"q\"".to_string(), empty),
+        ]);
+        assert_eq!(
+            doc,
+            r#"{
+  "aws_kms_key.\"q\"": {},
+  "aws_kms_key.a": {
+    "Version": "2012-10-17"
+  },
+  "module.b.aws_kms_key.k": {
+    "Statement": [
+      {
+        "Effect": "Allow",
+        "Action": [
+          "kms:*"
+        ]
+      }
+    ]
+  }
+}
+"#
+        );
+    }
+
+    #[test]
+    fn hand_built_duplicates_are_merged() {
+        use crate::policy::ast::{PolicyString, Scalar, Statements};
+        let s = |x: &str| Spanned::new(PolicyString::known(x, Scalar::String), None);
+        let l = |xs: &[&str]| StringList {
+            items: xs.iter().map(|x| s(x)).collect(),
+            was_list: true,
+            span: None,
+        };
+        let name = |x: &str| Spanned::new(x.to_string(), None);
+        let st = Statement {
+            sid: None,
+            effect: None,
+            principal: Some(Spanned::new(
+                Principal::Map(vec![
+                    (name("Service"), l(&["b.amazonaws.com"])),
+                    (name("AWS"), l(&["999988887777"])),
+                    (name("Service"), l(&["a.amazonaws.com", "b.amazonaws.com"])),
+                ]),
+                None,
+            )),
+            not_principal: None,
+            action: None,
+            not_action: None,
+            resource: None,
+            not_resource: None,
+            condition: Some(Spanned::new(
+                vec![
+                    ConditionBlock {
+                        operator: name("StringEquals"),
+                        entries: vec![(name("k2"), l(&["y"])), (name("k1"), l(&["x"]))],
+                    },
+                    ConditionBlock {
+                        operator: name("Bool"),
+                        entries: vec![(name("b"), l(&["true"]))],
+                    },
+                    ConditionBlock {
+                        operator: name("StringEquals"),
+                        entries: vec![(name("k1"), l(&["w", "x"]))],
+                    },
+                ],
+                None,
+            )),
+            span: None,
+        };
+        let p = KeyPolicy {
+            version: None,
+            id: None,
+            statement: Some(Statements {
+                items: vec![st],
+                was_object: false,
+                span: None,
+            }),
+            span: None,
+        };
+        insta::assert_snapshot!(canonical(&p, "aws-us-gov"));
+    }
+}

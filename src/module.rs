@@ -222,10 +222,7 @@ pub fn module_files(path: &Path) -> Result<ModuleFiles, String> {
         }
         (path.to_path_buf(), tf)
     } else {
-        let dir = match path.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
+        let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
         (dir, vec![path.to_path_buf()])
     };
     let mut auto_tfvars = Vec::new();
@@ -244,9 +241,11 @@ pub fn module_files(path: &Path) -> Result<ModuleFiles, String> {
     Ok(ModuleFiles { dir, tf, auto_tfvars })
 }
 
+/// Lists a directory; entries keep the directory as written (none for the working directory).
 fn read_dir_sorted(dir: &Path) -> Result<Vec<PathBuf>, String> {
-    let rd = std::fs::read_dir(dir).map_err(|e| format!("cannot read directory `{}`: {}", dir.display(), io_reason(&e)))?;
-    let mut out: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    let listing = if dir.as_os_str().is_empty() { Path::new(".") } else { dir };
+    let rd = std::fs::read_dir(listing).map_err(|e| format!("cannot read directory `{}`: {}", dir.display(), io_reason(&e)))?;
+    let mut out: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| dir.join(e.file_name()))).collect();
     out.sort();
     Ok(out)
 }

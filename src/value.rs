@@ -235,7 +235,10 @@ impl Value {
     /// The first unknown expression inside, depth first.
     pub fn first_unknown(&self) -> Option<String> {
         match &self.kind {
-            ValueKind::Unknown(u) => Some(u.expr.clone()),
+            ValueKind::Unknown(u) => match &self.encoded {
+                Some(inner) => inner.first_unknown().or_else(|| Some(u.expr.clone())),
+                None => Some(u.expr.clone()),
+            },
             ValueKind::Partial(parts) => parts.iter().find_map(|p| match p {
                 Part::Unknown(e) => Some(e.clone()),
                 Part::Known(_) => None,

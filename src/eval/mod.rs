@@ -265,7 +265,14 @@ impl<'a> Evaluator<'a> {
                     }
                     _ => {
                         let msg = format!("the condition must be a bool, found {}", cond.ty());
-                        return Err(self.error(codes::TYPE, cond.span, msg));
+                        let use_span = self.span_of(file, &c.cond_expr);
+                        self.error(codes::TYPE, cond.span.or(use_span), msg);
+                        if let Some(d) = self.diags.last_mut()
+                            && use_span != d.span
+                        {
+                            *d = d.clone().label(use_span, "used as a condition here");
+                        }
+                        return Err(Reported);
                     }
                 };
                 let (result, diags) = if b { (t, t_diags) } else { (f, f_diags) };

@@ -1,0 +1,1 @@
+name = "higa-wordpress"

@@ -1,0 +1,293 @@
+//! The command line as users and scripts see it: exit status, stdout, stderr.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn kmsc(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_kmsc"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env_remove("TF_VAR_name")
+        .output()
+        .expect("kmsc runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8(o.stderr.clone()).unwrap()
+}
+
+fn repo() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A temporary module with one `main.tf`.
+fn module(main_tf: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("main.tf"), main_tf).unwrap();
+    dir
+}
+
+#[test]
+fn seed_compiles_with_placeholders_kept_verbatim() {
+    let o = kmsc(repo(), &["build", "tests/data/seed/main.tf"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    insta::assert_snapshot!(stdout(&o));
+}
+
+#[test]
+fn bundled_example_compiles_with_the_account_left_symbolic() {
+    let o = kmsc(repo(), &["build", "examples/wordpress"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stderr(&o), "");
+    insta::assert_snapshot!(stdout(&o));
+}
+
+#[test]
+fn emit_terraform_with_key_prints_the_string_and_a_newline() {
+    let case = repo().join("tests/data/oracle/differential/policy_0000");
+    let expected = std::fs::read_to_string(case.join("expected.txt")).unwrap();
+    let o = kmsc(&case, &["build", "main.tf", "--key", "aws_kms_key.k", "--emit", "terraform"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(stdout(&o), format!("{expected}\n"));
+}
+
+const CALLER: &str = r#"
+data "aws_caller_identity" "current" {}
+
+resource "aws_kms_key" "k" {
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Sid       = "Root"
+      Effect    = "Allow"
+      Principal = { AWS = "arn:aws:iam::${data.aws_caller_identity.current.account_id}:root" }
+      Action    = "kms:*"
+      Resource  = "*"
+    }]
+  })
+}
+"#;
+
+#[test]
+fn unknown_account_stays_symbolic_in_canonical_output() {
+    let dir = module(CALLER);
+    let o = kmsc(dir.path(), &["build", "main.tf", "--key", "aws_kms_key.k"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("\"arn:aws:iam::${data.aws_caller_identity.current.account_id}:root\""),
+        "{}",
+        stdout(&o)
+    );
+}
+
+#[test]
+fn set_fixes_an_unknown_value() {
+    let dir = module(CALLER);
+    let o = kmsc(
+        dir.path(),
+        &["build", "main.tf", "--key", "aws_kms_key.k", "--set", "data.aws_caller_identity.current.account_id=012345678901"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("\"arn:aws:iam::012345678901:root\""), "{}", stdout(&o));
+    let o = kmsc(
+        dir.path(),
+        &[
+            "build",
+            "main.tf",
+            "--key",
+            "aws_kms_key.k",
+            "--emit",
+            "terraform",
+            "--set",
+            "data.aws_caller_identity.current.account_id=012345678901",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(
+        stdout(&o),
+        "{\"Statement\":[{\"Action\":\"kms:*\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::012345678901:root\"},\"Resource\":\"*\",\"Sid\":\"Root\"}],\"Version\":\"2012-10-17\"}\n"
+    );
+}
+
+#[test]
+fn emit_terraform_of_an_unknown_policy_names_the_reference() {
+    let dir = module(CALLER);
+    let o = kmsc(dir.path(), &["build", "main.tf", "--key", "aws_kms_key.k", "--emit", "terraform"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(stdout(&o), "");
+    insta::assert_snapshot!(stderr(&o));
+}
+
+#[test]
+fn malformed_hcl_is_reported_with_its_location() {
+    let dir = module("resource \"aws_kms_key\" \"k\" {\n  policy = jsonencode({ Version = \"2012-10-17\" \n");
+    let o = kmsc(dir.path(), &["build", "main.tf"]);
+    assert_eq!(o.status.code(), Some(1));
+    insta::assert_snapshot!(stderr(&o));
+}
+
+#[test]
+fn undefined_variable_and_local_are_reported() {
+    let dir = module(
+        r#"
+resource "aws_kms_key" "a" {
+  policy = jsonencode({ Id = var.missing })
+}
+resource "aws_kms_key" "b" {
+  policy = jsonencode({ Id = local.nope })
+}
+"#,
+    );
+    let o = kmsc(dir.path(), &["build", "main.tf"]);
+    assert_eq!(o.status.code(), Some(1));
+    insta::assert_snapshot!(stderr(&o));
+}
+
+#[test]
+fn function_errors_are_reported() {
+    let dir = module(
+        r#"
+resource "aws_kms_key" "k" {
+  policy = jsonencode({ Id = element([], 0) })
+}
+"#,
+    );
+    let o = kmsc(dir.path(), &["check", "main.tf", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(1));
+    insta::assert_snapshot!(stdout(&o));
+}
+
+#[test]
+fn conditional_type_errors_are_reported() {
+    let dir = module(
+        r#"
+variable "flag" {
+  type    = string
+  default = "yes"
+}
+resource "aws_kms_key" "k" {
+  policy = jsonencode({ Id = var.flag ? "a" : "b", Sid = true ? ["x"] : "y" })
+}
+"#,
+    );
+    let o = kmsc(dir.path(), &["build", "main.tf"]);
+    assert_eq!(o.status.code(), Some(1));
+    insta::assert_snapshot!(stderr(&o));
+}
+
+#[test]
+fn missing_path_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = kmsc(dir.path(), &["build", "nowhere"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(stderr(&o), "kmsc: error: cannot read `nowhere`: no such file or directory\n");
+}
+
+#[test]
+fn same_input_gives_the_same_bytes() {
+    let a = kmsc(repo(), &["build", "tests/data/seed/main.tf"]);
+    let b = kmsc(repo(), &["build", "tests/data/seed/main.tf"]);
+    assert_eq!(a.stdout, b.stdout);
+    let a = kmsc(repo(), &["build", "examples/wordpress", "--emit", "terraform", "--set", "data.aws_caller_identity.current.account_id=111122223333"]);
+    let b = kmsc(repo(), &["build", "examples/wordpress", "--emit", "terraform", "--set", "data.aws_caller_identity.current.account_id=111122223333"]);
+    assert_eq!(a.status.code(), Some(0));
+    assert_eq!(a.stdout, b.stdout);
+}
+
+#[test]
+fn variable_precedence_follows_terraform() {
+    let dir = module(
+        r#"
+variable "name" {
+  type    = string
+  default = "default"
+}
+resource "aws_kms_key" "k" {
+  policy = jsonencode({ Id = var.name })
+}
+"#,
+    );
+    let run = |extra: &[&str], env: Option<&str>| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_kmsc"));
+        cmd.current_dir(dir.path()).args(["build", "main.tf", "--key", "aws_kms_key.k", "--emit", "terraform"]).args(extra);
+        match env {
+            Some(v) => cmd.env("TF_VAR_name", v),
+            None => cmd.env_remove("TF_VAR_name"),
+        };
+        let o = cmd.output().unwrap();
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        stdout(&o)
+    };
+    assert_eq!(run(&[], None), "{\"Id\":\"default\"}\n");
+    assert_eq!(run(&[], Some("env")), "{\"Id\":\"env\"}\n");
+    std::fs::write(dir.path().join("terraform.tfvars"), "name = \"tfvars\"\n").unwrap();
+    assert_eq!(run(&[], Some("env")), "{\"Id\":\"tfvars\"}\n");
+    std::fs::write(dir.path().join("b.auto.tfvars"), "name = \"auto\"\n").unwrap();
+    assert_eq!(run(&[], Some("env")), "{\"Id\":\"auto\"}\n");
+    std::fs::write(dir.path().join("extra.tfvars"), "name = \"file\"\n").unwrap();
+    assert_eq!(run(&["--var", "name=cli", "--var-file", "extra.tfvars"], None), "{\"Id\":\"file\"}\n");
+    assert_eq!(run(&["--var-file", "extra.tfvars", "--var", "name=cli"], None), "{\"Id\":\"cli\"}\n");
+}
+
+#[test]
+fn var_values_of_complex_types_are_parsed_as_hcl() {
+    let dir = module(
+        r#"
+variable "ids" {
+  type = list(number)
+}
+variable "n" {
+  type = number
+}
+resource "aws_kms_key" "k" {
+  policy = jsonencode({ Id = var.ids, N = var.n })
+}
+"#,
+    );
+    let o = kmsc(dir.path(), &["build", "main.tf", "--key", "aws_kms_key.k", "--emit", "terraform", "--var", "ids=[\"1\", 2]", "--var", "n=007"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "{\"Id\":[1,2],\"N\":7}\n");
+}
+
+#[test]
+fn required_variable_without_value_is_unknown_not_an_error() {
+    let dir = module(
+        r#"
+variable "role" {
+  type = string
+}
+resource "aws_kms_key" "k" {
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { AWS = var.role }, Action = "kms:*", Resource = "*" }] })
+}
+"#,
+    );
+    let o = kmsc(dir.path(), &["build", "main.tf", "--key", "aws_kms_key.k"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("\"${var.role}\""), "{}", stdout(&o));
+}
+
+#[test]
+fn tfvars_may_not_reference_variables() {
+    let dir = module("variable \"a\" {}\nresource \"aws_kms_key\" \"k\" {\n  policy = jsonencode({ Id = var.a })\n}\n");
+    std::fs::write(dir.path().join("terraform.tfvars"), "a = var.b\n").unwrap();
+    let o = kmsc(dir.path(), &["check", "main.tf"]);
+    assert_eq!(o.status.code(), Some(1));
+    insta::assert_snapshot!(stdout(&o));
+}
+
+#[test]
+fn explain_and_rules_document_every_code() {
+    let o = kmsc(repo(), &["rules"]);
+    assert_eq!(o.status.code(), Some(0));
+    insta::assert_snapshot!(stdout(&o));
+    let o = kmsc(repo(), &["explain", "kms010"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).starts_with("KMS010 (error): the policy is not a valid IAM policy document\n"));
+    let o = kmsc(repo(), &["explain", "KMS999"]);
+    assert_eq!(o.status.code(), Some(2));
+}

@@ -295,7 +295,24 @@ fn lower_policy(
         None
     } else if value.is_null() {
         None
+    } else if value.as_map().is_some() || value.as_seq().is_some() {
+        diags.push(
+            Diagnostic::error(
+                codes::TYPE,
+                format!("the `policy` argument must be a string, found {}", value.ty()),
+            )
+            .at(value.span.or(span))
+            .resource(address.clone())
+            .help("wrap the policy object in `jsonencode(...)`"),
+        );
+        Some(value.clone())
     } else {
+        // A number or bool: Terraform converts it to a string, which is not a policy.
+        out.terraform = match &value.kind {
+            ValueKind::Number(n) => Some(n.to_string()),
+            ValueKind::Bool(b) => Some(b.to_string()),
+            _ => None,
+        };
         Some(value.clone())
     };
     if let Some(v) = structured {

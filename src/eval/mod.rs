@@ -402,10 +402,8 @@ impl<'a> Evaluator<'a> {
                         Some(n) => Value::number(n),
                         None => return Err(self.error(codes::FUNCTION, span, "division by zero")),
                     },
-                    B::Mod => match a.rem(&b) {
-                        Some(n) => Value::number(n),
-                        None => return Err(self.error(codes::FUNCTION, span, "division by zero in `%`")),
-                    },
+                    // cty's modulo by zero yields the dividend unchanged.
+                    B::Mod => Value::number(a.rem(&b).unwrap_or_else(|| a.clone())),
                     B::Less => Value::bool(a < b),
                     B::LessEq => Value::bool(a <= b),
                     B::Greater => Value::bool(a > b),
@@ -516,14 +514,20 @@ impl<'a> Evaluator<'a> {
                 };
                 if f.grouping {
                     groups.entry(key_s).or_default().push(val);
-                } else if object_out.contains_key(&key_s) {
-                    let msg = format!(
-                        "duplicate object key `{key_s}` in `for` expression; add `...` after the value to group values by key"
-                    );
-                    self.error(codes::DUPLICATE_KEY, key.span, msg);
-                    failed = true;
                 } else {
-                    object_out.insert(key_s, val);
+                    match object_out.entry(key_s) {
+                        std::collections::btree_map::Entry::Occupied(e) => {
+                            let msg = format!(
+                                "duplicate object key `{}` in `for` expression; add `...` after the value to group values by key",
+                                e.key()
+                            );
+                            self.error(codes::DUPLICATE_KEY, key.span, msg);
+                            failed = true;
+                        }
+                        std::collections::btree_map::Entry::Vacant(e) => {
+                            e.insert(val);
+                        }
+                    }
                 }
             } else {
                 tuple.push(val);

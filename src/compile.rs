@@ -71,8 +71,33 @@ impl Compilation {
 /// Resource types whose `policy` argument is a KMS key policy.
 const KEY_TYPES: &[&str] = &["aws_kms_key"];
 
+/// Stack for the compiling thread: evaluation recurses once per nesting level (bounded by
+/// `eval::MAX_DEPTH`), so it gets a stack of its own, whatever thread calls the library.
+const STACK_SIZE: usize = 256 * 1024 * 1024;
+
+fn on_big_stack<T: Send>(work: impl FnOnce() -> T + Send) -> T {
+    std::thread::scope(|s| {
+        match std::thread::Builder::new().stack_size(STACK_SIZE).spawn_scoped(s, work) {
+            Ok(handle) => match handle.join() {
+                Ok(v) => v,
+                Err(panic) => std::panic::resume_unwind(panic),
+            },
+            Err(_) => panic_free_fallback(),
+        }
+    })
+}
+
+/// Thread creation failed (out of resources): nothing sensible can run.
+fn panic_free_fallback<T>() -> T {
+    std::process::abort()
+}
+
 /// Compiles the module at `path` (a directory or one `.tf` file).
 pub fn compile_path(path: &Path, options: &Options) -> Result<Compilation, String> {
+    on_big_stack(|| compile_path_here(path, options))
+}
+
+fn compile_path_here(path: &Path, options: &Options) -> Result<Compilation, String> {
     let files = module::module_files(path)?;
     let mut c = Compilation::default();
     let mut ids = Vec::new();
@@ -87,6 +112,10 @@ pub fn compile_path(path: &Path, options: &Options) -> Result<Compilation, Strin
 
 /// Compiles a module given as in-memory files (`(path, text)`), with no tfvars files.
 pub fn compile_sources(files: Vec<(PathBuf, String)>, options: &Options) -> Compilation {
+    on_big_stack(|| compile_sources_here(files, options))
+}
+
+fn compile_sources_here(files: Vec<(PathBuf, String)>, options: &Options) -> Compilation {
     let mut c = Compilation::default();
     let dir = files
         .first()

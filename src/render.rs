@@ -54,8 +54,8 @@ fn human(sources: &SourceMap, diags: &[Diagnostic], color: bool) -> String {
             let file = sources.get(span.file);
             let path = file.path.to_string_lossy().to_string();
             let (text, offset, first_line) = excerpt(sources, span, &d.labels);
-            let start = span.start as usize - offset;
-            let end = (span.end as usize).max(span.start as usize + 1).min(offset + text.len()) - offset;
+            let start = floor_boundary(&file.text, span.start as usize).clamp(offset, offset + text.len()) - offset;
+            let end = floor_boundary(&file.text, span.end as usize).clamp(offset + start, offset + text.len()) - offset;
             let mut snippet = Snippet::source(text)
                 .line_start(first_line)
                 .path(path)
@@ -93,12 +93,20 @@ fn excerpt<'a>(sources: &'a SourceMap, span: Span, labels: &[crate::diagnostic::
         lo = lo.min(l.span.start as usize);
         hi = hi.max(l.span.end as usize);
     }
-    let lo = lo.min(file.text.len());
-    let hi = hi.min(file.text.len());
+    let lo = floor_boundary(&file.text, lo);
+    let hi = floor_boundary(&file.text, hi);
     let line_lo = file.line_col(lo).line;
     let start = file.line_start(line_lo);
     let end = file.text[hi..].find('\n').map(|i| hi + i).unwrap_or(file.text.len());
     (&file.text[start..end], start, line_lo)
+}
+
+fn floor_boundary(text: &str, at: usize) -> usize {
+    let mut at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
 }
 
 /// Position of a diagnostic for machine formats: (file, start, end).

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::rc::Rc;
+use std::sync::Arc;
 
 use unicode_normalization::UnicodeNormalization;
 
@@ -107,7 +107,7 @@ pub struct Value {
     pub sensitive: bool,
     /// For the result of `jsonencode(v)`: `v`, so that a policy can be lowered from the
     /// structure (with its spans) even when the encoded string is unknown.
-    pub encoded: Option<Rc<Value>>,
+    pub encoded: Option<Arc<Value>>,
 }
 
 impl PartialEq for Value {

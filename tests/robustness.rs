@@ -77,7 +77,7 @@ fn mutated_inputs_never_panic_and_are_deterministic() {
     let corpus = corpus();
     let mut rng = Lcg(0x6b6d_7363);
     let mut panics = Vec::new();
-    for round in 0..6 {
+    for round in 0..20 {
         for (i, src) in corpus.iter().enumerate() {
             let text = mutate(src, &mut rng);
             let first = catch_unwind(AssertUnwindSafe(|| run(&text)));
@@ -95,10 +95,18 @@ fn mutated_inputs_never_panic_and_are_deterministic() {
 
 #[test]
 fn deep_nesting_is_refused_not_overflowed() {
-    // Deep enough to exceed the evaluator's limit, shallow enough for the parser.
-    let depth = 450;
+    // Brackets: the parser refuses more than 64 levels with a syntax error.
+    let depth = 100_000;
     let expr = format!("{}1{}", "[".repeat(depth), "]".repeat(depth));
     let text = format!("resource \"aws_kms_key\" \"k\" {{\n  policy = jsonencode({expr})\n}}\n");
+    let c = compile_sources(vec![(PathBuf::from("main.tf"), text)], &Options::default());
+    assert!(c.diagnostics.iter().any(|d| d.code == "KMS002" && d.message.contains("nesting")), "{:?}", c.diagnostics);
+    // A chain of locals nests evaluation without nesting syntax: the evaluator's limit.
+    let mut text = String::from("locals {\n  l0 = \"x\"\n");
+    for i in 1..5_000 {
+        text.push_str(&format!("  l{i} = [local.l{}]\n", i - 1));
+    }
+    text.push_str("}\nresource \"aws_kms_key\" \"k\" {\n  policy = jsonencode(local.l4999)\n}\n");
     let c = compile_sources(vec![(PathBuf::from("main.tf"), text)], &Options::default());
     assert!(c.diagnostics.iter().any(|d| d.code == "KMS009"), "{:?}", c.diagnostics);
 }

@@ -12,7 +12,7 @@ pub mod types;
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
-use std::rc::Rc;
+use std::sync::Arc;
 
 use hcl::edit::Span as _;
 use hcl::edit::expr::{
@@ -682,7 +682,7 @@ impl<'a> Evaluator<'a> {
         } else {
             Value::unknown(text, Type::String)
         };
-        out.encoded = Some(Rc::new(arg.clone()));
+        out.encoded = Some(Arc::new(arg.clone()));
         Ok(out.with_span(span))
     }
 

@@ -24,6 +24,8 @@ pub struct Options {
     pub sets: Vec<(String, String)>,
     /// The partition used to expand bare account IDs in principals.
     pub partition: String,
+    /// Severity overrides (`--deny`, `--warn`, `--allow` with codes).
+    pub overrides: crate::rules::Overrides,
 }
 
 impl Default for Options {
@@ -33,6 +35,7 @@ impl Default for Options {
             cli_vars: Vec::new(),
             sets: Vec::new(),
             partition: "aws".to_string(),
+            overrides: crate::rules::Overrides::default(),
         }
     }
 }
@@ -181,6 +184,7 @@ fn compile_module(c: &mut Compilation, module: &Module, auto_files: Vec<PathBuf>
         .map(|(k, v)| (k.clone(), parse_set_value(v)))
         .collect();
     let mut ev = Evaluator::new(&c.sources, module, variables, &sets);
+    let (keys, aliases, key_uses) = crate::resources::collect(&mut ev, module);
     let mut policies = Vec::new();
     for res in module.resources.iter().filter(|r| !r.data && KEY_TYPES.contains(&r.kind.as_str())) {
         for (address, binding) in instances(&mut ev, res) {
@@ -200,12 +204,30 @@ fn compile_module(c: &mut Compilation, module: &Module, auto_files: Vec<PathBuf>
             }
         }
     }
-    c.diagnostics.append(&mut ev.diags);
+    let mut diags = std::mem::take(&mut ev.diags);
+    drop(ev);
+    let analysis = crate::analysis::Analysis {
+        sources: &c.sources,
+        module,
+        policies: &policies,
+        keys: &keys,
+        aliases: &aliases,
+        key_uses: &key_uses,
+    };
+    diags.extend(crate::rules::run(&analysis));
+    let mut targets: Vec<Span> = module.resources.iter().filter_map(|r| r.span).collect();
+    for p in &policies {
+        if let Some(policy) = &p.policy {
+            targets.extend(policy.statements().iter().filter_map(|s| s.span));
+        }
+    }
+    let diags = crate::rules::suppress::apply(diags, &c.sources, &targets);
+    c.diagnostics.extend(options.overrides.apply(diags));
     c.policies = policies;
 }
 
 /// The instances of a resource: its address and the `count`/`each` binding of each.
-fn instances(ev: &mut Evaluator, res: &Resource) -> Vec<(String, Option<(&'static str, Value)>)> {
+pub(crate) fn instances(ev: &mut Evaluator, res: &Resource) -> Vec<(String, Option<(&'static str, Value)>)> {
     let base = res.address();
     if let Some(count) = res.attribute("count") {
         let Ok(v) = ev.eval(&count.expr, count.file, &Scope::EMPTY) else { return Vec::new() };

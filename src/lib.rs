@@ -1,15 +1,19 @@
 //! kmsc: compile AWS KMS key policies written in Terraform.
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod analysis;
 pub mod compile;
 pub mod diagnostic;
 pub mod emit;
 pub mod eval;
+pub mod facts;
 pub mod json;
 pub mod module;
 pub mod number;
 pub mod policy;
 pub mod render;
+pub mod resources;
+pub mod rules;
 pub mod source;
 pub mod value;
 pub mod vars;

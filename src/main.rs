@@ -9,7 +9,8 @@ use std::process::ExitCode;
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 use kmsc::compile::{Compilation, Options, compile_path};
-use kmsc::diagnostic::{Diagnostic, REGISTRY, Severity, codes, lookup};
+use kmsc::diagnostic::{Diagnostic, Severity, codes};
+use kmsc::rules::{all_codes, lookup};
 use kmsc::render::{self, Format};
 use kmsc::vars::CliVar;
 
@@ -54,9 +55,15 @@ struct CommonArgs {
     /// AWS partition used to expand bare account IDs in principals
     #[arg(long, default_value = "aws", value_name = "PARTITION")]
     partition: String,
-    /// Treat warnings as errors for the exit status (`--deny warnings`)
-    #[arg(long, value_name = "warnings")]
+    /// Make a code an error (repeatable); `--deny warnings` makes every warning fail the run
+    #[arg(long, value_name = "CODE|warnings")]
     deny: Vec<String>,
+    /// Make a code a warning (repeatable)
+    #[arg(long, value_name = "CODE")]
+    warn: Vec<String>,
+    /// Silence a code (repeatable)
+    #[arg(long, value_name = "CODE")]
+    allow: Vec<String>,
 }
 
 #[derive(clap::Args, Debug)]
@@ -125,7 +132,7 @@ fn run(cli: Cli, order: Vec<(usize, bool, usize)>) -> Result<u8, Fatal> {
     match cli.command {
         Command::Rules => {
             let mut out = String::new();
-            for c in REGISTRY {
+            for c in all_codes() {
                 out.push_str(&format!("{}  {:<7}  {}\n", c.code, c.severity.as_str(), c.summary));
             }
             print_stdout(&out);
@@ -266,10 +273,22 @@ fn status(results: &[(String, Compilation)], strict: bool) -> u8 {
 /// directory.
 fn compile_all(common: &CommonArgs, order: &[(usize, bool, usize)]) -> Result<(Vec<(String, Compilation)>, bool), Fatal> {
     let mut strict = false;
-    for d in &common.deny {
-        match d.as_str() {
-            "warnings" => strict = true,
-            other => return Err(Fatal(format!("unsupported `--deny {other}`; only `--deny warnings` is supported"))),
+    let mut overrides = kmsc::rules::Overrides::default();
+    for (list, target) in [(&common.deny, 0), (&common.warn, 1), (&common.allow, 2)] {
+        for code in list {
+            if target == 0 && code == "warnings" {
+                strict = true;
+                continue;
+            }
+            let Some(info) = kmsc::rules::lookup(code) else {
+                return Err(Fatal(format!("unknown diagnostic code `{code}`; `kmsc rules` lists them")));
+            };
+            let code = info.code.to_string();
+            match target {
+                0 => overrides.deny.push(code),
+                1 => overrides.warn.push(code),
+                _ => overrides.allow.push(code),
+            }
         }
     }
     let mut cli_vars = Vec::new();
@@ -306,6 +325,7 @@ fn compile_all(common: &CommonArgs, order: &[(usize, bool, usize)]) -> Result<(V
         cli_vars,
         sets,
         partition: common.partition.clone(),
+        overrides,
     };
     let paths = if common.paths.is_empty() { vec![PathBuf::from(".")] } else { common.paths.clone() };
     let mut out = Vec::new();

@@ -1,0 +1,344 @@
+//! Facts about AWS KMS, as data. The action and condition-key tables are embedded from
+//! `data/kms-service-reference.json` (AWS's Service Authorization Reference); the smaller
+//! tables below come from `data/AWS-FACTS.md`.
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use serde::Deserialize;
+
+/// One KMS action.
+#[derive(Debug, Deserialize)]
+pub struct Action {
+    /// `kms:Encrypt`, the documented spelling.
+    pub action: String,
+    pub access_level: String,
+    /// `key*`, `alias*`; empty for account-level actions.
+    pub resource_types: Vec<String>,
+    pub condition_keys: Vec<String>,
+}
+
+impl Action {
+    /// Account-level actions (no key resource) do nothing in a key policy.
+    pub fn is_account_level(&self) -> bool {
+        !self.resource_types.iter().any(|r| r.starts_with("key"))
+    }
+}
+
+/// The type of a condition key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+pub enum KeyType {
+    String,
+    ArrayOfString,
+    Bool,
+    Numeric,
+    #[serde(rename = "ARN")]
+    Arn,
+    Date,
+}
+
+/// One condition key (`kms:ViaService`, or a pattern `kms:EncryptionContext:${EncryptionContextKey}`).
+#[derive(Debug, Deserialize)]
+pub struct ConditionKey {
+    pub key: String,
+    #[serde(rename = "type")]
+    pub ty: KeyType,
+}
+
+#[derive(Debug, Deserialize)]
+struct Reference {
+    actions: Vec<Action>,
+    condition_keys: Vec<ConditionKey>,
+}
+
+/// The embedded tables.
+#[derive(Debug)]
+pub struct Facts {
+    pub actions: Vec<Action>,
+    pub condition_keys: Vec<ConditionKey>,
+    by_lower: BTreeMap<String, usize>,
+}
+
+const REFERENCE: &str = include_str!("../data/kms-service-reference.json");
+
+/// The facts, parsed once.
+pub fn facts() -> &'static Facts {
+    static FACTS: OnceLock<Facts> = OnceLock::new();
+    FACTS.get_or_init(|| {
+        let r: Reference = serde_json::from_str(REFERENCE).unwrap_or(Reference {
+            actions: Vec::new(),
+            condition_keys: Vec::new(),
+        });
+        let by_lower = r
+            .actions
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.action.to_ascii_lowercase(), i))
+            .collect();
+        Facts {
+            actions: r.actions,
+            condition_keys: r.condition_keys,
+            by_lower,
+        }
+    })
+}
+
+impl Facts {
+    /// The action named `name`, case-insensitively (AWS compares action names so).
+    pub fn action(&self, name: &str) -> Option<&Action> {
+        self.by_lower.get(&name.to_ascii_lowercase()).map(|&i| &self.actions[i])
+    }
+
+    /// Actions matched by an IAM action pattern (`kms:*`, `kms:Re*`, `kms:Get?`), case-insensitively.
+    pub fn matching_actions(&self, pattern: &str) -> Vec<&Action> {
+        self.actions
+            .iter()
+            .filter(|a| wildcard_match(&pattern.to_ascii_lowercase(), &a.action.to_ascii_lowercase()))
+            .collect()
+    }
+
+    /// The KMS or global condition key `name` refers to, with its type: exact keys first
+    /// (case-insensitively), then `${...}` patterns (`kms:EncryptionContext:Department`).
+    pub fn condition_key(&self, name: &str) -> Option<(&str, KeyType)> {
+        let lower = name.to_ascii_lowercase();
+        let kms = self.condition_keys.iter().map(|k| (k.key.as_str(), k.ty));
+        let global = GLOBAL_CONDITION_KEYS.iter().copied();
+        let all: Vec<(&str, KeyType)> = kms.chain(global).collect();
+        if let Some(&(k, t)) = all.iter().find(|(k, _)| !k.contains("${") && k.to_ascii_lowercase() == lower) {
+            return Some((k, t));
+        }
+        all.into_iter().find(|(k, _)| {
+            k.split_once("${").is_some_and(|(prefix, _)| {
+                lower.len() > prefix.len() && lower.starts_with(&prefix.to_ascii_lowercase())
+            })
+        })
+    }
+}
+
+/// IAM wildcard matching: `*` any run of characters, `?` one character.
+pub fn wildcard_match(pattern: &str, text: &str) -> bool {
+    let p: Vec<char> = pattern.chars().collect();
+    let t: Vec<char> = text.chars().collect();
+    let (mut pi, mut ti) = (0, 0);
+    let (mut star, mut mark) = (None, 0);
+    while ti < t.len() {
+        if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
+            pi += 1;
+            ti += 1;
+        } else if pi < p.len() && p[pi] == '*' {
+            star = Some(pi);
+            mark = ti;
+            pi += 1;
+        } else if let Some(s) = star {
+            pi = s + 1;
+            mark += 1;
+            ti = mark;
+        } else {
+            return false;
+        }
+    }
+    while pi < p.len() && p[pi] == '*' {
+        pi += 1;
+    }
+    pi == p.len()
+}
+
+/// AWS global condition keys usable in a key policy, with their types.
+pub const GLOBAL_CONDITION_KEYS: &[(&str, KeyType)] = &[
+    ("aws:PrincipalArn", KeyType::Arn),
+    ("aws:PrincipalAccount", KeyType::String),
+    ("aws:PrincipalOrgID", KeyType::String),
+    ("aws:PrincipalOrgPaths", KeyType::ArrayOfString),
+    ("aws:PrincipalTag/${TagKey}", KeyType::String),
+    ("aws:PrincipalType", KeyType::String),
+    ("aws:PrincipalIsAWSService", KeyType::Bool),
+    ("aws:PrincipalServiceName", KeyType::String),
+    ("aws:PrincipalServiceNamesList", KeyType::ArrayOfString),
+    ("aws:SourceArn", KeyType::Arn),
+    ("aws:SourceAccount", KeyType::String),
+    ("aws:SourceOrgID", KeyType::String),
+    ("aws:SourceOrgPaths", KeyType::ArrayOfString),
+    ("aws:SourceVpc", KeyType::String),
+    ("aws:SourceVpce", KeyType::String),
+    ("aws:SourceIp", KeyType::String),
+    ("aws:VpcSourceIp", KeyType::String),
+    ("aws:CalledVia", KeyType::ArrayOfString),
+    ("aws:CalledViaFirst", KeyType::String),
+    ("aws:CalledViaLast", KeyType::String),
+    ("aws:ViaAWSService", KeyType::Bool),
+    ("aws:SecureTransport", KeyType::Bool),
+    ("aws:CurrentTime", KeyType::Date),
+    ("aws:EpochTime", KeyType::Numeric),
+    ("aws:MultiFactorAuthPresent", KeyType::Bool),
+    ("aws:MultiFactorAuthAge", KeyType::Numeric),
+    ("aws:RequestedRegion", KeyType::String),
+    ("aws:RequestTag/${TagKey}", KeyType::String),
+    ("aws:ResourceTag/${TagKey}", KeyType::String),
+    ("aws:TagKeys", KeyType::ArrayOfString),
+    ("aws:ResourceAccount", KeyType::String),
+    ("aws:ResourceOrgID", KeyType::String),
+    ("aws:ResourceOrgPaths", KeyType::ArrayOfString),
+    ("aws:UserAgent", KeyType::String),
+    ("aws:userid", KeyType::String),
+    ("aws:username", KeyType::String),
+    ("aws:TokenIssueTime", KeyType::Date),
+    ("aws:SourceIdentity", KeyType::String),
+    ("aws:FederatedProvider", KeyType::String),
+    ("aws:Ec2InstanceSourceVpc", KeyType::String),
+    ("aws:Ec2InstanceSourcePrivateIPv4", KeyType::String),
+];
+
+/// Condition keys that narrow a wildcard principal to known callers.
+pub const NARROWING_CONDITION_KEYS: &[&str] = &[
+    "kms:CallerAccount",
+    "kms:ViaService",
+    "aws:PrincipalAccount",
+    "aws:PrincipalArn",
+    "aws:PrincipalOrgID",
+    "aws:PrincipalOrgPaths",
+    "aws:SourceAccount",
+    "aws:SourceArn",
+    "aws:SourceOrgID",
+    "aws:SourceOrgPaths",
+    "aws:SourceVpc",
+    "aws:SourceVpce",
+    "aws:userid",
+    "aws:username",
+];
+
+/// AWS partitions.
+pub const PARTITIONS: &[&str] = &["aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc"];
+
+/// Condition operator base names (before `IfExists`, without `ForAllValues:`/`ForAnyValue:`).
+pub const CONDITION_OPERATORS: &[(&str, OperatorKind)] = &[
+    ("StringEquals", OperatorKind::String),
+    ("StringNotEquals", OperatorKind::String),
+    ("StringEqualsIgnoreCase", OperatorKind::String),
+    ("StringNotEqualsIgnoreCase", OperatorKind::String),
+    ("StringLike", OperatorKind::String),
+    ("StringNotLike", OperatorKind::String),
+    ("NumericEquals", OperatorKind::Numeric),
+    ("NumericNotEquals", OperatorKind::Numeric),
+    ("NumericLessThan", OperatorKind::Numeric),
+    ("NumericLessThanEquals", OperatorKind::Numeric),
+    ("NumericGreaterThan", OperatorKind::Numeric),
+    ("NumericGreaterThanEquals", OperatorKind::Numeric),
+    ("DateEquals", OperatorKind::Date),
+    ("DateNotEquals", OperatorKind::Date),
+    ("DateLessThan", OperatorKind::Date),
+    ("DateLessThanEquals", OperatorKind::Date),
+    ("DateGreaterThan", OperatorKind::Date),
+    ("DateGreaterThanEquals", OperatorKind::Date),
+    ("Bool", OperatorKind::Bool),
+    ("BinaryEquals", OperatorKind::Binary),
+    ("IpAddress", OperatorKind::Ip),
+    ("NotIpAddress", OperatorKind::Ip),
+    ("ArnEquals", OperatorKind::Arn),
+    ("ArnLike", OperatorKind::Arn),
+    ("ArnNotEquals", OperatorKind::Arn),
+    ("ArnNotLike", OperatorKind::Arn),
+    ("Null", OperatorKind::Null),
+];
+
+/// What an operator compares.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OperatorKind {
+    String,
+    Numeric,
+    Date,
+    Bool,
+    Binary,
+    Ip,
+    Arn,
+    Null,
+}
+
+/// Key specs and the key usages each allows.
+pub const KEY_SPECS: &[(&str, &[&str])] = &[
+    ("SYMMETRIC_DEFAULT", &["ENCRYPT_DECRYPT"]),
+    ("RSA_2048", &["ENCRYPT_DECRYPT", "SIGN_VERIFY"]),
+    ("RSA_3072", &["ENCRYPT_DECRYPT", "SIGN_VERIFY"]),
+    ("RSA_4096", &["ENCRYPT_DECRYPT", "SIGN_VERIFY"]),
+    ("ECC_NIST_P256", &["SIGN_VERIFY", "KEY_AGREEMENT"]),
+    ("ECC_NIST_P384", &["SIGN_VERIFY", "KEY_AGREEMENT"]),
+    ("ECC_NIST_P521", &["SIGN_VERIFY", "KEY_AGREEMENT"]),
+    ("ECC_SECG_P256K1", &["SIGN_VERIFY"]),
+    ("ECC_NIST_EDWARDS25519", &["SIGN_VERIFY"]),
+    ("HMAC_224", &["GENERATE_VERIFY_MAC"]),
+    ("HMAC_256", &["GENERATE_VERIFY_MAC"]),
+    ("HMAC_384", &["GENERATE_VERIFY_MAC"]),
+    ("HMAC_512", &["GENERATE_VERIFY_MAC"]),
+    ("ML_DSA_44", &["SIGN_VERIFY"]),
+    ("ML_DSA_65", &["SIGN_VERIFY"]),
+    ("ML_DSA_87", &["SIGN_VERIFY"]),
+    ("SM2", &["ENCRYPT_DECRYPT", "SIGN_VERIFY", "KEY_AGREEMENT"]),
+];
+
+/// Every key usage.
+pub const KEY_USAGES: &[&str] = &["ENCRYPT_DECRYPT", "SIGN_VERIFY", "GENERATE_VERIFY_MAC", "KEY_AGREEMENT"];
+
+/// Resource attributes that take a KMS key and accept only symmetric encryption keys:
+/// (resource type, attribute path; nested blocks separated by `.`).
+pub const SYMMETRIC_CONSUMERS: &[(&str, &str)] = &[
+    ("aws_ebs_volume", "kms_key_id"),
+    ("aws_ebs_default_kms_key", "key_arn"),
+    ("aws_instance", "root_block_device.kms_key_id"),
+    ("aws_instance", "ebs_block_device.kms_key_id"),
+    ("aws_launch_template", "block_device_mappings.ebs.kms_key_id"),
+    ("aws_db_instance", "kms_key_id"),
+    ("aws_db_instance", "performance_insights_kms_key_id"),
+    ("aws_rds_cluster", "kms_key_id"),
+    ("aws_efs_file_system", "kms_key_id"),
+    (
+        "aws_s3_bucket_server_side_encryption_configuration",
+        "rule.apply_server_side_encryption_by_default.kms_master_key_id",
+    ),
+    ("aws_cloudwatch_log_group", "kms_key_id"),
+    ("aws_secretsmanager_secret", "kms_key_id"),
+    ("aws_sns_topic", "kms_master_key_id"),
+    ("aws_sqs_queue", "kms_master_key_id"),
+    ("aws_dynamodb_table", "server_side_encryption.kms_key_arn"),
+    ("aws_cloudtrail", "kms_key_id"),
+    ("aws_lambda_function", "kms_key_arn"),
+    ("aws_ebs_snapshot_copy", "kms_key_id"),
+    ("aws_redshift_cluster", "kms_key_id"),
+    ("aws_elasticache_replication_group", "kms_key_id"),
+    ("aws_kinesis_stream", "kms_key_id"),
+    ("aws_ecr_repository", "encryption_configuration.kms_key"),
+];
+
+/// The policy size limit of KMS, in bytes.
+pub const MAX_POLICY_BYTES: usize = 32_768;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tables_load() {
+        let f = facts();
+        assert_eq!(f.actions.len(), 56);
+        assert_eq!(f.condition_keys.len(), 98);
+        assert!(f.action("KMS:decrypt").is_some());
+        assert!(f.action("kms:CreateKey").unwrap().is_account_level());
+        assert!(!f.action("kms:Encrypt").unwrap().is_account_level());
+    }
+
+    #[test]
+    fn wildcards_match_like_iam() {
+        assert!(wildcard_match("kms:re*", "kms:reencryptfrom"));
+        assert!(wildcard_match("kms:get?eyPolicy", "kms:getkeypolicy"));
+        assert!(!wildcard_match("kms:x*", "kms:encrypt"));
+        assert_eq!(facts().matching_actions("kms:*").len(), 56);
+        assert!(facts().matching_actions("kms:Encrpyt*").is_empty());
+    }
+
+    #[test]
+    fn condition_keys_resolve_with_patterns() {
+        let f = facts();
+        assert_eq!(f.condition_key("kms:viaservice").map(|k| k.0), Some("kms:ViaService"));
+        assert!(f.condition_key("kms:EncryptionContext:Department").is_some());
+        assert_eq!(f.condition_key("aws:PrincipalOrgID").map(|k| k.1), Some(KeyType::String));
+        assert!(f.condition_key("kms:Nope").is_none());
+    }
+}

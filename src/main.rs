@@ -82,6 +82,7 @@ struct BuildArgs {
 enum FormatArg {
     Human,
     Json,
+    Sarif,
     Github,
 }
 
@@ -147,11 +148,7 @@ fn run(cli: Cli, order: Vec<(usize, bool, usize)>) -> Result<u8, Fatal> {
         },
         Command::Check(common) => {
             let (results, strict) = compile_all(&common, &order)?;
-            let mut out = String::new();
-            for (_, c) in &results {
-                out.push_str(&render_diags(c, common.format, std::io::stdout().is_terminal()));
-            }
-            print_stdout(&out);
+            print_stdout(&render_diags(&results, common.format, std::io::stdout().is_terminal()));
             Ok(status(&results, strict))
         }
         Command::Build(args) => {
@@ -191,11 +188,10 @@ fn run(cli: Cli, order: Vec<(usize, bool, usize)>) -> Result<u8, Fatal> {
                 }
                 c.diagnostics.extend(extra);
             }
-            let mut err = String::new();
-            for (_, c) in &results {
-                err.push_str(&render_diags(c, args.common.format, std::io::stderr().is_terminal()));
+            let any = results.iter().any(|(_, c)| !c.diagnostics.is_empty());
+            if any || matches!(args.common.format, FormatArg::Json | FormatArg::Sarif) {
+                print_stderr(&render_diags(&results, args.common.format, std::io::stderr().is_terminal()));
             }
-            print_stderr(&err);
             match &args.key {
                 Some(k) => match key_output {
                     Some(out) => print_stdout(&out),
@@ -251,17 +247,17 @@ fn string_map(entries: &[(String, String)]) -> String {
     out
 }
 
-fn render_diags(c: &Compilation, format: FormatArg, terminal: bool) -> String {
+fn render_diags(results: &[(String, Compilation)], format: FormatArg, terminal: bool) -> String {
     let color = terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let f = match format {
         FormatArg::Human => Format::Human,
         FormatArg::Json => Format::Json,
         FormatArg::Github => Format::Github,
+        FormatArg::Sarif => Format::Sarif,
     };
-    if c.diagnostics.is_empty() && f != Format::Json {
-        return String::new();
-    }
-    render::render(&c.sources, &c.diagnostics, f, color)
+    let parts: Vec<(&kmsc::source::SourceMap, &[Diagnostic])> =
+        results.iter().map(|(_, c)| (&c.sources, c.diagnostics.as_slice())).collect();
+    render::render_all(&parts, f, color)
 }
 
 fn status(results: &[(String, Compilation)], strict: bool) -> u8 {

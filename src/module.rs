@@ -84,19 +84,155 @@ impl Module {
 }
 
 /// Parses one HCL file, reporting a syntax error as a diagnostic.
-pub fn parse_file(sources: &SourceMap, file: FileId, diags: &mut Vec<Diagnostic>) -> Option<Body> {
-    let text = &sources.get(file).text;
-    match hcl::edit::parser::parse_body(text) {
-        Ok(body) => Some(body),
-        Err(err) => {
-            let loc = err.location();
-            let src = sources.get(file);
-            let start = src.line_start(loc.line()) + byte_offset_of_column(err.line(), loc.column());
-            let span = Span::new(file, start, start + 1);
-            diags.push(Diagnostic::error(codes::SYNTAX, syntax_message(err.message())).at(Some(span)));
-            None
+///
+/// hcl-edit refuses an object constructor that repeats a key, while Terraform accepts it
+/// and keeps the last value. Such a repeated key is reported (`KMS007`, on both keys) and
+/// the file is parsed again with the earlier key renamed to a placeholder of the same
+/// length; the placeholder's position is recorded in the source map so that evaluation
+/// drops that entry, as Terraform does.
+pub fn parse_file(sources: &mut SourceMap, file: FileId, diags: &mut Vec<Diagnostic>) -> Option<Body> {
+    let mut text: Option<String> = None;
+    let mut renamed = 0usize;
+    loop {
+        let current = text.as_deref().unwrap_or(&sources.get(file).text);
+        let err = match hcl::edit::parser::parse_body(current) {
+            Ok(body) => return Some(body),
+            Err(err) => err,
+        };
+        let loc = err.location();
+        let src = sources.get(file);
+        let start = src.line_start(loc.line()) + byte_offset_of_column(err.line(), loc.column());
+        if err.message().contains("redefined object key")
+            && renamed < 1000
+            && let Some((first, second)) = repeated_key(current, start)
+        {
+            let name = current[second.0..second.1].trim_matches('"').to_string();
+            diags.push(
+                Diagnostic::error(
+                    codes::DUPLICATE_KEY,
+                    format!("the key `{name}` is repeated in this object; Terraform keeps only the last value"),
+                )
+                .at(Some(Span::new(file, first.0, first.1)))
+                .label(Some(Span::new(file, second.0, second.1)), "repeated here; this value replaces the first")
+                .help(format!("remove one of the two `{name}` entries, or merge them into one")),
+            );
+            let Some(placeholder) = placeholder_ident(first.1 - first.0, renamed) else {
+                return None;
+            };
+            let mut next = current.to_string();
+            next.replace_range(first.0..first.1, &placeholder);
+            sources.drop_key(file, first.0);
+            text = Some(next);
+            renamed += 1;
+            continue;
+        }
+        let span = Span::new(file, start, start + 1);
+        diags.push(Diagnostic::error(codes::SYNTAX, syntax_message(err.message())).at(Some(span)));
+        return None;
+    }
+}
+
+/// A valid identifier of exactly `len` bytes, distinct for each `n`.
+fn placeholder_ident(len: usize, n: usize) -> Option<String> {
+    let digits = format!("{n:x}");
+    if len < digits.len() + 1 {
+        return None;
+    }
+    Some(format!("_{}{digits}", "_".repeat(len - 1 - digits.len())))
+}
+
+/// The byte ranges of the earlier key and of the repeated key starting at `at`.
+fn repeated_key(text: &str, at: usize) -> Option<((usize, usize), (usize, usize))> {
+    let second = key_token(text, at)?;
+    let name = text[second.0..second.1].trim_matches('"');
+    // Walk back over the enclosing object at depth 0, looking for the same key.
+    let bytes = text.as_bytes();
+    let mut depth = 0i32;
+    let mut i = second.0;
+    let mut in_string = false;
+    while i > 0 {
+        i -= 1;
+        let c = bytes[i];
+        if in_string {
+            if c == b'"' && !escaped(bytes, i) {
+                in_string = false;
+            }
+            continue;
+        }
+        match c {
+            b'"' => {
+                // A key written as a quoted string ends here.
+                let end = i + 1;
+                let mut j = i;
+                while j > 0 {
+                    j -= 1;
+                    if bytes[j] == b'"' && !escaped(bytes, j) {
+                        break;
+                    }
+                }
+                if depth == 0 && is_key_at(text, j, end) && &text[j + 1..end - 1] == name {
+                    return Some(((j, end), second));
+                }
+                in_string = false;
+                i = j;
+            }
+            b'}' | b']' | b')' => depth += 1,
+            b'{' | b'[' | b'(' => {
+                depth -= 1;
+                if depth < 0 {
+                    return None;
+                }
+            }
+            c if depth == 0 && is_ident_byte(c) && (i == 0 || !is_ident_byte(bytes[i - 1])) => {
+                let end = text[i..].find(|ch: char| !(ch.is_alphanumeric() || ch == '_' || ch == '-')).map_or(text.len(), |e| i + e);
+                if &text[i..end] == name && is_key_at(text, i, end) {
+                    return Some(((i, end), second));
+                }
+            }
+            _ => {}
         }
     }
+    None
+}
+
+fn escaped(bytes: &[u8], i: usize) -> bool {
+    let mut n = 0;
+    let mut j = i;
+    while j > 0 && bytes[j - 1] == b'\\' {
+        n += 1;
+        j -= 1;
+    }
+    n % 2 == 1
+}
+
+fn is_ident_byte(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || c == b'_' || c == b'-' || c >= 0x80
+}
+
+/// The key token (identifier or quoted string) starting at `at`.
+fn key_token(text: &str, at: usize) -> Option<(usize, usize)> {
+    let rest = text.get(at..)?;
+    if let Some(inner) = rest.strip_prefix('"') {
+        let mut prev = ' ';
+        for (i, ch) in inner.char_indices() {
+            if ch == '"' && prev != '\\' {
+                return Some((at, at + i + 2));
+            }
+            prev = ch;
+        }
+        return None;
+    }
+    let end = rest.find(|ch: char| !(ch.is_alphanumeric() || ch == '_' || ch == '-')).unwrap_or(rest.len());
+    (end > 0).then_some((at, at + end))
+}
+
+/// `start..end` is followed by `=` or `:` (an object key) and preceded by `{`, `,` or a
+/// line break.
+fn is_key_at(text: &str, start: usize, end: usize) -> bool {
+    let after = text[end..].trim_start_matches([' ', '\t']);
+    let before = text[..start].trim_end_matches([' ', '\t']);
+    (after.starts_with('=') && !after.starts_with("==") || after.starts_with(':'))
+        && (before.is_empty() || before.ends_with(['{', ',', '\n']))
 }
 
 fn syntax_message(raw: &str) -> String {

@@ -13,6 +13,7 @@ pub enum Format {
     Human,
     Json,
     Github,
+    Sarif,
 }
 
 /// Renders all diagnostics in `format`. `color` only affects `Human`.
@@ -21,6 +22,20 @@ pub fn render(sources: &SourceMap, diags: &[Diagnostic], format: Format, color: 
         Format::Human => human(sources, diags, color),
         Format::Json => json(sources, diags),
         Format::Github => github(sources, diags),
+        Format::Sarif => sarif(sources, diags),
+    }
+}
+
+/// Renders the diagnostics of several compilations (several root modules) as one output:
+/// one JSON array, one SARIF run.
+pub fn render_all(parts: &[(&SourceMap, &[Diagnostic])], format: Format, color: bool) -> String {
+    match format {
+        Format::Human | Format::Github => parts.iter().map(|(s, d)| render(s, d, format, color)).collect(),
+        Format::Json => {
+            let items: Vec<serde_json::Value> = parts.iter().flat_map(|(s, d)| json_items(s, d)).collect();
+            finish_json(&serde_json::Value::Array(items))
+        }
+        Format::Sarif => sarif_document(parts),
     }
 }
 
@@ -152,6 +167,16 @@ struct JsonDiagnostic<'a> {
 }
 
 fn json(sources: &SourceMap, diags: &[Diagnostic]) -> String {
+    finish_json(&serde_json::Value::Array(json_items(sources, diags)))
+}
+
+fn finish_json(v: &serde_json::Value) -> String {
+    let mut s = serde_json::to_string_pretty(v).unwrap_or_else(|_| "[]".to_string());
+    s.push('\n');
+    s
+}
+
+fn json_items(sources: &SourceMap, diags: &[Diagnostic]) -> Vec<serde_json::Value> {
     let items: Vec<JsonDiagnostic> = sorted(diags)
         .into_iter()
         .map(|d| {
@@ -187,9 +212,7 @@ fn json(sources: &SourceMap, diags: &[Diagnostic]) -> String {
             }
         })
         .collect();
-    let mut s = serde_json::to_string_pretty(&items).unwrap_or_else(|_| "[]".to_string());
-    s.push('\n');
-    s
+    items.iter().filter_map(|i| serde_json::to_value(i).ok()).collect()
 }
 
 /// GitHub Actions workflow commands, one per diagnostic.
@@ -233,4 +256,122 @@ fn escape_data(s: &str) -> String {
 
 fn escape_property(s: &str) -> String {
     escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+fn sarif_level(sev: Severity) -> &'static str {
+    match sev {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "note",
+    }
+}
+
+fn sarif_region(sources: &SourceMap, span: Span) -> serde_json::Value {
+    let f = sources.get(span.file);
+    let s = f.line_col(span.start as usize);
+    let e = f.line_col(span.end as usize);
+    serde_json::json!({
+        "artifactLocation": { "uri": sarif_uri(&f.path) },
+        "region": {
+            "startLine": s.line,
+            "startColumn": s.column,
+            "endLine": e.line,
+            "endColumn": e.column,
+            "snippet": { "text": sources.text(span) },
+        },
+    })
+}
+
+/// A relative URI with forward slashes, as code scanning expects.
+fn sarif_uri(path: &std::path::Path) -> String {
+    let s = path.to_string_lossy().replace('\\', "/");
+    s.trim_start_matches("./").to_string()
+}
+
+/// SARIF 2.1.0: one run, every code as a rule with its documentation.
+fn sarif(sources: &SourceMap, diags: &[Diagnostic]) -> String {
+    sarif_document(&[(sources, diags)])
+}
+
+fn sarif_document(parts: &[(&SourceMap, &[Diagnostic])]) -> String {
+    let codes = crate::rules::all_codes();
+    let rule_names: std::collections::BTreeMap<&str, &str> =
+        crate::rules::all().iter().map(|r| (r.info.code, r.name)).collect();
+    let rules: Vec<serde_json::Value> = codes
+        .iter()
+        .map(|c| {
+            serde_json::json!({
+                "id": c.code,
+                "name": rule_names.get(c.code).copied().unwrap_or(c.code),
+                "shortDescription": { "text": c.summary },
+                "fullDescription": { "text": c.explanation },
+                "help": { "text": c.explanation },
+                "defaultConfiguration": { "level": sarif_level(c.severity) },
+            })
+        })
+        .collect();
+    let mut results: Vec<serde_json::Value> = Vec::new();
+    for (sources, diags) in parts {
+        results.extend(sarif_results(sources, diags, &codes));
+    }
+    let doc = sarif_wrap(rules, results);
+    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+fn sarif_results(sources: &SourceMap, diags: &[Diagnostic], codes: &[&crate::diagnostic::CodeInfo]) -> Vec<serde_json::Value> {
+    sorted(diags)
+        .into_iter()
+        .map(|d| {
+            let mut r = serde_json::json!({
+                "ruleId": d.code,
+                "level": sarif_level(d.severity),
+                "message": { "text": match &d.help {
+                    Some(h) => format!("{}\nhelp: {h}", d.message),
+                    None => d.message.clone(),
+                } },
+            });
+            if let Some(i) = codes.iter().position(|c| c.code == d.code) {
+                r["ruleIndex"] = serde_json::json!(i);
+            }
+            if let Some(span) = d.span {
+                r["locations"] = serde_json::json!([{ "physicalLocation": sarif_region(sources, span) }]);
+            }
+            if !d.labels.is_empty() {
+                r["relatedLocations"] = d
+                    .labels
+                    .iter()
+                    .enumerate()
+                    .map(|(i, l)| {
+                        serde_json::json!({
+                            "id": i + 1,
+                            "message": { "text": l.message },
+                            "physicalLocation": sarif_region(sources, l.span),
+                        })
+                    })
+                    .collect();
+            }
+            if let Some(res) = &d.resource {
+                r["properties"] = serde_json::json!({ "resource": res });
+            }
+            r
+        })
+        .collect()
+}
+
+fn sarif_wrap(rules: Vec<serde_json::Value>, results: Vec<serde_json::Value>) -> serde_json::Value {
+    serde_json::json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": { "driver": {
+                "name": "kmsc",
+                "version": env!("CARGO_PKG_VERSION"),
+                "rules": rules,
+            } },
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+        }],
+    })
 }

@@ -107,6 +107,8 @@ impl SourceFile {
 #[derive(Debug, Default)]
 pub struct SourceMap {
     files: Vec<SourceFile>,
+    /// Object keys that a later repeated key replaces (file, byte offset of the key).
+    dropped_keys: std::collections::BTreeSet<(FileId, u32)>,
 }
 
 impl SourceMap {
@@ -129,6 +131,16 @@ impl SourceMap {
 
     pub fn text(&self, span: Span) -> &str {
         self.get(span.file).slice(span.start, span.end)
+    }
+
+    /// Records that the object key at `offset` is replaced by a later repeated key.
+    pub fn drop_key(&mut self, file: FileId, offset: usize) {
+        self.dropped_keys.insert((file, offset as u32));
+    }
+
+    /// Whether the object key at `offset` is replaced by a later repeated key.
+    pub fn is_dropped_key(&self, file: FileId, offset: usize) -> bool {
+        !self.dropped_keys.is_empty() && self.dropped_keys.contains(&(file, offset as u32))
     }
 
     pub fn files(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {

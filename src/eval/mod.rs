@@ -189,9 +189,15 @@ impl<'a> Evaluator<'a> {
             }
             Expression::Object(obj) => {
                 let mut out = BTreeMap::new();
+                let mut key_spans: BTreeMap<String, Option<Span>> = BTreeMap::new();
                 let mut failed = false;
                 let mut unknown_key = None;
                 for (key, value) in obj.iter() {
+                    if let Some(r) = key.span()
+                        && self.sources.is_dropped_key(file, r.start)
+                    {
+                        continue;
+                    }
                     let k = match key {
                         ObjectKey::Ident(id) => Ok(id.as_str().to_string()),
                         ObjectKey::Expression(e) => self.object_key(e, file, scope),
@@ -199,7 +205,22 @@ impl<'a> Evaluator<'a> {
                     let v = self.eval(value.expr(), file, scope);
                     match (k, v) {
                         (Ok(k), Ok(v)) => {
-                            out.insert(crate::value::nfc(&k), v);
+                            let k = crate::value::nfc(&k);
+                            let key_span = self.span_of(file, key);
+                            if let Some(first) = key_spans.insert(k.clone(), key_span) {
+                                let d = Diagnostic::error(
+                                    codes::DUPLICATE_KEY,
+                                    format!("the key `{k}` is repeated in this object; Terraform keeps only the last value"),
+                                )
+                                .at(first)
+                                .label(key_span, "repeated here; this value replaces the first")
+                                .help(format!("remove one of the two `{k}` entries, or merge them into one"));
+                                self.diags.push(match &self.resource {
+                                    Some(r) => d.resource(r.clone()),
+                                    None => d,
+                                });
+                            }
+                            out.insert(k, v);
                         }
                         (Err(KeyError::Unknown), Ok(_)) => {
                             if let ObjectKey::Expression(e) = key {

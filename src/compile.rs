@@ -142,7 +142,7 @@ fn compile_loaded(
     };
     for file in files {
         module.files.push(file);
-        if let Some(body) = module::parse_file(&c.sources, file, &mut c.diagnostics) {
+        if let Some(body) = module::parse_file(&mut c.sources, file, &mut c.diagnostics) {
             module::collect(&mut module, file, &body, &mut c.diagnostics);
         }
     }
@@ -221,9 +221,36 @@ fn compile_module(c: &mut Compilation, module: &Module, auto_files: Vec<PathBuf>
             targets.extend(policy.statements().iter().filter_map(|s| s.span));
         }
     }
-    let diags = crate::rules::suppress::apply(diags, &c.sources, &targets);
-    c.diagnostics.extend(options.overrides.apply(diags));
+    // Suppression and overrides apply to every finding, the compiler's included.
+    diags.splice(0..0, std::mem::take(&mut c.diagnostics));
+    let mut diags = crate::rules::suppress::apply(diags, &c.sources, &targets);
+    label_uses_of_outside_values(&mut diags, &policies);
+    c.diagnostics = options.overrides.apply(diags);
     c.policies = policies;
+}
+
+/// A finding in a value that came from a tfvars file or `--var` gets a secondary label
+/// where the module uses that value.
+fn label_uses_of_outside_values(diags: &mut [Diagnostic], policies: &[CompiledPolicy]) {
+    let mut uses: BTreeMap<Span, Span> = BTreeMap::new();
+    for p in policies {
+        p.value.visit_via(&mut |s, v| {
+            uses.entry(s).or_insert(v);
+        });
+    }
+    if uses.is_empty() {
+        return;
+    }
+    for d in diags.iter_mut() {
+        if let Some(via) = d.span.and_then(|s| uses.get(&s))
+            && !d.labels.iter().any(|l| l.span == *via)
+        {
+            d.labels.push(crate::diagnostic::Label {
+                span: *via,
+                message: "the value is used here".to_string(),
+            });
+        }
+    }
 }
 
 /// The instances of a resource: its address and the `count`/`each` binding of each.

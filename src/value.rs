@@ -108,6 +108,9 @@ pub struct Value {
     /// For the result of `jsonencode(v)`: `v`, so that a policy can be lowered from the
     /// structure (with its spans) even when the encoded string is unknown.
     pub encoded: Option<Arc<Value>>,
+    /// For a value that came from outside the module's files (a tfvars file, `--var`):
+    /// where the module uses it (`var.admins`), for a secondary label.
+    pub via: Option<Span>,
 }
 
 impl PartialEq for Value {
@@ -139,6 +142,7 @@ impl Value {
             span: None,
             sensitive: false,
             encoded: None,
+            via: None,
         }
     }
     pub fn with_span(mut self, span: Option<Span>) -> Value {
@@ -221,6 +225,33 @@ impl Value {
             _ => true,
         }
     }
+    /// Marks this value and everything inside it as used at `via`, where not marked yet.
+    pub fn mark_via(&mut self, via: Option<Span>) {
+        if self.via.is_none() {
+            self.via = via;
+        }
+        match &mut self.kind {
+            ValueKind::Tuple(v) | ValueKind::List(v) | ValueKind::Set(v) => v.iter_mut().for_each(|x| x.mark_via(via)),
+            ValueKind::Object(m) | ValueKind::Map(m) => m.values_mut().for_each(|x| x.mark_via(via)),
+            _ => {}
+        }
+    }
+
+    /// Calls `f(span, via)` for this value and every value inside it that has both.
+    pub fn visit_via(&self, f: &mut dyn FnMut(Span, Span)) {
+        if let (Some(s), Some(v)) = (self.span, self.via) {
+            f(s, v);
+        }
+        if let Some(e) = &self.encoded {
+            e.visit_via(f);
+        }
+        match &self.kind {
+            ValueKind::Tuple(v) | ValueKind::List(v) | ValueKind::Set(v) => v.iter().for_each(|x| x.visit_via(f)),
+            ValueKind::Object(m) | ValueKind::Map(m) => m.values().for_each(|x| x.visit_via(f)),
+            _ => {}
+        }
+    }
+
     /// Sensitive anywhere inside.
     pub fn contains_sensitive(&self) -> bool {
         self.sensitive

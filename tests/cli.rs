@@ -292,3 +292,88 @@ fn explain_and_rules_document_every_code() {
     let o = kmsc(repo(), &["explain", "KMS999"]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+const REPEATED_KEY: &str = r#"
+resource "aws_kms_key" "k" {
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid       = "Enable IAM User Permissions"
+        Effect    = "Allow"
+        Principal = { AWS = "arn:aws:iam::111122223333:root" }
+        Action    = "kms:*"
+        Resource  = "*"
+        Sid       = "Root"
+      },
+    ]
+  })
+}
+"#;
+
+#[test]
+fn repeated_keys_are_reported_on_both_keys_and_the_last_wins() {
+    let dir = module(REPEATED_KEY);
+    let o = kmsc(dir.path(), &["build", "main.tf", "--key", "aws_kms_key.k", "--emit", "terraform"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).contains("\"Sid\":\"Root\""), "{}", stdout(&o));
+    insta::assert_snapshot!(stderr(&o));
+}
+
+#[test]
+fn severity_overrides_change_the_exit_status() {
+    let dir = module(REPEATED_KEY);
+    let o = kmsc(dir.path(), &["check", "main.tf", "--warn", "KMS007"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(stdout(&o).starts_with("warning[KMS007]"), "{}", stdout(&o));
+    let o = kmsc(dir.path(), &["check", "main.tf", "--warn", "kms007", "--deny", "warnings"]);
+    assert_eq!(o.status.code(), Some(1));
+    let o = kmsc(dir.path(), &["check", "main.tf", "--allow", "KMS007"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(stdout(&o), "");
+    let o = kmsc(dir.path(), &["check", "main.tf", "--allow", "KMS999"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn ignore_comments_silence_a_statement_or_a_resource() {
+    let above_statement = REPEATED_KEY.replace(
+        "    Statement = [\n      {",
+        "    Statement = [\n      # kmsc:ignore KMS007 -- kept for the audit trail\n      {",
+    );
+    let dir = module(&above_statement);
+    let o = kmsc(dir.path(), &["check", "main.tf"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let above_resource = format!("# kmsc:ignore KMS001, KMS007 -- reviewed\n{}", REPEATED_KEY.trim_start());
+    let dir = module(&above_resource);
+    let o = kmsc(dir.path(), &["check", "main.tf"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    // A comment naming another code silences nothing.
+    let other = format!("# kmsc:ignore KMS001 -- reviewed\n{}", REPEATED_KEY.trim_start());
+    let dir = module(&other);
+    let o = kmsc(dir.path(), &["check", "main.tf"]);
+    assert_eq!(o.status.code(), Some(1));
+}
+
+#[test]
+fn machine_formats_carry_the_same_findings() {
+    let dir = module(REPEATED_KEY);
+    let o = kmsc(dir.path(), &["check", "main.tf", "--format", "github"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        stdout(&o),
+        "::error file=main.tf,line=7,col=9,endLine=7,endColumn=12,title=KMS007::KMS007: the key `Sid` is repeated in this object; Terraform keeps only the last value%0Ahelp: remove one of the two `Sid` entries, or merge them into one\n"
+    );
+    let o = kmsc(dir.path(), &["check", "main.tf", "--format", "sarif"]);
+    assert_eq!(o.status.code(), Some(1));
+    let sarif: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(sarif["version"], "2.1.0");
+    let result = &sarif["runs"][0]["results"][0];
+    assert_eq!(result["ruleId"], "KMS007");
+    assert_eq!(result["level"], "error");
+    assert_eq!(result["locations"][0]["physicalLocation"]["region"]["startLine"], 7);
+    assert_eq!(result["relatedLocations"][0]["physicalLocation"]["region"]["startLine"], 12);
+    let rules = sarif["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap();
+    let index = result["ruleIndex"].as_u64().unwrap() as usize;
+    assert_eq!(rules[index]["id"], "KMS007");
+}

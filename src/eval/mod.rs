@@ -743,7 +743,14 @@ impl<'a> Evaluator<'a> {
                         };
                         let s = self.span_of(file, t);
                         match self.variables.get(name) {
-                            Some(v) => (v.clone(), 1, None),
+                            Some(v) => {
+                                let mut v = v.clone();
+                                let external = v.span.is_some_and(|sp| !self.module.files.contains(&sp.file));
+                                if external {
+                                    v.mark_via(s);
+                                }
+                                (v, 1, None)
+                            }
                             None => {
                                 return Err(self.error(
                                     codes::UNDEFINED,

@@ -616,7 +616,7 @@ impl<'a> Evaluator<'a> {
                 }
             }
         }
-        let sensitive = name != "nonsensitive" && args.iter().any(Value::contains_sensitive);
+        let sensitive = !matches!(name, "nonsensitive" | "issensitive") && args.iter().any(Value::contains_sensitive);
         let result = match name {
             "jsonencode" => {
                 let text = self.text_of(file, call);

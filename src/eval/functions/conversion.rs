@@ -113,8 +113,12 @@ pub(super) fn nonsensitive(args: &[Value]) -> Result<Value, FnError> {
     Ok(out)
 }
 
-/// `issensitive(v)`: whether `v` itself is marked sensitive.
+/// `issensitive(v)`: whether `v` itself is marked sensitive (unknown for an unmarked
+/// unknown value, which may turn out to be sensitive).
 pub(super) fn issensitive(args: &[Value]) -> Result<Value, FnError> {
+    if !args[0].sensitive && args[0].is_unknown() {
+        return Err(FnError::Unknown);
+    }
     Ok(Value::bool(args[0].sensitive))
 }
 
@@ -196,6 +200,9 @@ mod tests {
         assert!(!plain.sensitive);
         assert_eq!(ok("issensitive", vec![plain.clone()]), b(false));
         assert!(!ok("nonsensitive", vec![plain]).sensitive);
+        assert!(is_unknown("issensitive", vec![unknown("x")]));
+        assert_eq!(ok("issensitive", vec![secret(unknown("x"))]), b(true));
+        assert!(ok("sensitive", vec![unknown("x")]).sensitive);
         assert!(ok("tostring", vec![secret(n(1))]).sensitive);
         let inner = ok("tolist", vec![tup(vec![secret(s("a"))])]);
         assert!(!inner.sensitive && inner.as_seq().unwrap()[0].sensitive);

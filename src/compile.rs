@@ -345,13 +345,14 @@ fn lower_policy(
         Some((**enc).clone())
     } else if let Some(text) = value.as_str() {
         let base = value.span.or(span);
-        let map = |s: usize, e: usize| -> Option<Span> { map_json_span(sources, base, text, s, e) };
+        let offsets = base.map(|b| crate::align::align(text, sources.text(b)));
+        let map = |s: usize, e: usize| -> Option<Span> { map_json_span(base, offsets.as_deref(), s, e) };
         match crate::json::decode_spanned(text, &map) {
             Ok(v) => Some(v),
             Err(e) => {
                 diags.push(
                     Diagnostic::error(codes::POLICY_SHAPE, format!("the policy is not valid JSON: {}", e.message))
-                        .at(map_json_span(sources, base, text, e.offset, e.offset + 1).or(base))
+                        .at(map_json_span(base, offsets.as_deref(), e.offset, e.offset + 1).or(base))
                         .resource(address.clone()),
                 );
                 None
@@ -404,14 +405,13 @@ fn lower_policy(
     out
 }
 
-/// Maps a byte range of a JSON policy string to the file, when the string is written
-/// verbatim in the source (a heredoc or a literal without escapes).
-fn map_json_span(sources: &SourceMap, base: Option<Span>, text: &str, start: usize, end: usize) -> Option<Span> {
-    let base = base?;
-    let src = sources.text(base);
-    let at = src.find(text)?;
-    let origin = base.start as usize + at;
-    Some(Span::new(base.file, origin + start, origin + end))
+/// Maps a byte range of a JSON policy string to the file through the alignment of the
+/// string with its template source.
+fn map_json_span(base: Option<Span>, offsets: Option<&[usize]>, start: usize, end: usize) -> Option<Span> {
+    let (base, offsets) = (base?, offsets?);
+    let s = *offsets.get(start)?;
+    let e = *offsets.get(end).or(offsets.last())?;
+    Some(Span::new(base.file, base.start as usize + s, base.start as usize + e.max(s)))
 }
 
 /// A `--set` value: HCL-like lists and objects when it starts with `[` or `{`, otherwise

@@ -1,6 +1,7 @@
 //! kmsc: compile AWS KMS key policies written in Terraform.
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod align;
 pub mod analysis;
 pub mod compile;
 pub mod diagnostic;

@@ -1,0 +1,144 @@
+//! Mapping a string Terraform computed from a template (a heredoc, a quoted string) back to
+//! the template's source text, so that a JSON policy written in a heredoc reports findings
+//! on the heredoc's own lines.
+
+/// For every byte offset of `result` (and its end), the byte offset in `source` it came
+/// from. Literal text maps one to one; indentation removed by `<<-`, escapes and
+/// interpolations are skipped on the source side.
+pub fn align(result: &str, source: &str) -> Vec<usize> {
+    let r = result.as_bytes();
+    let s = source.as_bytes();
+    let mut map = vec![0usize; r.len() + 1];
+    let (mut i, mut j) = (0usize, 0usize);
+    while i < r.len() {
+        if j >= s.len() {
+            map[i] = s.len();
+            i += 1;
+            continue;
+        }
+        // Escaped template markers: `$${` and `%%{` produce `${` and `%{`.
+        if (s[j..].starts_with(b"$${") || s[j..].starts_with(b"%%{")) && r[i] == s[j] {
+            map[i] = j;
+            if i + 1 < r.len() {
+                map[i + 1] = j + 2;
+            }
+            i += 2;
+            j += 3;
+            continue;
+        }
+        // An interpolation or directive: skip it in the source, and its output in the result
+        // up to the next literal character.
+        if s[j..].starts_with(b"${") || s[j..].starts_with(b"%{") {
+            let end = closing_brace(s, j + 2);
+            let next = s.get(end).copied();
+            let start = j;
+            while i < r.len() && Some(r[i]) != next {
+                map[i] = start;
+                i += 1;
+            }
+            j = end;
+            continue;
+        }
+        if r[i] == s[j] {
+            map[i] = j;
+            i += 1;
+            j += 1;
+            continue;
+        }
+        // A backslash escape in a quoted string: one result character.
+        if s[j] == b'\\' && j + 1 < s.len() {
+            map[i] = j;
+            let width = utf8_width(r[i]);
+            for k in 1..width {
+                if i + k < r.len() {
+                    map[i + k] = j;
+                }
+            }
+            i += width;
+            j += escape_len(&s[j..]);
+            continue;
+        }
+        // Removed indentation, quotes, heredoc markers: skip source bytes.
+        j += 1;
+    }
+    map[r.len()] = j.min(s.len());
+    map
+}
+
+fn utf8_width(b: u8) -> usize {
+    match b {
+        0xF0..=0xFF => 4,
+        0xE0..=0xEF => 3,
+        0xC0..=0xDF => 2,
+        _ => 1,
+    }
+}
+
+/// Length in bytes of the escape sequence at the start of `s` (which starts with `\`).
+fn escape_len(s: &[u8]) -> usize {
+    match s.get(1) {
+        Some(b'u') => 6,
+        Some(b'U') => 10,
+        Some(_) => 2,
+        None => 1,
+    }
+}
+
+/// The offset just past the `}` that closes a `${`/`%{` opened before `from`.
+fn closing_brace(s: &[u8], from: usize) -> usize {
+    let mut depth = 1usize;
+    let mut k = from;
+    let mut in_string = false;
+    while k < s.len() {
+        let c = s[k];
+        if in_string {
+            if c == b'\\' {
+                k += 2;
+                continue;
+            }
+            if c == b'"' {
+                in_string = false;
+            }
+        } else {
+            match c {
+                b'"' => in_string = true,
+                b'{' => depth += 1,
+                b'}' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        return k + 1;
+                    }
+                }
+                _ => {}
+            }
+        }
+        k += 1;
+    }
+    s.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::align;
+
+    fn at<'a>(result: &str, source: &'a str, needle: &str) -> &'a str {
+        let map = align(result, source);
+        let i = result.find(needle).unwrap();
+        &source[map[i]..map[i + needle.len()]]
+    }
+
+    #[test]
+    fn dedented_heredoc_maps_to_its_lines() {
+        let source = "    {\n      \"Action\": \"kms:Encrpyt\"\n    }\n";
+        let result = "{\n  \"Action\": \"kms:Encrpyt\"\n}\n";
+        assert_eq!(at(result, source, "kms:Encrpyt"), "kms:Encrpyt");
+    }
+
+    #[test]
+    fn interpolations_and_escapes_are_skipped() {
+        let source = r#""{\"AWS\": \"arn:aws:iam::${var.account}:root\", \"Sid\": \"x\"}""#;
+        let result = "{\"AWS\": \"arn:aws:iam::111122223333:root\", \"Sid\": \"x\"}";
+        assert_eq!(at(result, source, "\"Sid\""), "\\\"Sid\\\"");
+        assert_eq!(at(result, source, ":root"), ":root");
+    }
+}

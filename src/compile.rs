@@ -72,7 +72,12 @@ impl Compilation {
 }
 
 /// Resource types whose `policy` argument is a KMS key policy.
-const KEY_TYPES: &[&str] = &["aws_kms_key"];
+const KEY_TYPES: &[&str] = &[
+    "aws_kms_key",
+    "aws_kms_replica_key",
+    "aws_kms_external_key",
+    "aws_kms_replica_external_key",
+];
 
 /// Stack for the compiling thread: evaluation recurses once per nesting level (bounded by
 /// `eval::MAX_DEPTH`), so it gets a stack of its own, whatever thread calls the library.
@@ -186,21 +191,52 @@ fn compile_module(c: &mut Compilation, module: &Module, auto_files: Vec<PathBuf>
     let mut ev = Evaluator::new(&c.sources, module, variables, &sets);
     let (keys, aliases, key_uses) = crate::resources::collect(&mut ev, module);
     let mut policies = Vec::new();
-    for res in module.resources.iter().filter(|r| !r.data && KEY_TYPES.contains(&r.kind.as_str())) {
+    // Keys whose policy comes from a separate `aws_kms_key_policy`: key resource address →
+    // (policy resource address, its block).
+    let mut separate: BTreeMap<String, (String, Option<Span>)> = BTreeMap::new();
+    for res in module.resources.iter().filter(|r| !r.data && r.kind == "aws_kms_key_policy") {
+        if let Some(key) = res.attribute("key_id").and_then(|e| module::resource_reference(&e, KEY_TYPES)) {
+            separate.insert(key, (res.address(), res.span));
+        }
         for (address, binding) in instances(&mut ev, res) {
-            let Some(attr) = res.attribute("policy") else { continue };
-            ev.resource = Some(address.clone());
-            let value = match binding {
-                Some((name, v)) => {
-                    let scope = Scope::EMPTY;
-                    let inner = scope.bind(name, &v);
-                    ev.eval(&attr.expr, attr.file, &inner)
-                }
-                None => ev.eval(&attr.expr, attr.file, &Scope::EMPTY),
-            };
-            ev.resource = None;
-            if let Ok(value) = value {
+            if let Some(attr) = res.attribute("policy")
+                && let Some(value) = eval_instance(&mut ev, &address, &attr, binding)
+            {
                 policies.push(lower_policy(&mut ev.diags, &c.sources, address, value, &attr, &options.partition));
+            }
+        }
+    }
+    for res in module.resources.iter().filter(|r| !r.data && KEY_TYPES.contains(&r.kind.as_str())) {
+        let elsewhere = separate.get(&res.address());
+        for (address, binding) in instances(&mut ev, res) {
+            match (res.attribute("policy"), elsewhere) {
+                (Some(attr), _) => {
+                    if let Some((other, other_span)) = elsewhere {
+                        ev.diags.push(
+                            Diagnostic::error(
+                                codes::POLICY_TWICE,
+                                format!("`{address}` has an inline `policy` and also gets one from `{other}`; the two overwrite each other on every apply"),
+                            )
+                            .at(attr.span())
+                            .label(*other_span, "the other policy")
+                            .resource(address.clone())
+                            .help(format!("keep one: remove the `policy` argument or the `{other}` resource")),
+                        );
+                    }
+                    if let Some(value) = eval_instance(&mut ev, &address, &attr, binding) {
+                        policies.push(lower_policy(&mut ev.diags, &c.sources, address, value, &attr, &options.partition));
+                    }
+                }
+                (None, Some(_)) => {}
+                (None, None) => {
+                    let attr = Expr {
+                        file: res.file,
+                        expr: hcl::edit::expr::Expression::null(),
+                    };
+                    let mut p = lower_policy(&mut ev.diags, &c.sources, address, default_key_policy(&sets), &attr, &options.partition);
+                    p.span = res.span;
+                    policies.push(p);
+                }
             }
         }
     }
@@ -227,6 +263,48 @@ fn compile_module(c: &mut Compilation, module: &Module, auto_files: Vec<PathBuf>
     label_uses_of_outside_values(&mut diags, &policies);
     c.diagnostics = options.overrides.apply(diags);
     c.policies = policies;
+}
+
+/// Evaluates an argument of one resource instance, with its `count`/`each` binding.
+fn eval_instance(ev: &mut Evaluator, address: &str, attr: &Expr, binding: Option<(&'static str, Value)>) -> Option<Value> {
+    ev.resource = Some(address.to_string());
+    let value = match binding {
+        Some((name, v)) => {
+            let scope = Scope::EMPTY;
+            let inner = scope.bind(name, &v);
+            ev.eval(&attr.expr, attr.file, &inner)
+        }
+        None => ev.eval(&attr.expr, attr.file, &Scope::EMPTY),
+    };
+    ev.resource = None;
+    value.ok()
+}
+
+/// The policy AWS gives a key created without one: the account's root may do everything
+/// (so IAM policies decide). The account is unknown until apply.
+fn default_key_policy(sets: &BTreeMap<String, Value>) -> Value {
+    use crate::value::Part;
+    let account = "data.aws_caller_identity.current.account_id";
+    let account_part = match sets.get(account).and_then(Value::as_str) {
+        Some(id) => Part::Known(id.to_string()),
+        None => Part::Unknown(account.into()),
+    };
+    let root = Value::partial(vec![Part::Known("arn:aws:iam::".into()), account_part, Part::Known(":root".into())]);
+    let statement = Value::object(BTreeMap::from([
+        ("Sid".to_string(), Value::string("Enable IAM User Permissions")),
+        ("Effect".to_string(), Value::string("Allow")),
+        ("Principal".to_string(), Value::object(BTreeMap::from([("AWS".to_string(), root)]))),
+        ("Action".to_string(), Value::string("kms:*")),
+        ("Resource".to_string(), Value::string("*")),
+    ]));
+    let doc = Value::object(BTreeMap::from([
+        ("Version".to_string(), Value::string("2012-10-17")),
+        ("Id".to_string(), Value::string("key-default-1")),
+        ("Statement".to_string(), Value::tuple(vec![statement])),
+    ]));
+    let mut v = Value::unknown("(the default key policy)", crate::value::Type::String);
+    v.encoded = Some(std::sync::Arc::new(doc));
+    v
 }
 
 /// A finding in a value that came from a tfvars file or `--var` gets a secondary label

@@ -105,6 +105,8 @@ pub mod codes {
     pub const LIMIT: &str = "KMS009";
     /// The policy does not have the shape of an IAM policy document.
     pub const POLICY_SHAPE: &str = "KMS010";
+    /// A key gets its policy both inline and from an `aws_kms_key_policy`.
+    pub const POLICY_TWICE: &str = "KMS011";
 }
 
 /// Documentation of one diagnostic code: what `kmsc rules` lists and `kmsc explain` prints.
@@ -178,6 +180,12 @@ pub const REGISTRY: &[CodeInfo] = &[
         severity: Severity::Error,
         summary: "the policy is not a valid IAM policy document",
         explanation: "The evaluated policy does not have the shape of an IAM policy document: an unknown member (`Statment`), a value of the wrong type (`Action = { ... }`), both `Action` and `NotAction`, or text that is not JSON.\n\nWhy it matters: AWS rejects the policy with MalformedPolicyDocumentException at apply time.\n\nExample:\n    Statement = [{ Effect = \"Allow\", Actions = [\"kms:Decrypt\"] }]\nFix:\n    Statement = [{ Effect = \"Allow\", Action = [\"kms:Decrypt\"] }]",
+    },
+    CodeInfo {
+        code: codes::POLICY_TWICE,
+        severity: Severity::Error,
+        summary: "a key's policy is set in two places",
+        explanation: "An `aws_kms_key` has a `policy` argument and an `aws_kms_key_policy` resource also sets its policy.\n\nWhy it matters: both resources write the same key policy; every apply replaces one with the other, and which one AWS holds depends on the order of operations.\n\nExample:\n    resource \"aws_kms_key\" \"app\" { policy = jsonencode({ ... }) }\n    resource \"aws_kms_key_policy\" \"app\" { key_id = aws_kms_key.app.id, policy = ... }\nFix: keep one of them; with `aws_kms_key_policy`, remove the key's `policy` argument.",
     },
 ];
 

@@ -403,3 +403,33 @@ pub fn io_reason(e: &std::io::Error) -> String {
         }
     }
 }
+
+/// The first reference in `expr` to a resource of one of `kinds` (`aws_kms_key.app.arn` →
+/// `aws_kms_key.app`), looking through templates, calls and operators.
+pub fn resource_reference(expr: &Expr, kinds: &[&str]) -> Option<String> {
+    fn walk(e: &Expression, kinds: &[&str]) -> Option<String> {
+        use hcl::edit::expr::{Expression as E, TraversalOperator};
+        use hcl::edit::template::Element;
+        match e {
+            E::Traversal(t) => {
+                if let E::Variable(root) = &t.expr
+                    && kinds.contains(&root.as_str())
+                    && let Some(TraversalOperator::GetAttr(name)) = t.operators.first().map(|o| o.value())
+                {
+                    return Some(format!("{}.{}", root.as_str(), name.as_str()));
+                }
+                walk(&t.expr, kinds)
+            }
+            E::StringTemplate(t) => t.iter().find_map(|el| match el {
+                Element::Interpolation(i) => walk(&i.expr, kinds),
+                _ => None,
+            }),
+            E::FuncCall(c) => c.args.iter().find_map(|a| walk(a, kinds)),
+            E::Parenthesis(p) => walk(p.inner(), kinds),
+            E::Conditional(c) => walk(&c.true_expr, kinds).or_else(|| walk(&c.false_expr, kinds)),
+            E::Array(items) => items.iter().find_map(|a| walk(a, kinds)),
+            _ => None,
+        }
+    }
+    walk(&expr.expr, kinds)
+}

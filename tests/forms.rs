@@ -1,0 +1,85 @@
+//! Policy forms found in real Terraform: separate key policies, default policies,
+//! `count`/`for_each` instances, heredoc JSON. Canonical output and diagnostics are
+//! snapshots.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn kmsc(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_kmsc"))
+        .args(args)
+        .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/forms"))
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("kmsc runs")
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8(b.to_vec()).unwrap()
+}
+
+#[test]
+fn separate_key_policy_and_default_policy() {
+    let o = kmsc(&["build", "key_policy.tf"]);
+    assert_eq!(o.status.code(), Some(1), "the key with two policies is an error");
+    insta::assert_snapshot!("key_policy_stdout", text(&o.stdout));
+    insta::assert_snapshot!("key_policy_stderr", text(&o.stderr));
+}
+
+#[test]
+fn default_policy_takes_the_account_from_set() {
+    let o = kmsc(&[
+        "build",
+        "key_policy.tf",
+        "--key",
+        "aws_kms_key.plain",
+        "--set",
+        "data.aws_caller_identity.current.account_id=111122223333",
+    ]);
+    assert!(text(&o.stdout).contains("\"arn:aws:iam::111122223333:root\""), "{}", text(&o.stdout));
+}
+
+#[test]
+fn count_and_for_each_expand_into_instances() {
+    let o = kmsc(&["build", "instances.tf"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let out = text(&o.stdout);
+    for address in ["aws_kms_key.env[\\\"blue\\\"]", "aws_kms_key.env[\\\"green\\\"]", "aws_kms_key.shard[0]", "aws_kms_key.shard[1]"] {
+        assert!(out.contains(address), "{address} missing in\n{out}");
+    }
+    assert!(!out.contains("aws_kms_key.none"));
+    insta::assert_snapshot!("instances", out);
+    let o = kmsc(&["build", "instances.tf", "--key", "aws_kms_key.env[\"green\"]", "--emit", "terraform"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(text(&o.stdout).contains("green-admin"));
+}
+
+#[test]
+fn unknown_count_is_reported_not_guessed() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("main.tf"),
+        "data \"aws_availability_zones\" \"all\" {}\nresource \"aws_kms_key\" \"k\" {\n  count  = length(data.aws_availability_zones.all.names)\n  policy = \"{}\"\n}\n",
+    )
+    .unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_kmsc")).args(["build", "main.tf"]).current_dir(dir.path()).env("NO_COLOR", "1").output().unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(text(&o.stdout), "{}\n");
+    assert!(text(&o.stderr).contains("`count` of `aws_kms_key.k` is unknown until apply"), "{}", text(&o.stderr));
+}
+
+#[test]
+fn heredoc_policy_reports_on_its_own_line() {
+    let o = kmsc(&["check", "heredoc.tf", "--format", "json"]);
+    let diags: serde_json::Value = serde_json::from_str(&text(&o.stdout)).unwrap();
+    let bad = diags
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["message"].as_str().unwrap_or("").contains("kms:Encrpyt"))
+        .expect("the misspelt action is reported");
+    assert_eq!(bad["line"], 15);
+    assert_eq!(bad["snippet"], "\"kms:Encrpyt\"");
+    let o = kmsc(&["check", "heredoc.tf"]);
+    insta::assert_snapshot!("heredoc", text(&o.stdout));
+}

@@ -327,7 +327,7 @@ mod tests {
     #[test]
     fn wildcards_match_like_iam() {
         assert!(wildcard_match("kms:re*", "kms:reencryptfrom"));
-        assert!(wildcard_match("kms:get?eyPolicy", "kms:getkeypolicy"));
+        assert!(wildcard_match("kms:get?eypolicy", "kms:getkeypolicy"));
         assert!(!wildcard_match("kms:x*", "kms:encrypt"));
         assert_eq!(facts().matching_actions("kms:*").len(), 56);
         assert!(facts().matching_actions("kms:Encrpyt*").is_empty());

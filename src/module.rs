@@ -116,9 +116,7 @@ pub fn parse_file(sources: &mut SourceMap, file: FileId, diags: &mut Vec<Diagnos
                 .label(Some(Span::new(file, second.0, second.1)), "repeated here; this value replaces the first")
                 .help(format!("remove one of the two `{name}` entries, or merge them into one")),
             );
-            let Some(placeholder) = placeholder_ident(first.1 - first.0, renamed) else {
-                return None;
-            };
+            let placeholder = placeholder_ident(first.1 - first.0, renamed)?;
             let mut next = current.to_string();
             next.replace_range(first.0..first.1, &placeholder);
             sources.drop_key(file, first.0);

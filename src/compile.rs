@@ -320,7 +320,14 @@ fn label_uses_of_outside_values(diags: &mut [Diagnostic], policies: &[CompiledPo
         return;
     }
     for d in diags.iter_mut() {
-        if let Some(via) = d.span.and_then(|s| uses.get(&s))
+        // The innermost outside value containing the finding.
+        let via = d.span.and_then(|s| {
+            uses.iter()
+                .filter(|(v, _)| v.file == s.file && v.start <= s.start && s.end <= v.end)
+                .min_by_key(|(v, _)| v.end - v.start)
+                .map(|(_, via)| via)
+        });
+        if let Some(via) = via
             && !d.labels.iter().any(|l| l.span == *via)
         {
             d.labels.push(crate::diagnostic::Label {

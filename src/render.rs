@@ -82,7 +82,26 @@ fn human(sources: &SourceMap, diags: &[Diagnostic], color: bool) -> String {
                     snippet = snippet.annotation(AnnotationKind::Context.span(ls - offset..le - offset).label(l.message.as_str()));
                 }
             }
-            groups.push(title.element(snippet));
+            let mut group = title.element(snippet);
+            // Labels in other files get a snippet of their own.
+            let mut other_files: Vec<crate::source::FileId> =
+                d.labels.iter().map(|l| l.span.file).filter(|f| *f != span.file).collect();
+            other_files.dedup();
+            for f in other_files {
+                let labels: Vec<&crate::diagnostic::Label> = d.labels.iter().filter(|l| l.span.file == f).collect();
+                let first = labels[0].span;
+                let rest: Vec<crate::diagnostic::Label> = labels[1..].iter().map(|l| (*l).clone()).collect();
+                let (text, offset, first_line) = excerpt(sources, first, &rest);
+                let src = sources.get(f);
+                let mut snip = Snippet::source(text).line_start(first_line).path(src.path.to_string_lossy().to_string());
+                for l in labels {
+                    let ls = floor_boundary(&src.text, l.span.start as usize).clamp(offset, offset + text.len()) - offset;
+                    let le = floor_boundary(&src.text, l.span.end as usize).clamp(offset + ls, offset + text.len()) - offset;
+                    snip = snip.annotation(AnnotationKind::Context.span(ls..le).label(l.message.as_str()));
+                }
+                group = group.element(snip);
+            }
+            groups.push(group);
         } else {
             groups.push(Group::with_title(title));
         }

@@ -35,8 +35,48 @@ fn module(main_tf: &str) -> tempfile::TempDir {
 #[test]
 fn seed_compiles_with_placeholders_kept_verbatim() {
     let o = kmsc(repo(), &["build", "tests/data/seed/main.tf"]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // The placeholders are errors, but the policy is still printed.
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     insta::assert_snapshot!(stdout(&o));
+}
+
+/// The user's example: one error on each principal line, naming the placeholder, in
+/// every format.
+#[test]
+fn seed_check_reports_each_placeholder_in_every_format() {
+    let o = kmsc(repo(), &["check", "tests/data/seed/main.tf"]);
+    assert_eq!(o.status.code(), Some(1));
+    insta::assert_snapshot!(stdout(&o));
+    let o = kmsc(repo(), &["check", "tests/data/seed/main.tf", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(1));
+    let diags: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let found: Vec<(u64, &str, &str)> = diags
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["line"].as_u64().unwrap(), d["code"].as_str().unwrap(), d["severity"].as_str().unwrap()))
+        .collect();
+    assert_eq!(found, vec![(18, "KMS201", "error"), (28, "KMS201", "error"), (53, "KMS201", "error"), (70, "KMS201", "error")]);
+    assert!(diags.as_array().unwrap().iter().all(|d| d["message"].as_str().unwrap().contains("`[アカウントID]`")));
+    let o = kmsc(repo(), &["check", "tests/data/seed/main.tf", "--format", "sarif"]);
+    assert_eq!(o.status.code(), Some(1));
+    let sarif: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let lines: Vec<u64> = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["locations"][0]["physicalLocation"]["region"]["startLine"].as_u64().unwrap())
+        .collect();
+    assert_eq!(lines, vec![18, 28, 53, 70]);
+    let o = kmsc(repo(), &["check", "tests/data/seed/main.tf", "--format", "github"]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 4);
+    for (l, n) in lines.iter().zip([18, 28, 53, 70]) {
+        assert!(l.starts_with(&format!("::error file=tests/data/seed/main.tf,line={n},col=31,")), "{l}");
+        assert!(l.contains("KMS201"), "{l}");
+    }
 }
 
 #[test]
@@ -52,7 +92,8 @@ fn emit_terraform_with_key_prints_the_string_and_a_newline() {
     let case = repo().join("tests/data/oracle/differential/policy_0000");
     let expected = std::fs::read_to_string(case.join("expected.txt")).unwrap();
     let o = kmsc(&case, &["build", "main.tf", "--key", "aws_kms_key.k", "--emit", "terraform"]);
-    assert_eq!(o.status.code(), Some(0));
+    // This generated policy denies itself out (a lock-out, reported); the string is printed.
+    assert_eq!(o.status.code(), Some(1));
     assert_eq!(stdout(&o), format!("{expected}\n"));
 }
 
@@ -220,7 +261,8 @@ resource "aws_kms_key" "k" {
             None => cmd.env_remove("TF_VAR_name"),
         };
         let o = cmd.output().unwrap();
-        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        // `{ Id = ... }` is no valid policy (reported); only the value matters here.
+        assert!(!stderr(&o).contains("KMS006"), "{}", stderr(&o));
         stdout(&o)
     };
     assert_eq!(run(&[], None), "{\"Id\":\"default\"}\n");
@@ -376,4 +418,35 @@ fn machine_formats_carry_the_same_findings() {
     let rules = sarif["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap();
     let index = result["ruleIndex"].as_u64().unwrap() as usize;
     assert_eq!(rules[index]["id"], "KMS007");
+}
+
+#[test]
+fn a_bad_value_from_tfvars_is_reported_there_and_labelled_at_its_use() {
+    let dir = module(
+        r#"
+variable "admin_arn" {
+  type = string
+}
+resource "aws_kms_key" "k" {
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      { Sid = "Root", Effect = "Allow", Principal = { AWS = "arn:aws:iam::111122223333:root" }, Action = "kms:*", Resource = "*" },
+      { Sid = "Admin", Effect = "Allow", Principal = { AWS = var.admin_arn }, Action = "kms:Describe*", Resource = "*" },
+    ]
+  })
+}
+"#,
+    );
+    std::fs::write(dir.path().join("terraform.tfvars"), "admin_arn = \"arn:aws:iam::<ACCOUNT_ID>:role/admin\"\n").unwrap();
+    let o = kmsc(dir.path(), &["check", "main.tf"]);
+    assert_eq!(o.status.code(), Some(1));
+    insta::assert_snapshot!(stdout(&o));
+    let o = kmsc(dir.path(), &["check", "main.tf", "--format", "json"]);
+    let diags: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let d = &diags[0];
+    assert_eq!(d["code"], "KMS201");
+    assert_eq!(d["file"], "terraform.tfvars");
+    assert_eq!(d["labels"][0]["file"], "main.tf");
+    assert_eq!(d["labels"][0]["line"], 10);
 }

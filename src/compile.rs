@@ -72,7 +72,7 @@ impl Compilation {
 }
 
 /// Resource types whose `policy` argument is a KMS key policy.
-const KEY_TYPES: &[&str] = &[
+pub(crate) const KEY_TYPES: &[&str] = &[
     "aws_kms_key",
     "aws_kms_replica_key",
     "aws_kms_external_key",

@@ -134,26 +134,6 @@ fn compile_sources_here(files: Vec<(PathBuf, String)>, options: &Options) -> Com
     c
 }
 
-fn compile_loaded(
-    c: &mut Compilation,
-    dir: PathBuf,
-    files: Vec<crate::source::FileId>,
-    auto_tfvars: Vec<PathBuf>,
-    options: &Options,
-) {
-    let mut module = Module {
-        dir,
-        ..Module::default()
-    };
-    for file in files {
-        module.files.push(file);
-        if let Some(body) = module::parse_file(&mut c.sources, file, &mut c.diagnostics) {
-            module::collect(&mut module, file, &body, &mut c.diagnostics);
-        }
-    }
-    compile_module(c, &module, auto_tfvars, options);
-}
-
 fn read_source(c: &mut Compilation, path: &PathBuf) -> Option<crate::source::FileId> {
     match std::fs::read(path) {
         Ok(bytes) => match String::from_utf8(bytes) {
@@ -176,19 +156,160 @@ fn read_source(c: &mut Compilation, path: &PathBuf) -> Option<crate::source::Fil
     }
 }
 
-fn compile_module(c: &mut Compilation, module: &Module, auto_files: Vec<PathBuf>, options: &Options) {
-    let inputs = VarInputs {
-        env: options.env_vars.clone(),
-        auto_files,
-        cli: options.cli_vars.clone(),
+/// Maximum nesting of local modules.
+const MAX_MODULE_DEPTH: usize = 16;
+
+/// A loaded module and the local modules it calls.
+struct ModuleNode {
+    module: Module,
+    auto_tfvars: Vec<PathBuf>,
+    /// `(index in module.calls, the loaded child)` for every loadable call.
+    children: Vec<(usize, ModuleNode)>,
+}
+
+impl ModuleNode {
+    fn child_refs(&self) -> Vec<crate::eval::ChildModule<'_>> {
+        self.children
+            .iter()
+            .map(|(i, node)| crate::eval::ChildModule {
+                call: &self.module.calls[*i],
+                module: &node.module,
+                children: node.child_refs(),
+            })
+            .collect()
+    }
+}
+
+fn compile_loaded(
+    c: &mut Compilation,
+    dir: PathBuf,
+    files: Vec<crate::source::FileId>,
+    auto_tfvars: Vec<PathBuf>,
+    options: &Options,
+) {
+    let mut stack = Vec::new();
+    let root = load_module(c, dir, files, auto_tfvars, &mut stack);
+    compile_module(c, &root, "", None, options);
+}
+
+/// Parses a module's files and, recursively, the local modules it calls.
+fn load_module(
+    c: &mut Compilation,
+    dir: PathBuf,
+    files: Vec<crate::source::FileId>,
+    auto_tfvars: Vec<PathBuf>,
+    stack: &mut Vec<PathBuf>,
+) -> ModuleNode {
+    let mut module = Module {
+        dir,
+        ..Module::default()
     };
-    let variables = vars::resolve(&mut c.sources, module, &inputs, &mut c.diagnostics);
+    for file in files {
+        module.files.push(file);
+        if let Some(body) = module::parse_file(&mut c.sources, file, &mut c.diagnostics) {
+            module::collect(&mut module, file, &body, &mut c.diagnostics);
+        }
+    }
+    let here = std::fs::canonicalize(if module.dir.as_os_str().is_empty() { Path::new(".") } else { &module.dir })
+        .unwrap_or_else(|_| module.dir.clone());
+    stack.push(here);
+    let mut children = Vec::new();
+    for (i, call) in module.calls.iter().enumerate() {
+        let source_span = call.attribute("source").and_then(|e| e.span()).or(call.span);
+        let Some(source) = &call.source else {
+            c.diagnostics.push(
+                Diagnostic::error(codes::MODULE, format!("module `{}` has no literal `source`", call.name))
+                    .at(source_span)
+                    .help("`source` must be a literal string such as `\"./modules/kms\"`"),
+            );
+            continue;
+        };
+        if !call.is_local() {
+            c.diagnostics.push(
+                Diagnostic::warning(
+                    codes::MODULE,
+                    format!("module `{}` comes from `{source}`, which kmsc does not fetch; its keys are not checked", call.name),
+                )
+                .at(source_span)
+                .help("kmsc loads only local modules (`./...`, `../...`); check the module's own repository with kmsc"),
+            );
+            continue;
+        }
+        let child_dir = module.dir.join(source);
+        let canonical = std::fs::canonicalize(&child_dir).unwrap_or_else(|_| child_dir.clone());
+        if stack.contains(&canonical) {
+            c.diagnostics.push(
+                Diagnostic::error(codes::MODULE, format!("module `{}` includes itself (through `{source}`)", call.name))
+                    .at(source_span)
+                    .help("modules cannot call each other in a cycle; Terraform refuses this too"),
+            );
+            continue;
+        }
+        if stack.len() > MAX_MODULE_DEPTH {
+            c.diagnostics.push(
+                Diagnostic::error(codes::LIMIT, format!("modules nested more than {MAX_MODULE_DEPTH} levels deep"))
+                    .at(source_span),
+            );
+            continue;
+        }
+        let listing = match module::module_files(&child_dir) {
+            Ok(l) if std::fs::metadata(&child_dir).is_ok_and(|m| m.is_dir()) => l,
+            _ => {
+                c.diagnostics.push(
+                    Diagnostic::error(
+                        codes::MODULE,
+                        format!("cannot load module `{}`: `{}` is not a directory", call.name, child_dir.display()),
+                    )
+                    .at(source_span),
+                );
+                continue;
+            }
+        };
+        let mut ids = Vec::new();
+        for tf in &listing.tf {
+            if let Some(id) = read_source(c, tf) {
+                ids.push(id);
+            }
+        }
+        children.push((i, load_module(c, listing.dir, ids, Vec::new(), stack)));
+    }
+    stack.pop();
+    ModuleNode {
+        module,
+        auto_tfvars,
+        children,
+    }
+}
+
+/// Compiles one module instance: `prefix` is its address (`module.kms.`, empty for the
+/// root) and `inputs` the values of its variables when called from another module.
+fn compile_module(
+    c: &mut Compilation,
+    node: &ModuleNode,
+    prefix: &str,
+    inputs: Option<BTreeMap<String, Value>>,
+    options: &Options,
+) {
+    let module = &node.module;
+    let variables = match inputs {
+        Some(v) => v,
+        None => {
+            let inputs = VarInputs {
+                env: options.env_vars.clone(),
+                auto_files: node.auto_tfvars.clone(),
+                cli: options.cli_vars.clone(),
+            };
+            vars::resolve(&mut c.sources, module, &inputs, &mut c.diagnostics)
+        }
+    };
     let sets: BTreeMap<String, Value> = options
         .sets
         .iter()
         .map(|(k, v)| (k.clone(), parse_set_value(v)))
         .collect();
     let mut ev = Evaluator::new(&c.sources, module, variables, &sets);
+    ev.children = node.child_refs();
+    ev.address_prefix = prefix.to_string();
     let (keys, aliases, key_uses) = crate::resources::collect(&mut ev, module);
     let mut policies = Vec::new();
     // Keys whose policy comes from a separate `aws_kms_key_policy`: key resource address →
@@ -240,8 +361,61 @@ fn compile_module(c: &mut Compilation, module: &Module, auto_files: Vec<PathBuf>
             }
         }
     }
+    // Child module instances and the values of their variables, evaluated here.
+    let mut calls: Vec<(String, &ModuleNode, BTreeMap<String, Value>)> = Vec::new();
+    for (i, child) in &node.children {
+        let call = &module.calls[*i];
+        let as_resource = Resource {
+            kind: "module".to_string(),
+            name: call.name.clone(),
+            data: false,
+            file: call.file,
+            body: call.body.clone(),
+            span: call.span,
+        };
+        for (address, binding) in instances(&mut ev, &as_resource) {
+            let mut values = Vec::new();
+            for (name, expr) in call.inputs() {
+                let v = eval_instance(&mut ev, &format!("{prefix}{address}"), &expr, binding.clone())
+                    .unwrap_or_else(|| Value::unknown(format!("var.{name}"), crate::value::Type::Dynamic));
+                values.push((name, v, expr.span()));
+            }
+            let vars = vars::resolve_inputs(&c.sources, &child.module, call, values, &mut ev.diags);
+            calls.push((format!("{prefix}{address}."), child, vars));
+        }
+    }
     let mut diags = std::mem::take(&mut ev.diags);
     drop(ev);
+    let (mut keys, mut aliases, mut key_uses) = (keys, aliases, key_uses);
+    if !prefix.is_empty() {
+        for p in &mut policies {
+            p.address = format!("{prefix}{}", p.address);
+        }
+        for k in &mut keys {
+            k.address = format!("{prefix}{}", k.address);
+            k.resource = format!("{prefix}{}", k.resource);
+        }
+        for a in &mut aliases {
+            a.address = format!("{prefix}{}", a.address);
+            if let Some(t) = &mut a.target {
+                t.address = format!("{prefix}{}", t.address);
+            }
+        }
+        for u in &mut key_uses {
+            u.consumer = format!("{prefix}{}", u.consumer);
+            u.reference.address = format!("{prefix}{}", u.reference.address);
+            if let Some(v) = &mut u.via_alias {
+                v.address = format!("{prefix}{}", v.address);
+            }
+        }
+        for d in &mut diags {
+            if let Some(r) = &d.resource
+                && !r.starts_with(prefix)
+            {
+                d.resource = Some(format!("{prefix}{r}"));
+            }
+        }
+    }
     let analysis = crate::analysis::Analysis {
         sources: &c.sources,
         module,
@@ -262,7 +436,10 @@ fn compile_module(c: &mut Compilation, module: &Module, auto_files: Vec<PathBuf>
     let mut diags = crate::rules::suppress::apply(diags, &c.sources, &targets);
     label_uses_of_outside_values(&mut diags, &policies);
     c.diagnostics = options.overrides.apply(diags);
-    c.policies = policies;
+    c.policies.extend(policies);
+    for (child_prefix, child, vars) in calls {
+        compile_module(c, child, &child_prefix, Some(vars), options);
+    }
 }
 
 /// Evaluates an argument of one resource instance, with its `count`/`each` binding.

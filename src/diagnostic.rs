@@ -107,6 +107,8 @@ pub mod codes {
     pub const POLICY_SHAPE: &str = "KMS010";
     /// A key gets its policy both inline and from an `aws_kms_key_policy`.
     pub const POLICY_TWICE: &str = "KMS011";
+    /// A module call cannot be loaded (not local, missing, a cycle).
+    pub const MODULE: &str = "KMS012";
 }
 
 /// Documentation of one diagnostic code: what `kmsc rules` lists and `kmsc explain` prints.
@@ -186,6 +188,12 @@ pub const REGISTRY: &[CodeInfo] = &[
         severity: Severity::Error,
         summary: "a key's policy is set in two places",
         explanation: "An `aws_kms_key` has a `policy` argument and an `aws_kms_key_policy` resource also sets its policy.\n\nWhy it matters: both resources write the same key policy; every apply replaces one with the other, and which one AWS holds depends on the order of operations.\n\nExample:\n    resource \"aws_kms_key\" \"app\" { policy = jsonencode({ ... }) }\n    resource \"aws_kms_key_policy\" \"app\" { key_id = aws_kms_key.app.id, policy = ... }\nFix: keep one of them; with `aws_kms_key_policy`, remove the key's `policy` argument.",
+    },
+    CodeInfo {
+        code: codes::MODULE,
+        severity: Severity::Error,
+        summary: "a module cannot be loaded",
+        explanation: "A `module` block cannot be loaded: its `source` is not a literal, the directory does not exist, two modules include each other, or the source is a registry or git address (a warning: kmsc never fetches modules, so the keys of such a module are not checked).\n\nWhy it matters: keys defined in a module kmsc cannot load are not compiled or checked.\n\nExample:\n    module \"kms\" { source = \"./modules/kms\" }   # the directory is missing\nFix: point `source` at the module's directory, relative to the calling module.",
     },
 ];
 

@@ -75,6 +75,52 @@ pub struct Module {
     pub variables: BTreeMap<String, Variable>,
     pub locals: BTreeMap<String, Expr>,
     pub resources: Vec<Resource>,
+    /// `output` blocks: name → value expression.
+    pub outputs: BTreeMap<String, Expr>,
+    /// `module` blocks.
+    pub calls: Vec<ModuleCall>,
+}
+
+/// A `module "NAME" { source = ... }` block.
+#[derive(Clone, Debug)]
+pub struct ModuleCall {
+    pub name: String,
+    /// The `source` argument, when it is a literal string.
+    pub source: Option<String>,
+    pub file: FileId,
+    pub body: Body,
+    pub span: Option<Span>,
+}
+
+impl ModuleCall {
+    /// Whether `source` is a local path (`./x`, `../x`), the only kind kmsc loads.
+    pub fn is_local(&self) -> bool {
+        self.source.as_deref().is_some_and(|s| s.starts_with("./") || s.starts_with("../"))
+    }
+
+    /// The input arguments: every attribute but the meta-arguments.
+    pub fn inputs(&self) -> Vec<(String, Expr)> {
+        self.body
+            .attributes()
+            .filter(|a| !matches!(a.key.as_str(), "source" | "version" | "count" | "for_each" | "providers" | "depends_on"))
+            .map(|a| {
+                (
+                    a.key.as_str().to_string(),
+                    Expr {
+                        file: self.file,
+                        expr: a.value.clone(),
+                    },
+                )
+            })
+            .collect()
+    }
+
+    pub fn attribute(&self, name: &str) -> Option<Expr> {
+        self.body.get_attribute(name).map(|a| Expr {
+            file: self.file,
+            expr: a.value.clone(),
+        })
+    }
 }
 
 impl Module {
@@ -293,6 +339,31 @@ pub fn collect(module: &mut Module, file: FileId, body: &Body, diags: &mut Vec<D
                             expr: attr.value.clone(),
                         },
                     );
+                }
+            }
+            "output" => {
+                if let Some(name) = single_label(block, file, diags)
+                    && let Some(v) = block.body.get_attribute("value")
+                {
+                    module.outputs.insert(
+                        name,
+                        Expr {
+                            file,
+                            expr: v.value.clone(),
+                        },
+                    );
+                }
+            }
+            "module" => {
+                if let Some(name) = single_label(block, file, diags) {
+                    let source = block.body.get_attribute("source").and_then(|a| a.value.as_str().map(str::to_string));
+                    module.calls.push(ModuleCall {
+                        name,
+                        source,
+                        file,
+                        body: block.body.clone(),
+                        span,
+                    });
                 }
             }
             "resource" | "data" => {

@@ -42,32 +42,7 @@ pub fn resolve(
     inputs: &VarInputs,
     diags: &mut Vec<Diagnostic>,
 ) -> BTreeMap<String, Value> {
-    let empty = Module::default();
-    let no_sets = BTreeMap::new();
-    let mut types: BTreeMap<String, Option<Type>> = BTreeMap::new();
-    let mut values: BTreeMap<String, Value> = BTreeMap::new();
-
-    // Declared types and defaults.
-    for (name, var) in &module.variables {
-        let ty = match &var.type_expr {
-            Some(e) => match parse_type(&e.expr) {
-                Ok(t) => Some(t),
-                Err(msg) => {
-                    diags.push(Diagnostic::error(codes::TYPE, format!("invalid type for variable `{name}`: {msg}")).at(e.span()));
-                    None
-                }
-            },
-            None => None,
-        };
-        types.insert(name.clone(), ty);
-        if let Some(def) = &var.default {
-            let mut ev = Evaluator::new(sources, &empty, BTreeMap::new(), &no_sets);
-            if let Ok(v) = ev.eval(&def.expr, def.file, &Scope::EMPTY) {
-                values.insert(name.clone(), v);
-            }
-            diags.append(&mut ev.diags);
-        }
-    }
+    let (types, mut values) = declared(sources, module, diags);
 
     let mut raw: Vec<(String, Value)> = Vec::new();
     // Environment.
@@ -107,33 +82,7 @@ pub fn resolve(
         values.insert(name, v);
     }
 
-    // Convert to declared types; variables without a value are unknown.
-    let mut out = BTreeMap::new();
-    for (name, var) in &module.variables {
-        let ty = types.get(name).cloned().flatten();
-        let mut v = match values.remove(name) {
-            Some(v) => match &ty {
-                Some(t) => match convert::convert(&v, t) {
-                    Ok(c) => c,
-                    Err(msg) => {
-                        diags.push(
-                            Diagnostic::error(codes::VARIABLE, format!("invalid value for variable `{name}`: {msg}"))
-                                .at(v.span)
-                                .label(var.type_expr.as_ref().and_then(|e| e.span()), format!("declared as {t}")),
-                        );
-                        Value::unknown(format!("var.{name}"), t.clone())
-                    }
-                },
-                None => v,
-            },
-            None => Value::unknown(format!("var.{name}"), ty.clone().unwrap_or(Type::Dynamic)),
-        };
-        if var.sensitive {
-            v.sensitive = true;
-        }
-        out.insert(name.clone(), v);
-    }
-    out
+    convert_all(module, &types, values, None, diags)
 }
 
 /// Parses a `--var` or `TF_VAR_` value: a literal string for primitive or undeclared types,
@@ -283,4 +232,114 @@ fn load_file(
         }
         raw.push((name, value));
     }
+}
+
+/// Declared types (parsed) and default values of a module's variables.
+fn declared(
+    sources: &SourceMap,
+    module: &Module,
+    diags: &mut Vec<Diagnostic>,
+) -> (BTreeMap<String, Option<Type>>, BTreeMap<String, Value>) {
+    let empty = Module::default();
+    let no_sets = BTreeMap::new();
+    let mut types: BTreeMap<String, Option<Type>> = BTreeMap::new();
+    let mut values: BTreeMap<String, Value> = BTreeMap::new();
+    for (name, var) in &module.variables {
+        let ty = match &var.type_expr {
+            Some(e) => match parse_type(&e.expr) {
+                Ok(t) => Some(t),
+                Err(msg) => {
+                    diags.push(Diagnostic::error(codes::TYPE, format!("invalid type for variable `{name}`: {msg}")).at(e.span()));
+                    None
+                }
+            },
+            None => None,
+        };
+        types.insert(name.clone(), ty);
+        if let Some(def) = &var.default {
+            let mut ev = Evaluator::new(sources, &empty, BTreeMap::new(), &no_sets);
+            if let Ok(v) = ev.eval(&def.expr, def.file, &Scope::EMPTY) {
+                values.insert(name.clone(), v);
+            }
+            diags.append(&mut ev.diags);
+        }
+    }
+    (types, values)
+}
+
+/// The variables of a child module from the arguments of its `module` block (already
+/// evaluated in the calling module): defaults, then the arguments.
+pub fn resolve_inputs(
+    sources: &SourceMap,
+    module: &Module,
+    call: &crate::module::ModuleCall,
+    inputs: Vec<(String, Value, Option<Span>)>,
+    diags: &mut Vec<Diagnostic>,
+) -> BTreeMap<String, Value> {
+    let (types, mut values) = declared(sources, module, diags);
+    for (name, value, span) in inputs {
+        if !module.variables.contains_key(&name) {
+            diags.push(
+                Diagnostic::error(
+                    codes::VARIABLE,
+                    format!("module `{}` has no variable `{name}`", call.name),
+                )
+                .at(span)
+                .help(format!("declare `variable \"{name}\"` in `{}`, or remove the argument", module.dir.display())),
+            );
+            continue;
+        }
+        values.insert(name, value);
+    }
+    convert_all(module, &types, values, Some(call), diags)
+}
+
+/// Converts values to their declared types; a variable without a value is unknown (an
+/// error for a child module, where Terraform requires the argument).
+fn convert_all(
+    module: &Module,
+    types: &BTreeMap<String, Option<Type>>,
+    mut values: BTreeMap<String, Value>,
+    call: Option<&crate::module::ModuleCall>,
+    diags: &mut Vec<Diagnostic>,
+) -> BTreeMap<String, Value> {
+    // Convert to declared types; variables without a value are unknown.
+    let mut out = BTreeMap::new();
+    for (name, var) in &module.variables {
+        let ty = types.get(name).cloned().flatten();
+        let mut v = match values.remove(name) {
+            Some(v) => match &ty {
+                Some(t) => match convert::convert(&v, t) {
+                    Ok(c) => c,
+                    Err(msg) => {
+                        diags.push(
+                            Diagnostic::error(codes::VARIABLE, format!("invalid value for variable `{name}`: {msg}"))
+                                .at(v.span)
+                                .label(var.type_expr.as_ref().and_then(|e| e.span()), format!("declared as {t}")),
+                        );
+                        Value::unknown(format!("var.{name}"), t.clone())
+                    }
+                },
+                None => v,
+            },
+            None => {
+                if let Some(call) = call {
+                    diags.push(
+                        Diagnostic::error(
+                            codes::VARIABLE,
+                            format!("module `{}` needs a value for its variable `{name}`", call.name),
+                        )
+                        .at(call.span)
+                        .label(var.span, "declared here without a default"),
+                    );
+                }
+                Value::unknown(format!("var.{name}"), ty.clone().unwrap_or(Type::Dynamic))
+            }
+        };
+        if var.sensitive {
+            v.sensitive = true;
+        }
+        out.insert(name.clone(), v);
+    }
+    out
 }

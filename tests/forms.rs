@@ -83,3 +83,33 @@ fn heredoc_policy_reports_on_its_own_line() {
     let o = kmsc(&["check", "heredoc.tf"]);
     insta::assert_snapshot!("heredoc", text(&o.stdout));
 }
+
+#[test]
+fn local_modules_three_levels_deep_with_for_each_and_outputs() {
+    let o = Command::new(env!("CARGO_BIN_EXE_kmsc"))
+        .args(["build", "modules"])
+        .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures"))
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    // The git module is a warning: its keys are not checked.
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let out = text(&o.stdout);
+    assert!(out.contains("\"module.tenant[\\\"blue\\\"].module.key.aws_kms_key.this\""), "{out}");
+    // `module.roles.admin_arn`, an output of another module, reached the key policy.
+    assert!(out.contains("arn:aws:iam::111122223333:role/platform-admin"), "{out}");
+    insta::assert_snapshot!("modules_stdout", out);
+    insta::assert_snapshot!("modules_stderr", text(&o.stderr));
+}
+
+#[test]
+fn modules_that_include_each_other_are_reported() {
+    let o = Command::new(env!("CARGO_BIN_EXE_kmsc"))
+        .args(["check", "cycle"])
+        .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures"))
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o.stdout).contains("error[KMS012]: module `a` includes itself (through `../a`)"), "{}", text(&o.stdout));
+}

@@ -93,6 +93,19 @@ pub struct Evaluator<'a> {
     locals: RefCell<HashMap<String, LocalState>>,
     pub diags: Vec<Diagnostic>,
     depth: usize,
+    /// Local modules this module calls, for `module.NAME.OUTPUT`.
+    pub children: Vec<ChildModule<'a>>,
+    /// The address of this module instance (`module.kms.`), empty for the root.
+    pub address_prefix: String,
+    module_outputs: RefCell<HashMap<String, Value>>,
+}
+
+/// A local module called by the evaluated module.
+#[derive(Clone)]
+pub struct ChildModule<'a> {
+    pub call: &'a crate::module::ModuleCall,
+    pub module: &'a Module,
+    pub children: Vec<ChildModule<'a>>,
 }
 
 impl<'a> Evaluator<'a> {
@@ -111,6 +124,9 @@ impl<'a> Evaluator<'a> {
             locals: RefCell::new(HashMap::new()),
             diags: Vec::new(),
             depth: 0,
+            children: Vec::new(),
+            address_prefix: String::new(),
+            module_outputs: RefCell::new(HashMap::new()),
         }
     }
 
@@ -813,7 +829,10 @@ impl<'a> Evaluator<'a> {
                             return Err(self.error(codes::UNDEFINED, root_span, "a module reference needs a name, as in `module.kms`"));
                         };
                         let address = format!("module.{name}");
-                        (Value::unknown(address.clone(), Type::Dynamic), 1, Some(address))
+                        match self.module_output_values(name) {
+                            Some(outputs) => (outputs, 1, None),
+                            None => (Value::unknown(address.clone(), Type::Dynamic), 1, Some(address)),
+                        }
                     }
                     kind => {
                         let Some(name) = attr(0) else {
@@ -1001,6 +1020,48 @@ impl<'a> Evaluator<'a> {
                 Err(self.error(codes::TYPE, span, msg))
             }
         }
+    }
+
+    /// The outputs of the local module `name` as an object, when it is loaded and called
+    /// once (no `count`/`for_each`). Evaluated in a fresh evaluator of the child module with
+    /// the arguments evaluated here; its diagnostics are reported when the child itself is
+    /// compiled.
+    fn module_output_values(&mut self, name: &str) -> Option<Value> {
+        if let Some(v) = self.module_outputs.borrow().get(name) {
+            return Some(v.clone());
+        }
+        let child = self.children.iter().find(|c| c.call.name == name)?.clone();
+        if child.call.attribute("count").is_some() || child.call.attribute("for_each").is_some() {
+            return None;
+        }
+        // Guard against outputs that refer back to this module (a cycle).
+        self.module_outputs
+            .borrow_mut()
+            .insert(name.to_string(), Value::unknown(format!("module.{name}"), Type::Dynamic));
+        let mark = self.diags.len();
+        let mut inputs = Vec::new();
+        for (arg, expr) in child.call.inputs() {
+            let v = self
+                .eval(&expr.expr, expr.file, &Scope::EMPTY)
+                .unwrap_or_else(|_| Value::unknown(format!("var.{arg}"), Type::Dynamic));
+            inputs.push((arg, v, expr.span()));
+        }
+        let mut scratch = Vec::new();
+        let vars = crate::vars::resolve_inputs(self.sources, child.module, child.call, inputs, &mut scratch);
+        self.diags.truncate(mark);
+        let mut inner = Evaluator::new(self.sources, child.module, vars, self.sets);
+        inner.children = child.children.clone();
+        inner.depth = self.depth;
+        let mut outputs = BTreeMap::new();
+        for (out, expr) in &child.module.outputs {
+            let v = inner
+                .eval(&expr.expr, expr.file, &Scope::EMPTY)
+                .unwrap_or_else(|_| Value::unknown(format!("module.{name}.{out}"), Type::Dynamic));
+            outputs.insert(out.clone(), v);
+        }
+        let value = Value::object(outputs);
+        self.module_outputs.borrow_mut().insert(name.to_string(), value.clone());
+        Some(value)
     }
 
     /// The value of `local.NAME`, evaluated once.

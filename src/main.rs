@@ -40,6 +40,10 @@ enum Command {
 struct CommonArgs {
     /// `.tf` files or module directories (default: the current directory)
     paths: Vec<PathBuf>,
+    /// Treat every directory below PATH holding `.tf` files as a root module (skips
+    /// `.terraform/`, hidden directories and what `.gitignore` excludes)
+    #[arg(short = 'r', long)]
+    recursive: bool,
     /// Set a variable: NAME=VALUE (repeatable)
     #[arg(long = "var", value_name = "NAME=VALUE")]
     vars: Vec<String>,
@@ -324,12 +328,54 @@ fn compile_all(common: &CommonArgs, order: &[(usize, bool, usize)]) -> Result<(V
         overrides,
     };
     let paths = if common.paths.is_empty() { vec![PathBuf::from(".")] } else { common.paths.clone() };
-    let mut out = Vec::new();
-    for p in &paths {
-        let c = compile_path(p, &options).map_err(Fatal)?;
-        out.push((module_prefix(p), c));
+    let roots: Vec<PathBuf> = if common.recursive {
+        let mut roots = Vec::new();
+        for p in &paths {
+            roots.extend(root_modules(p)?);
+        }
+        roots.sort();
+        roots.dedup();
+        roots
+    } else {
+        paths
+    };
+    // Root modules compile in parallel; results keep the order of `roots`.
+    use rayon::prelude::*;
+    let results: Vec<Result<Compilation, String>> = roots.par_iter().map(|p| compile_path(p, &options)).collect();
+    let mut out = Vec::with_capacity(results.len());
+    for (p, r) in roots.iter().zip(results) {
+        out.push((module_prefix(p), r.map_err(Fatal)?));
     }
     Ok((out, strict))
+}
+
+/// Every directory below `path` that holds `.tf` files, sorted; `.terraform/`, hidden
+/// directories and what `.gitignore` files exclude are skipped, symlinks not followed.
+fn root_modules(path: &Path) -> Result<Vec<PathBuf>, Fatal> {
+    let meta = std::fs::metadata(path)
+        .map_err(|e| Fatal(format!("cannot read `{}`: {}", path.display(), kmsc::module::io_reason(&e))))?;
+    if !meta.is_dir() {
+        return Ok(vec![path.to_path_buf()]);
+    }
+    let mut dirs = std::collections::BTreeSet::new();
+    let walker = ignore::WalkBuilder::new(path)
+        .hidden(true)
+        .git_ignore(true)
+        .git_exclude(false)
+        .git_global(false)
+        .require_git(false)
+        .follow_links(false)
+        .filter_entry(|e| e.file_name() != ".terraform")
+        .build();
+    for entry in walker {
+        let Ok(entry) = entry else { continue };
+        let is_tf = entry.file_type().is_some_and(|t| t.is_file())
+            && entry.file_name().to_str().is_some_and(|n| n.ends_with(".tf"));
+        if is_tf && let Some(dir) = entry.path().parent() {
+            dirs.insert(dir.to_path_buf());
+        }
+    }
+    Ok(dirs.into_iter().collect())
 }
 
 fn module_prefix(p: &Path) -> String {

@@ -113,3 +113,20 @@ fn modules_that_include_each_other_are_reported() {
     assert_eq!(o.status.code(), Some(1));
     assert!(text(&o.stdout).contains("error[KMS012]: module `a` includes itself (through `../a`)"), "{}", text(&o.stdout));
 }
+
+#[test]
+fn recursive_mode_finds_root_modules_and_skips_ignored_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = "resource \"aws_kms_key\" \"k\" {\n  policy = jsonencode({ Version = \"2012-10-17\", Statement = [{ Sid = \"Root\", Effect = \"Allow\", Principal = { AWS = \"arn:aws:iam::111122223333:root\" }, Action = \"kms:*\", Resource = \"*\" }] })\n}\n";
+    for sub in ["envs/prod", "envs/dev", "envs/prod/.terraform/modules/x", "vendor/lib", "build"] {
+        std::fs::create_dir_all(dir.path().join(sub)).unwrap();
+        std::fs::write(dir.path().join(sub).join("main.tf"), key).unwrap();
+    }
+    std::fs::write(dir.path().join(".gitignore"), "build/\n").unwrap();
+    std::fs::write(dir.path().join("vendor/.gitignore"), "lib/\n").unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_kmsc")).args(["build", "-r", "."]).current_dir(dir.path()).output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let doc: serde_json::Value = serde_json::from_str(&text(&o.stdout)).unwrap();
+    let keys: Vec<&String> = doc.as_object().unwrap().keys().collect();
+    assert_eq!(keys, ["envs/dev:aws_kms_key.k", "envs/prod:aws_kms_key.k"]);
+}

@@ -64,3 +64,30 @@ fn clean_fixtures_stay_silent() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// `tests/fixtures/all-rules/main.tf` (written by `scripts/gen-all-rules.py` from the bad
+/// fixtures) triggers every rule at once.
+#[test]
+fn one_file_triggers_every_rule() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/all-rules");
+    let c = compile_fixture(&dir, "main.tf");
+    let missing: Vec<&str> = kmsc::rules::all()
+        .iter()
+        .map(|r| r.info.code)
+        .filter(|code| !c.diagnostics.iter().any(|d| d.code == *code))
+        .collect();
+    assert!(missing.is_empty(), "not triggered: {missing:?}");
+    insta::assert_snapshot!("all_rules__human", render(&c.sources, &c.diagnostics, Format::Human, false));
+}
+
+/// `kmsc explain` documents every code: what it catches, why it matters, an example and
+/// its fix.
+#[test]
+fn every_code_is_explained() {
+    for info in kmsc::rules::all_codes() {
+        let e = info.explanation;
+        assert!(e.contains("Why"), "{}: no reason", info.code);
+        assert!(e.contains("Example"), "{}: no example", info.code);
+        assert!(e.contains("Fix") || e.contains("Use instead"), "{}: no fix", info.code);
+    }
+}

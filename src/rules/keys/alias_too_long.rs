@@ -24,7 +24,7 @@ pub static RULE: Rule = Rule {
         code: "KMS904",
         severity: Severity::Error,
         summary: "alias name longer than 256 characters",
-        explanation: "An alias name may be at most 256 characters, `alias/` included. With `name_prefix`, Terraform appends 26 characters, so the prefix may be at most 230.\n\nWhy it matters: the provider or CreateAlias rejects the name.\n\nFix: shorten the name.",
+        explanation: "An alias name may be at most 256 characters, `alias/` included. With `name_prefix`, Terraform appends 26 characters, so the prefix may be at most 230.\n\nWhy it matters: the provider or CreateAlias rejects the name.\n\nExample:\n    name = \"alias/${var.org}/${var.division}/${var.team}/${var.app}/data-at-rest\"   # 300 characters once evaluated\nFix: shorten the name:\n    name = \"alias/${var.team}-${var.app}\"",
     },
     name: "alias-too-long",
     check,

@@ -208,6 +208,17 @@ fn load_module(
         module.files.push(file);
         if let Some(body) = module::parse_file(&mut c.sources, file, &mut c.diagnostics) {
             module::collect(&mut module, file, &body, &mut c.diagnostics);
+            for path in module::referenced_files(&body) {
+                let key = module::file_key(&path);
+                if module.loaded_files.contains_key(&key) {
+                    continue;
+                }
+                let full = if Path::new(&path).is_absolute() { PathBuf::from(&path) } else { module.dir.join(&key) };
+                if let Ok(text) = std::fs::read_to_string(&full) {
+                    let id = c.sources.add(full, text);
+                    module.loaded_files.insert(key, id);
+                }
+            }
         }
     }
     let here = std::fs::canonicalize(if module.dir.as_os_str().is_empty() { Path::new(".") } else { &module.dir })

@@ -79,6 +79,9 @@ pub struct Module {
     pub outputs: BTreeMap<String, Expr>,
     /// `module` blocks.
     pub calls: Vec<ModuleCall>,
+    /// Files read by `file(...)`/`templatefile(...)` calls, by the path as written (with
+    /// `path.module` as `.`), loaded before evaluation so that values keep their spans.
+    pub loaded_files: BTreeMap<String, FileId>,
 }
 
 /// A `module "NAME" { source = ... }` block.
@@ -501,4 +504,62 @@ pub fn resource_reference(expr: &Expr, kinds: &[&str]) -> Option<String> {
         }
     }
     walk(&expr.expr, kinds)
+}
+
+/// The paths of `file(...)` and `templatefile(...)` calls whose path is known before
+/// evaluation: a literal, or a template of literals and `path.module`/`path.root` (both `.`).
+pub fn referenced_files(body: &Body) -> Vec<String> {
+    use hcl::edit::expr::{Expression as E, FuncCall, TraversalOperator};
+    use hcl::edit::template::Element;
+    use hcl::edit::visit::{Visit, visit_func_call};
+
+    struct Finder(Vec<String>);
+    impl Visit for Finder {
+        fn visit_func_call(&mut self, call: &FuncCall) {
+            if matches!(call.name.name.as_str(), "file" | "templatefile")
+                && let Some(arg) = call.args.iter().next()
+                && let Some(path) = static_path(arg)
+            {
+                self.0.push(path);
+            }
+            visit_func_call(self, call);
+        }
+    }
+    fn static_path(e: &E) -> Option<String> {
+        match e {
+            E::String(s) => Some(s.value().to_string()),
+            E::StringTemplate(t) => {
+                let mut out = String::new();
+                for el in t.iter() {
+                    match el {
+                        Element::Literal(l) => out.push_str(l.value()),
+                        Element::Interpolation(i) => match &i.expr {
+                            E::Traversal(tr)
+                                if matches!(&tr.expr, E::Variable(v) if v.as_str() == "path")
+                                    && matches!(tr.operators.first().map(|o| o.value()), Some(TraversalOperator::GetAttr(a)) if matches!(a.as_str(), "module" | "root")) =>
+                            {
+                                out.push('.')
+                            }
+                            _ => return None,
+                        },
+                        Element::Directive(_) => return None,
+                    }
+                }
+                Some(out)
+            }
+            _ => None,
+        }
+    }
+    let mut f = Finder(Vec::new());
+    f.visit_body(body);
+    f.0
+}
+
+/// The key under which a `file()` path is recorded: `./a/b.json` and `a/b.json` are one.
+pub fn file_key(path: &str) -> String {
+    let mut p = path;
+    while let Some(rest) = p.strip_prefix("./") {
+        p = rest;
+    }
+    p.to_string()
 }

@@ -130,3 +130,17 @@ fn recursive_mode_finds_root_modules_and_skips_ignored_ones() {
     let keys: Vec<&String> = doc.as_object().unwrap().keys().collect();
     assert_eq!(keys, ["envs/dev:aws_kms_key.k", "envs/prod:aws_kms_key.k"]);
 }
+
+#[test]
+fn file_and_templatefile_policies_report_inside_the_file() {
+    let o = kmsc(&["check", "files", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(1));
+    let diags: serde_json::Value = serde_json::from_str(&text(&o.stdout)).unwrap();
+    let all = diags.as_array().unwrap();
+    assert_eq!(all.len(), 1, "{all:?}");
+    assert_eq!(all[0]["code"], "KMS301");
+    assert_eq!(all[0]["file"], "files/policy.json.tftpl");
+    assert_eq!(all[0]["line"], 15);
+    let o = kmsc(&["build", "files", "--key", "aws_kms_key.from_template"]);
+    insta::assert_snapshot!("templatefile", text(&o.stdout));
+}

@@ -7,6 +7,7 @@
 
 pub mod convert;
 pub mod functions;
+mod policy_document;
 mod template;
 pub mod types;
 
@@ -91,6 +92,8 @@ pub struct Evaluator<'a> {
     /// Resource address prefixed to diagnostics, when evaluating inside a resource.
     pub resource: Option<String>,
     locals: RefCell<HashMap<String, LocalState>>,
+    /// `data "aws_iam_policy_document"` blocks evaluated so far, by address.
+    policy_documents: HashMap<String, policy_document::DocState>,
     pub diags: Vec<Diagnostic>,
     depth: usize,
     /// Local modules this module calls, for `module.NAME.OUTPUT`.
@@ -122,6 +125,7 @@ impl<'a> Evaluator<'a> {
             sets,
             resource: None,
             locals: RefCell::new(HashMap::new()),
+            policy_documents: HashMap::new(),
             diags: Vec::new(),
             depth: 0,
             children: Vec::new(),
@@ -592,6 +596,7 @@ impl<'a> Evaluator<'a> {
         }
         match name {
             "try" => return self.eval_try(call, file, scope),
+            "file" | "templatefile" => return self.eval_file_call(name, call, file, scope),
             "can" => {
                 let [arg] = call.args.iter().collect::<Vec<_>>()[..] else {
                     return Err(self.error(codes::FUNCTION, span, "`can` takes exactly one argument"));
@@ -666,6 +671,73 @@ impl<'a> Evaluator<'a> {
             result.sensitive = true;
         }
         Ok(result)
+    }
+
+    /// `file(path)` and `templatefile(path, vars)`, over files loaded with the module (see
+    /// `module::referenced_files`), so that their content keeps its spans.
+    fn eval_file_call(&mut self, name: &str, call: &FuncCall, file: FileId, scope: &Scope) -> EvalResult {
+        let span = self.span_of(file, call);
+        let mut args = Vec::new();
+        for a in call.args.iter() {
+            args.push(self.eval(a, file, scope)?);
+        }
+        let arity_ok = if name == "file" { args.len() == 1 } else { args.len() == 2 };
+        if !arity_ok {
+            let want = if name == "file" { "one argument, the path" } else { "two arguments, the path and the variables" };
+            return Err(self.error(codes::FUNCTION, span, format!("`{name}` takes {want}")));
+        }
+        if args.iter().any(|a| !a.is_wholly_known()) {
+            return Ok(Value::unknown(self.text_of(file, call), Type::String));
+        }
+        let Some(path) = args[0].as_str().map(str::to_string) else {
+            let msg = format!("the path given to `{name}` must be a string, found {}", args[0].ty());
+            return Err(self.error(codes::FUNCTION, args[0].span.or(span), msg));
+        };
+        let Some(&id) = self.module.loaded_files.get(&crate::module::file_key(&path)) else {
+            return Err(self.error(
+                codes::FUNCTION,
+                args[0].span.or(span),
+                format!("cannot read `{path}` for `{name}`: kmsc reads files whose path is a literal or built from `path.module`, relative to the module"),
+            ));
+        };
+        let text = self.sources.get(id).text.clone();
+        let whole = Some(Span::new(id, 0, text.len()));
+        if name == "file" {
+            return Ok(Value::string(&text).with_span(whole));
+        }
+        let vars: Vec<(String, Value)> = match args[1].as_map() {
+            Some(m) => m.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+            None => {
+                let msg = format!("the variables of `templatefile` must be an object, found {}", args[1].ty());
+                return Err(self.error(codes::FUNCTION, args[1].span.or(span), msg));
+            }
+        };
+        let template = match hcl::edit::parser::parse_template(&text) {
+            Ok(t) => t,
+            Err(e) => {
+                let loc = e.location();
+                let at = self.sources.get(id).line_start(loc.line()) + loc.column().saturating_sub(1);
+                return Err(self.error(codes::SYNTAX, Some(Span::new(id, at, at + 1)), format!("invalid template: {}", e.message())));
+            }
+        };
+        let v = self.with_bindings(&vars, &Scope::EMPTY, &mut |ev, inner| ev.eval_template(&template, id, inner, false))?;
+        Ok(if v.span.is_none() { v.with_span(whole) } else { v })
+    }
+
+    /// Runs `f` in a scope where each of `vars` is bound.
+    fn with_bindings(
+        &mut self,
+        vars: &[(String, Value)],
+        scope: &Scope,
+        f: &mut dyn FnMut(&mut Self, &Scope) -> EvalResult,
+    ) -> EvalResult {
+        match vars.split_first() {
+            None => f(self, scope),
+            Some(((name, value), rest)) => {
+                let inner = scope.bind(name, value);
+                self.with_bindings(rest, &inner, f)
+            }
+        }
     }
 
     fn unknown_function(&mut self, name: &str, span: Option<Span>) -> Reported {
@@ -822,7 +894,14 @@ impl<'a> Evaluator<'a> {
                             let s = self.span_of(file, t);
                             return Err(self.error(codes::UNDEFINED, s, format!("reference to undeclared data source `{address}`")));
                         }
-                        (Value::unknown(address.clone(), Type::Dynamic), 2, Some(address))
+                        let base = match self.module.resource(&address) {
+                            Some(res) if kind == "aws_iam_policy_document" => {
+                                let s = self.span_of(file, t);
+                                self.policy_document(res, s)?
+                            }
+                            _ => Value::unknown(address.clone(), Type::Dynamic),
+                        };
+                        (base, 2, Some(address))
                     }
                     "module" => {
                         let Some(name) = attr(0) else {

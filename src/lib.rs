@@ -1,13 +1,16 @@
 //! kmsc: compile AWS KMS key policies written in Terraform.
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod access;
 pub mod align;
 pub mod analysis;
 pub mod compile;
 pub mod diagnostic;
+pub mod diff;
 pub mod emit;
 pub mod eval;
 pub mod facts;
+pub mod golden;
 pub mod json;
 pub mod module;
 pub mod number;
@@ -15,6 +18,7 @@ pub mod policy;
 pub mod render;
 pub mod resources;
 pub mod rules;
+pub mod semantics;
 pub mod source;
 pub mod value;
 pub mod vars;

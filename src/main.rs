@@ -27,6 +27,10 @@ enum Command {
     Build(BuildArgs),
     /// Analyse like `build`, print diagnostics only
     Check(CommonArgs),
+    /// Compare two key policies (or sets of them) by meaning; exit 1 when they differ
+    Diff(DiffArgs),
+    /// Show which KMS actions each principal may perform on each key
+    Access(AccessArgs),
     /// Print the documentation of one diagnostic code
     Explain {
         /// A code such as KMS010
@@ -34,11 +38,19 @@ enum Command {
     },
     /// List every diagnostic code with its default severity and summary
     Rules,
+    /// Print a shell completion script for kmsc
+    Completions {
+        /// The shell to complete in
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print kmsc's man page (roff)
+    Manpage,
 }
 
 #[derive(clap::Args, Debug)]
 struct CommonArgs {
-    /// `.tf` files or module directories (default: the current directory)
+    /// `.tf`/`.tf.json` files or module directories (default: the current directory)
     paths: Vec<PathBuf>,
     /// Treat every directory below PATH holding `.tf` files as a root module (skips
     /// `.terraform/`, hidden directories and what `.gitignore` excludes)
@@ -68,6 +80,13 @@ struct CommonArgs {
     /// Silence a code (repeatable)
     #[arg(long, value_name = "CODE")]
     allow: Vec<String>,
+    /// After the run, print one summary line (roots, keys, policies, findings, time) on stderr
+    #[arg(long)]
+    stats: bool,
+    /// Read each PATH as a file and analyse the module (directory) holding it, once per
+    /// directory (for pre-commit, which passes changed files)
+    #[arg(long, hide = true)]
+    modules_of_files: bool,
 }
 
 #[derive(clap::Args, Debug)]
@@ -80,6 +99,46 @@ struct BuildArgs {
     /// Print only the policy of this resource address
     #[arg(long, value_name = "ADDRESS")]
     key: Option<String>,
+    /// Write each canonical policy to DIR/<address>.json instead of printing (golden files)
+    #[arg(long, value_name = "DIR", conflicts_with = "key")]
+    out_dir: Option<PathBuf>,
+    /// With --out-dir: write nothing, print how DIR differs from what would be written
+    #[arg(long, requires = "out_dir")]
+    check: bool,
+}
+
+#[derive(clap::Args, Debug)]
+struct DiffArgs {
+    /// The old policies: a policy JSON file, a golden directory or a Terraform path
+    old: PathBuf,
+    /// The new policies, in any of the forms of OLD
+    new: PathBuf,
+    /// Compare only the policy of this resource address
+    #[arg(long, value_name = "ADDRESS")]
+    key: Option<String>,
+    /// Report format
+    #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
+    format: ReportFormat,
+}
+
+#[derive(clap::Args, Debug)]
+struct AccessArgs {
+    /// A policy JSON file, a golden directory or a Terraform path
+    #[arg(default_value = ".")]
+    path: PathBuf,
+    /// Show only the policy of this resource address
+    #[arg(long, value_name = "ADDRESS")]
+    key: Option<String>,
+    /// Report format
+    #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
+    format: ReportFormat,
+}
+
+/// Output of `diff` and `access`.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum ReportFormat {
+    Human,
+    Json,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -134,7 +193,18 @@ fn cli_var_order(m: &clap::ArgMatches) -> Vec<(usize, bool, usize)> {
 }
 
 fn run(cli: Cli, order: Vec<(usize, bool, usize)>) -> Result<u8, Fatal> {
+    let started = std::time::Instant::now();
     match cli.command {
+        Command::Completions { shell } => {
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "kmsc", &mut script);
+            print_stdout(&String::from_utf8_lossy(&script));
+            Ok(0)
+        }
+        Command::Manpage => {
+            print_stdout(&man_page().map_err(|e| Fatal(format!("cannot render the man page: {e}")))?);
+            Ok(0)
+        }
         Command::Rules => {
             let mut out = String::new();
             for c in all_codes() {
@@ -150,12 +220,20 @@ fn run(cli: Cli, order: Vec<(usize, bool, usize)>) -> Result<u8, Fatal> {
             }
             None => Err(Fatal(format!("unknown diagnostic code `{code}`; `kmsc rules` lists them"))),
         },
+        Command::Diff(args) => run_diff(&args),
+        Command::Access(args) => run_access(&args),
         Command::Check(common) => {
             let (results, strict) = compile_all(&common, &order)?;
             print_stdout(&render_diags(&results, common.format, std::io::stdout().is_terminal()));
+            if common.stats {
+                print_stats(&results, started);
+            }
             Ok(status(&results, strict))
         }
         Command::Build(args) => {
+            if args.out_dir.is_some() && args.emit == EmitArg::Terraform {
+                return Err(Fatal("`--out-dir` writes canonical policies; it cannot be used with `--emit terraform`".into()));
+            }
             let (mut results, strict) = compile_all(&args.common, &order)?;
             let several = results.len() > 1;
             let mut entries: Vec<(String, String)> = Vec::new();
@@ -196,6 +274,13 @@ fn run(cli: Cli, order: Vec<(usize, bool, usize)>) -> Result<u8, Fatal> {
             if any || matches!(args.common.format, FormatArg::Json | FormatArg::Sarif) {
                 print_stderr(&render_diags(&results, args.common.format, std::io::stderr().is_terminal()));
             }
+            if let Some(dir) = &args.out_dir {
+                let code = golden_files(dir, args.check, &results, status(&results, strict))?;
+                if args.common.stats {
+                    print_stats(&results, started);
+                }
+                return Ok(code);
+            }
             match &args.key {
                 Some(k) => match key_output {
                     Some(out) => print_stdout(&out),
@@ -215,8 +300,42 @@ fn run(cli: Cli, order: Vec<(usize, bool, usize)>) -> Result<u8, Fatal> {
                     print_stdout(&doc);
                 }
             }
+            if args.common.stats {
+                print_stats(&results, started);
+            }
             Ok(status(&results, strict))
         }
+    }
+}
+
+/// `diff OLD NEW`: 0 when every pair of policies means the same, 1 otherwise.
+fn run_diff(args: &DiffArgs) -> Result<u8, Fatal> {
+    let old = kmsc::semantics::load(&args.old).map_err(Fatal)?;
+    let new = kmsc::semantics::load(&args.new).map_err(Fatal)?;
+    print_notes(old.notes.iter().chain(&new.notes));
+    let report = kmsc::diff::diff_sets(&old, &new, args.key.as_deref()).map_err(Fatal)?;
+    print_stdout(&match args.format {
+        ReportFormat::Human => report.human(),
+        ReportFormat::Json => report.json(),
+    });
+    Ok(if report.equivalent() { 0 } else { 1 })
+}
+
+/// `access PATH`: who may do what with each key.
+fn run_access(args: &AccessArgs) -> Result<u8, Fatal> {
+    let set = kmsc::semantics::load(&args.path).map_err(Fatal)?;
+    print_notes(set.notes.iter());
+    let report = kmsc::access::access_report(&set, args.key.as_deref()).map_err(Fatal)?;
+    print_stdout(&match args.format {
+        ReportFormat::Human => report.human(),
+        ReportFormat::Json => report.json(),
+    });
+    Ok(0)
+}
+
+fn print_notes<'a>(notes: impl Iterator<Item = &'a String>) {
+    for n in notes {
+        print_stderr(&format!("kmsc: note: {n}\n"));
     }
 }
 
@@ -267,6 +386,22 @@ fn render_diags(results: &[(String, Compilation)], format: FormatArg, terminal: 
 fn status(results: &[(String, Compilation)], strict: bool) -> u8 {
     let failing = |d: &Diagnostic| d.severity == Severity::Error || (strict && d.severity == Severity::Warning);
     if results.iter().any(|(_, c)| c.diagnostics.iter().any(failing)) { 1 } else { 0 }
+}
+
+/// `build --out-dir DIR [--check]`; DIR is left untouched when the build failed (`code`).
+fn golden_files(dir: &Path, check: bool, results: &[(String, Compilation)], code: u8) -> Result<u8, Fatal> {
+    if code != 0 {
+        return Ok(code);
+    }
+    let plan = kmsc::golden::plan(&kmsc::golden::entries(results), dir).map_err(Fatal)?;
+    if !check {
+        kmsc::golden::write(&plan).map_err(Fatal)?;
+        return Ok(0);
+    }
+    let diffs = kmsc::golden::check(&plan);
+    let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    print_stdout(&kmsc::golden::render(&diffs, color));
+    Ok(if diffs.is_empty() { 0 } else { 1 })
 }
 
 /// Compiles each PATH as a root module; the prefix is its path relative to the working
@@ -327,7 +462,13 @@ fn compile_all(common: &CommonArgs, order: &[(usize, bool, usize)]) -> Result<(V
         partition: common.partition.clone(),
         overrides,
     };
-    let paths = if common.paths.is_empty() { vec![PathBuf::from(".")] } else { common.paths.clone() };
+    let paths = if common.modules_of_files {
+        modules_of_files(&common.paths)
+    } else if common.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        common.paths.clone()
+    };
     let roots: Vec<PathBuf> = if common.recursive {
         let mut roots = Vec::new();
         for p in &paths {
@@ -370,7 +511,7 @@ fn root_modules(path: &Path) -> Result<Vec<PathBuf>, Fatal> {
     for entry in walker {
         let Ok(entry) = entry else { continue };
         let is_tf = entry.file_type().is_some_and(|t| t.is_file())
-            && entry.file_name().to_str().is_some_and(|n| n.ends_with(".tf"));
+            && entry.file_name().to_str().is_some_and(|n| n.ends_with(".tf") || n.ends_with(".tf.json"));
         if is_tf && let Some(dir) = entry.path().parent() {
             dirs.insert(dir.to_path_buf());
         }
@@ -393,4 +534,119 @@ fn print_stdout(s: &str) {
 fn print_stderr(s: &str) {
     let mut err = std::io::stderr().lock();
     let _ = err.write_all(s.as_bytes());
+}
+
+/// The directory of each file (a directory stays itself), sorted and de-duplicated: the
+/// modules that `--modules-of-files` analyses.
+fn modules_of_files(paths: &[PathBuf]) -> Vec<PathBuf> {
+    let mut dirs: Vec<PathBuf> = paths
+        .iter()
+        .map(|p| match p.parent() {
+            _ if p.is_dir() => p.clone(),
+            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+            _ => PathBuf::from("."),
+        })
+        .collect();
+    dirs.sort();
+    dirs.dedup();
+    dirs
+}
+
+/// `--stats`: one summary line on stderr.
+fn print_stats(results: &[(String, Compilation)], started: std::time::Instant) {
+    let policies = results.iter().flat_map(|(_, c)| &c.policies);
+    // A policy comes from a key resource or from an `aws_kms_key_policy` resource.
+    let keys = policies.clone().filter(|p| resource_type(&p.address) != "aws_kms_key_policy").count();
+    let count = |s: Severity| results.iter().flat_map(|(_, c)| &c.diagnostics).filter(|d| d.severity == s).count();
+    print_stderr(&format!(
+        "kmsc: {} roots, {keys} keys, {} policies, {} errors, {} warnings, {} infos in {} ms\n",
+        results.len(),
+        policies.count(),
+        count(Severity::Error),
+        count(Severity::Warning),
+        count(Severity::Info),
+        started.elapsed().as_millis(),
+    ));
+}
+
+/// The resource type of an address such as `module.a["x"].aws_kms_key.app[0]`.
+fn resource_type(address: &str) -> &str {
+    let mut rest = address;
+    while let Some(after) = rest.strip_prefix("module.") {
+        // The module name, then an optional instance key, then `.`.
+        let end = after.find(['.', '[']).unwrap_or(after.len());
+        let mut tail = &after[end..];
+        if tail.starts_with('[') {
+            let mut in_string = false;
+            let mut escaped = false;
+            let mut close = tail.len();
+            for (i, ch) in tail.char_indices() {
+                match ch {
+                    _ if escaped => escaped = false,
+                    '\\' if in_string => escaped = true,
+                    '"' => in_string = !in_string,
+                    ']' if !in_string => {
+                        close = i + 1;
+                        break;
+                    }
+                    _ => {}
+                }
+            }
+            tail = &tail[close..];
+        }
+        rest = tail.strip_prefix('.').unwrap_or(tail);
+    }
+    rest.split(['.', '[']).next().unwrap_or(rest)
+}
+
+/// `kmsc manpage`: one self-contained roff page, `.TH` first, with a section for each
+/// subcommand (its description, synopsis and options).
+fn man_page() -> std::io::Result<String> {
+    let mut cmd = Cli::command().disable_help_subcommand(true);
+    cmd.build();
+    let man = clap_mangen::Man::new(cmd.clone());
+    let mut head = Vec::new();
+    man.render_title(&mut head)?;
+    man.render_name_section(&mut head)?;
+    man.render_synopsis_section(&mut head)?;
+    man.render_description_section(&mut head)?;
+    man.render_options_section(&mut head)?;
+    let mut body = Vec::new();
+    for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()) {
+        let name = sub.get_bin_name().unwrap_or_else(|| sub.get_name()).to_uppercase();
+        body.push(format!(".SH \"{name}\"\n"));
+        let sub_man = clap_mangen::Man::new(sub.clone());
+        let mut part = Vec::new();
+        sub_man.render_description_section(&mut part)?;
+        sub_man.render_synopsis_section(&mut part)?;
+        if sub.get_arguments().any(|a| !a.is_hide_set()) {
+            sub_man.render_options_section(&mut part)?;
+        }
+        // The subcommand's own sections become subsections of its section.
+        for line in String::from_utf8_lossy(&part).lines() {
+            match line.strip_prefix(".SH ") {
+                Some("DESCRIPTION") => {}
+                Some(title) => body.push(format!(".SS {title}\n")),
+                None => body.push(format!("{line}\n")),
+            }
+        }
+    }
+    let mut tail = Vec::new();
+    man.render_version_section(&mut tail)?;
+    // Each rendered part starts with the same preamble (the `Aq` string for apostrophes);
+    // it is written once, after `.TH`, so that the page starts with `.TH`.
+    let text = format!("{}{}{}", String::from_utf8_lossy(&head), body.concat(), String::from_utf8_lossy(&tail));
+    let is_preamble = |l: &str| l.starts_with(".ie \\n(.g .ds Aq") || l.starts_with(".el .ds Aq");
+    let preamble: Vec<&str> = text.lines().take_while(|l| is_preamble(l)).collect();
+    let mut out = String::new();
+    let mut lines = text.lines().filter(|l| !is_preamble(l));
+    if let Some(th) = lines.next() {
+        out.push_str(th);
+        out.push('\n');
+    }
+    for l in preamble.iter().copied().chain(lines) {
+        out.push_str(l);
+        out.push('\n');
+    }
+    Ok(out)
 }

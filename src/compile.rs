@@ -100,7 +100,7 @@ fn panic_free_fallback<T>() -> T {
     std::process::abort()
 }
 
-/// Compiles the module at `path` (a directory or one `.tf` file).
+/// Compiles the module at `path` (a directory or one `.tf` or `.tf.json` file).
 pub fn compile_path(path: &Path, options: &Options) -> Result<Compilation, String> {
     on_big_stack(|| compile_path_here(path, options))
 }
@@ -114,7 +114,9 @@ fn compile_path_here(path: &Path, options: &Options) -> Result<Compilation, Stri
             ids.push(file);
         }
     }
-    compile_loaded(&mut c, files.dir, ids, files.auto_tfvars, options);
+    // One file named on the command line is the module, even if named like an override.
+    let lone_file = !path.is_dir();
+    compile_loaded(&mut c, files.dir, ids, files.auto_tfvars, lone_file, options);
     Ok(c)
 }
 
@@ -130,7 +132,7 @@ fn compile_sources_here(files: Vec<(PathBuf, String)>, options: &Options) -> Com
         .and_then(|(p, _)| p.parent().map(Path::to_path_buf))
         .unwrap_or_else(|| PathBuf::from("."));
     let ids = files.into_iter().map(|(p, t)| c.sources.add(p, t)).collect();
-    compile_loaded(&mut c, dir, ids, Vec::new(), options);
+    compile_loaded(&mut c, dir, ids, Vec::new(), false, options);
     c
 }
 
@@ -185,11 +187,29 @@ fn compile_loaded(
     dir: PathBuf,
     files: Vec<crate::source::FileId>,
     auto_tfvars: Vec<PathBuf>,
+    lone_file: bool,
     options: &Options,
 ) {
     let mut stack = Vec::new();
-    let root = load_module(c, dir, files, auto_tfvars, &mut stack);
+    let root = load_module(c, dir, files, auto_tfvars, lone_file, &mut stack);
     compile_module(c, &root, "", None, options);
+    resolve_diagnostics(&c.sources, &mut c.diagnostics);
+    for p in &mut c.policies {
+        p.span = p.span.map(|s| c.sources.resolve(s));
+    }
+}
+
+/// Maps the spans of diagnostics from virtual files (`.tf.json` files rewritten as HCL,
+/// blocks merged with their overrides) to the files the text came from.
+fn resolve_diagnostics(sources: &SourceMap, diags: &mut [Diagnostic]) {
+    for d in diags {
+        if let Some(s) = &mut d.span {
+            *s = sources.resolve(*s);
+        }
+        for l in &mut d.labels {
+            l.span = sources.resolve(l.span);
+        }
+    }
 }
 
 /// Parses a module's files and, recursively, the local modules it calls.
@@ -198,16 +218,24 @@ fn load_module(
     dir: PathBuf,
     files: Vec<crate::source::FileId>,
     auto_tfvars: Vec<PathBuf>,
+    lone_file: bool,
     stack: &mut Vec<PathBuf>,
 ) -> ModuleNode {
     let mut module = Module {
         dir,
         ..Module::default()
     };
+    // Override files are merged after every other file, in name order.
+    let mut overrides = Vec::new();
     for file in files {
         module.files.push(file);
-        if let Some(body) = module::parse_file(&mut c.sources, file, &mut c.diagnostics) {
-            module::collect(&mut module, file, &body, &mut c.diagnostics);
+        let file_path = c.sources.path(file).to_path_buf();
+        let parsed = if crate::tf_json::is_tf_json(&file_path) {
+            crate::tf_json::parse_json_file(&mut c.sources, file, &mut c.diagnostics).inspect(|(hcl, _)| module.files.push(*hcl))
+        } else {
+            module::parse_file(&mut c.sources, file, &mut c.diagnostics).map(|body| (file, body))
+        };
+        if let Some((file, body)) = parsed {
             for path in module::referenced_files(&body) {
                 let key = module::file_key(&path);
                 if module.loaded_files.contains_key(&key) {
@@ -219,7 +247,15 @@ fn load_module(
                     module.loaded_files.insert(key, id);
                 }
             }
+            if !lone_file && crate::overrides::is_override_file(&file_path) {
+                overrides.push((file, body));
+            } else {
+                module::collect(&mut module, file, &body, &mut c.diagnostics);
+            }
         }
+    }
+    for (file, body) in overrides {
+        crate::overrides::apply(&mut module, &mut c.sources, file, &body, &mut c.diagnostics);
     }
     let here = std::fs::canonicalize(if module.dir.as_os_str().is_empty() { Path::new(".") } else { &module.dir })
         .unwrap_or_else(|_| module.dir.clone());
@@ -282,7 +318,7 @@ fn load_module(
                 ids.push(id);
             }
         }
-        children.push((i, load_module(c, listing.dir, ids, Vec::new(), stack)));
+        children.push((i, load_module(c, listing.dir, ids, Vec::new(), false, stack)));
     }
     stack.pop();
     ModuleNode {
@@ -442,10 +478,15 @@ fn compile_module(
             targets.extend(policy.statements().iter().filter_map(|s| s.span));
         }
     }
-    // Suppression and overrides apply to every finding, the compiler's included.
+    // Suppression and overrides apply to every finding, the compiler's included, at the
+    // places of the real files (suppression comments are in them).
     diags.splice(0..0, std::mem::take(&mut c.diagnostics));
+    resolve_diagnostics(&c.sources, &mut diags);
+    for t in &mut targets {
+        *t = c.sources.resolve(*t);
+    }
     let mut diags = crate::rules::suppress::apply(diags, &c.sources, &targets);
-    label_uses_of_outside_values(&mut diags, &policies);
+    label_uses_of_outside_values(&c.sources, &mut diags, &policies);
     c.diagnostics = options.overrides.apply(diags);
     c.policies.extend(policies);
     for (child_prefix, child, vars) in calls {
@@ -497,11 +538,11 @@ fn default_key_policy(sets: &BTreeMap<String, Value>) -> Value {
 
 /// A finding in a value that came from a tfvars file or `--var` gets a secondary label
 /// where the module uses that value.
-fn label_uses_of_outside_values(diags: &mut [Diagnostic], policies: &[CompiledPolicy]) {
+fn label_uses_of_outside_values(sources: &SourceMap, diags: &mut [Diagnostic], policies: &[CompiledPolicy]) {
     let mut uses: BTreeMap<Span, Span> = BTreeMap::new();
     for p in policies {
         p.value.visit_via(&mut |s, v| {
-            uses.entry(s).or_insert(v);
+            uses.entry(sources.resolve(s)).or_insert(sources.resolve(v));
         });
     }
     if uses.is_empty() {

@@ -409,8 +409,9 @@ fn single_label(block: &Block, file: FileId, diags: &mut Vec<Diagnostic>) -> Opt
     None
 }
 
-/// The files that make up the module at `path` (a directory, or one `.tf` file), sorted by
-/// name, and the tfvars files Terraform loads automatically beside them.
+/// The files that make up the module at `path` (a directory, or one `.tf` or `.tf.json`
+/// file), sorted by name (override files included), and the tfvars files Terraform loads
+/// automatically beside them.
 pub struct ModuleFiles {
     pub dir: PathBuf,
     pub tf: Vec<PathBuf>,
@@ -424,7 +425,7 @@ pub fn module_files(path: &Path) -> Result<ModuleFiles, String> {
         let mut tf = Vec::new();
         for entry in read_dir_sorted(path)? {
             let name = entry.file_name().and_then(|n| n.to_str()).unwrap_or("");
-            if name.ends_with(".tf") && entry.is_file() {
+            if (name.ends_with(".tf") || name.ends_with(".tf.json")) && entry.is_file() {
                 tf.push(entry);
             }
         }

@@ -103,12 +103,38 @@ impl SourceFile {
     }
 }
 
+/// Where one byte of a virtual file comes from: a byte range of another file (a JSON
+/// escape such as `\"` is two source bytes for one byte of the virtual text).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Origin {
+    pub file: FileId,
+    pub start: u32,
+    pub end: u32,
+}
+
+impl Origin {
+    pub fn new(file: FileId, start: usize, end: usize) -> Origin {
+        Origin {
+            file,
+            start: start as u32,
+            end: end.max(start) as u32,
+        }
+    }
+}
+
 /// Every file read during a compilation.
+///
+/// Besides the files read from disk, the map holds *virtual* files: text kmsc derives from
+/// other files (the HCL equivalent of a `.tf.json` file, a block merged with its override)
+/// so that the parser and the evaluator see ordinary HCL, with every byte remembering the
+/// byte of a real file it stands for; [`SourceMap::resolve`] maps spans back.
 #[derive(Debug, Default)]
 pub struct SourceMap {
     files: Vec<SourceFile>,
     /// Object keys that a later repeated key replaces (file, byte offset of the key).
     dropped_keys: std::collections::BTreeSet<(FileId, u32)>,
+    /// The origin of every byte of each virtual file.
+    virtuals: std::collections::BTreeMap<FileId, Vec<Origin>>,
 }
 
 impl SourceMap {
@@ -143,11 +169,59 @@ impl SourceMap {
         !self.dropped_keys.is_empty() && self.dropped_keys.contains(&(file, offset as u32))
     }
 
+    /// The files read from disk (virtual files are left out).
     pub fn files(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
         self.files
             .iter()
             .enumerate()
             .map(|(i, f)| (FileId(i as u32), f))
+            .filter(|(id, _)| !self.is_virtual(*id))
+    }
+
+    /// Adds a virtual file: `origins[i]` is where byte `i` of `text` comes from (a shorter
+    /// list maps the remaining bytes to its last entry). `path` is the path shown for it,
+    /// usually that of the file it is derived from.
+    pub fn add_virtual(&mut self, path: PathBuf, text: String, origins: Vec<Origin>) -> FileId {
+        let id = self.add(path, text);
+        self.virtuals.insert(id, origins);
+        id
+    }
+
+    pub fn is_virtual(&self, id: FileId) -> bool {
+        !self.virtuals.is_empty() && self.virtuals.contains_key(&id)
+    }
+
+    /// The span of a real file that a span of a virtual file stands for (the span itself
+    /// for a real file). A span whose bytes come from several files is cut to the part in
+    /// the file of its first byte.
+    pub fn resolve(&self, span: Span) -> Span {
+        let mut span = span;
+        // Virtual files are derived from files added before them, so this ends.
+        for _ in 0..64 {
+            let Some(origins) = self.virtuals.get(&span.file) else {
+                return span;
+            };
+            let Some(last) = origins.last() else {
+                return span;
+            };
+            let at = |i: u32| origins.get(i as usize).copied().unwrap_or(*last);
+            let first = at(span.start);
+            let end = if span.end > span.start {
+                (span.start..span.end)
+                    .rev()
+                    .map(at)
+                    .find(|o| o.file == first.file)
+                    .map_or(first.end, |o| o.end)
+            } else {
+                first.start
+            };
+            span = Span {
+                file: first.file,
+                start: first.start,
+                end: end.max(first.start),
+            };
+        }
+        span
     }
 }
 

@@ -55,6 +55,9 @@ pub struct CompiledPolicy {
     pub canonical: Option<String>,
     /// Where the `policy` argument is written.
     pub span: Option<Span>,
+    /// Per statement, whether it lowers with nothing dropped (computed once, on demand, by
+    /// the rules that must not guess about partial statements).
+    pub statement_completeness: std::sync::OnceLock<(bool, Vec<bool>)>,
 }
 
 /// Everything a compilation produced.
@@ -654,6 +657,7 @@ fn lower_policy(
         policy: None,
         canonical: None,
         span,
+        statement_completeness: std::sync::OnceLock::new(),
     };
     let structured: Option<Value> = if let Some(enc) = &value.encoded {
         Some((**enc).clone())

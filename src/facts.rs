@@ -91,9 +91,11 @@ impl Facts {
 
     /// Actions matched by an IAM action pattern (`kms:*`, `kms:Re*`, `kms:Get?`), case-insensitively.
     pub fn matching_actions(&self, pattern: &str) -> Vec<&Action> {
-        self.actions
+        let pattern = pattern.to_ascii_lowercase();
+        self.by_lower
             .iter()
-            .filter(|a| wildcard_match(&pattern.to_ascii_lowercase(), &a.action.to_ascii_lowercase()))
+            .filter(|(name, _)| wildcard_match(&pattern, name))
+            .map(|(_, &i)| &self.actions[i])
             .collect()
     }
 
@@ -117,19 +119,27 @@ impl Facts {
 
 /// IAM wildcard matching: `*` any run of characters, `?` one character.
 pub fn wildcard_match(pattern: &str, text: &str) -> bool {
+    if pattern.is_ascii() && text.is_ascii() {
+        return wildcard_match_units(pattern.as_bytes(), text.as_bytes());
+    }
     let p: Vec<char> = pattern.chars().collect();
     let t: Vec<char> = text.chars().collect();
+    wildcard_match_units(&p, &t)
+}
+
+fn wildcard_match_units<T: PartialEq + Copy + From<u8>>(p: &[T], t: &[T]) -> bool {
+    let (star, any) = (T::from(b'*'), T::from(b'?'));
     let (mut pi, mut ti) = (0, 0);
-    let (mut star, mut mark) = (None, 0);
+    let (mut last_star, mut mark) = (None, 0);
     while ti < t.len() {
-        if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
+        if pi < p.len() && (p[pi] == any || p[pi] == t[ti]) {
             pi += 1;
             ti += 1;
-        } else if pi < p.len() && p[pi] == '*' {
-            star = Some(pi);
+        } else if pi < p.len() && p[pi] == star {
+            last_star = Some(pi);
             mark = ti;
             pi += 1;
-        } else if let Some(s) = star {
+        } else if let Some(s) = last_star {
             pi = s + 1;
             mark += 1;
             ti = mark;
@@ -137,7 +147,7 @@ pub fn wildcard_match(pattern: &str, text: &str) -> bool {
             return false;
         }
     }
-    while pi < p.len() && p[pi] == '*' {
+    while pi < p.len() && p[pi] == star {
         pi += 1;
     }
     pi == p.len()

@@ -88,7 +88,7 @@ pub(crate) fn items<'a>(a: &'a Analysis, resources: bool) -> Vec<Item<'a>> {
 }
 
 /// What an action name (or pattern) in a key policy stands for.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub(crate) enum ActionName {
     /// `*` (or `**`...): every KMS action, in a key policy.
     All,
@@ -110,6 +110,25 @@ fn has_wildcard(s: &str) -> bool {
 
 /// Classifies a wholly known action name.
 pub(crate) fn classify_action(name: &str) -> ActionName {
+    // Policies repeat the same few dozen names: classify each once per thread.
+    thread_local! {
+        static CACHE: std::cell::RefCell<std::collections::HashMap<String, ActionName>> =
+            std::cell::RefCell::new(std::collections::HashMap::new());
+    }
+    if let Some(hit) = CACHE.with(|c| c.borrow().get(name).cloned()) {
+        return hit;
+    }
+    let result = classify_action_uncached(name);
+    CACHE.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.len() < 10_000 {
+            c.insert(name.to_string(), result.clone());
+        }
+    });
+    result
+}
+
+fn classify_action_uncached(name: &str) -> ActionName {
     if !name.is_empty() && name.chars().all(|c| c == '*') {
         return ActionName::All;
     }

@@ -55,15 +55,12 @@ pub(crate) fn statements<'a>(a: &'a Analysis) -> Vec<StatementRef<'a>> {
     let mut out = Vec::new();
     for cp in a.policies {
         let Some(policy) = &cp.policy else { continue };
-        let raw = raw_statements(cp);
-        let items = policy.statements();
-        let aligned = raw.as_ref().is_some_and(|r| r.len() == items.len());
-        for (i, st) in items.iter().enumerate() {
-            let complete = aligned && raw.as_ref().is_some_and(|r| lowers_completely(&r[i]));
+        let (_, complete) = completeness(cp);
+        for (i, st) in policy.statements().iter().enumerate() {
             out.push(StatementRef {
                 policy: cp,
                 statement: st,
-                complete,
+                complete: complete.get(i).copied().unwrap_or(false),
             });
         }
     }
@@ -73,26 +70,35 @@ pub(crate) fn statements<'a>(a: &'a Analysis) -> Vec<StatementRef<'a>> {
 /// Whether the lowering kept the whole policy: `Statement` is present, every element of
 /// it became a statement, and every statement is complete.
 pub(crate) fn policy_complete(cp: &CompiledPolicy) -> bool {
-    let Some(policy) = &cp.policy else {
-        return false;
-    };
-    if policy.statement.is_none() {
-        return false;
-    }
-    let Some(raw_policy) = raw_policy(cp) else {
-        return false;
-    };
-    let Some(member) = raw_policy.as_map().and_then(|m| m.get("Statement")) else {
-        return false;
-    };
+    completeness(cp).0
+}
+
+/// (whole policy complete, each statement complete), computed once per policy.
+fn completeness(cp: &CompiledPolicy) -> &(bool, Vec<bool>) {
+    cp.statement_completeness.get_or_init(|| {
+        let Some(policy) = &cp.policy else {
+            return (false, Vec::new());
+        };
+        let items = policy.statements();
+        let Some(raw) = raw_statements(cp) else {
+            return (false, vec![false; items.len()]);
+        };
+        let aligned = raw.len() == items.len();
+        let each: Vec<bool> = (0..items.len()).map(|i| aligned && lowers_completely(&raw[i])).collect();
+        let whole = policy.statement.is_some() && whole_statement_count(cp) == Some(items.len()) && each.iter().all(|c| *c);
+        (whole, each)
+    })
+}
+
+/// How many elements `Statement` has (all of them objects), or `None`.
+fn whole_statement_count(cp: &CompiledPolicy) -> Option<usize> {
+    let raw_policy = raw_policy(cp)?;
+    let member = raw_policy.as_map()?.get("Statement")?;
     let elements: Vec<&Value> = match member.as_seq() {
         Some(seq) => seq.iter().collect(),
         None => vec![member],
     };
-    elements.len() == policy.statements().len()
-        && elements
-            .iter()
-            .all(|v| v.as_map().is_some() && lowers_completely(v))
+    elements.iter().all(|v| v.as_map().is_some()).then_some(elements.len())
 }
 
 /// The raw evaluated policy: the structure given to `jsonencode`, or the decoded JSON text.

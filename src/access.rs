@@ -18,12 +18,7 @@ pub fn access_report(set: &PolicySet, key: Option<&str>) -> Result<AccessReport,
     let keys = set
         .select(key)?
         .into_iter()
-        .map(|(address, p)| {
-            (
-                address,
-                semantics::access(&semantics::normalize(p, semantics::PARTITION)),
-            )
-        })
+        .map(|(address, p)| (address, semantics::access(&semantics::normalize(p, semantics::PARTITION))))
         .collect();
     Ok(AccessReport { keys })
 }
@@ -63,8 +58,7 @@ impl AccessReport {
         for (address, access) in &self.keys {
             doc.insert(address.clone().unwrap_or_default(), access_json(access));
         }
-        let mut s =
-            serde_json::to_string_pretty(&serde_json::Value::Object(doc)).unwrap_or_default();
+        let mut s = serde_json::to_string_pretty(&serde_json::Value::Object(doc)).unwrap_or_default();
         s.push('\n');
         s
     }
@@ -88,11 +82,8 @@ fn access_json(access: &Access) -> serde_json::Value {
             serde_json::Value::Object(m)
         })
         .collect();
-    let caveats: Vec<serde_json::Value> = access
-        .caveats
-        .iter()
-        .map(|c| serde_json::json!({ "sid": c.sid, "message": c.message }))
-        .collect();
+    let caveats: Vec<serde_json::Value> =
+        access.caveats.iter().map(|c| serde_json::json!({ "sid": c.sid, "message": c.message })).collect();
     serde_json::json!({ "principals": principals, "caveats": caveats })
 }
 
@@ -101,11 +92,7 @@ fn wrap(items: &[String], width: usize) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
     let mut cur = String::new();
     for (i, item) in items.iter().enumerate() {
-        let piece = if i + 1 < items.len() {
-            format!("{item},")
-        } else {
-            item.clone()
-        };
+        let piece = if i + 1 < items.len() { format!("{item},") } else { item.clone() };
         if !cur.is_empty() && cur.len() + 1 + piece.len() > width {
             lines.push(std::mem::take(&mut cur));
         }
@@ -124,22 +111,15 @@ fn wrap(items: &[String], width: usize) -> Vec<String> {
 fn table(access: &Access) -> String {
     // One row per grant: (principal lines, action lines, condition lines); an empty row
     // between principals.
-    let mut rows: Vec<[Vec<String>; 3]> = vec![[
-        vec!["PRINCIPAL".to_string()],
-        vec!["ACTIONS".to_string()],
-        vec!["CONDITIONS".to_string()],
-    ]];
+    let mut rows: Vec<[Vec<String>; 3]> =
+        vec![[vec!["PRINCIPAL".to_string()], vec!["ACTIONS".to_string()], vec!["CONDITIONS".to_string()]]];
     for (i, (who, g)) in access.principals.iter().enumerate() {
         if i > 0 {
             rows.push([vec![String::new()], Vec::new(), Vec::new()]);
         }
         let mut first = true;
         let mut principal = || {
-            let p = if first {
-                vec![who.to_string()]
-            } else {
-                Vec::new()
-            };
+            let p = if first { vec![who.to_string()] } else { Vec::new() };
             first = false;
             p
         };
@@ -152,20 +132,10 @@ fn table(access: &Access) -> String {
             rows.push([principal(), actions, vec!["-".to_string()]]);
         }
         for (when, actions) in &g.limited {
-            rows.push([
-                principal(),
-                wrap(&describe_actions(actions), ACTIONS_WIDTH),
-                when.lines(),
-            ]);
+            rows.push([principal(), wrap(&describe_actions(actions), ACTIONS_WIDTH), when.lines()]);
         }
     }
-    let width = |col: usize| {
-        rows.iter()
-            .flat_map(|r| r[col].iter())
-            .map(|s| s.chars().count())
-            .max()
-            .unwrap_or(0)
-    };
+    let width = |col: usize| rows.iter().flat_map(|r| r[col].iter()).map(|s| s.chars().count()).max().unwrap_or(0);
     let (w0, w1) = (width(0), width(1));
     let mut out = String::new();
     for r in &rows {
@@ -193,9 +163,7 @@ mod tests {
     }
 
     fn report(json: &str) -> AccessReport {
-        AccessReport {
-            keys: vec![(Some("aws_kms_key.k".to_string()), access_of(json))],
-        }
+        AccessReport { keys: vec![(Some("aws_kms_key.k".to_string()), access_of(json))] }
     }
 
     #[test]
@@ -208,29 +176,15 @@ mod tests {
             {"Effect": "Deny", "Principal": {"AWS": "arn:aws:iam::111122223333:role/ops"}, "Action": "kms:ScheduleKeyDeletion", "Resource": "*"}
         ]}"#,
         );
-        let root = Who::Principal(semantics::PrincipalId {
-            kind: "AWS".into(),
-            id: "arn:aws:iam::111122223333:root".into(),
-        });
+        let root =
+            Who::Principal(semantics::PrincipalId { kind: "AWS".into(), id: "arn:aws:iam::111122223333:root".into() });
         assert_eq!(a.principals[&root].always.len(), 56);
-        let app = a
-            .principals
-            .iter()
-            .find(|(w, _)| w.to_string().ends_with("role/app"))
-            .unwrap()
-            .1;
+        let app = a.principals.iter().find(|(w, _)| w.to_string().ends_with("role/app")).unwrap().1;
         let app: Vec<&str> = app.always.iter().map(String::as_str).collect();
         assert_eq!(app, ["kms:ReEncryptFrom", "kms:ReEncryptTo"]);
-        let ops = a
-            .principals
-            .iter()
-            .find(|(w, _)| w.to_string().ends_with("role/ops"))
-            .unwrap()
-            .1;
+        let ops = a.principals.iter().find(|(w, _)| w.to_string().ends_with("role/ops")).unwrap().1;
         assert_eq!(ops.always.len(), 53);
-        assert!(
-            !ops.always.contains("kms:Decrypt") && !ops.always.contains("kms:ScheduleKeyDeletion")
-        );
+        assert!(!ops.always.contains("kms:Decrypt") && !ops.always.contains("kms:ScheduleKeyDeletion"));
         assert!(a.caveats.is_empty());
     }
 
@@ -269,10 +223,7 @@ mod tests {
         let v: serde_json::Value = serde_json::from_str(&r.json()).unwrap();
         let k = &v["aws_kms_key.k"];
         assert_eq!(k["principals"][0]["type"], "Service");
-        assert_eq!(
-            k["principals"][0]["conditional"][0]["actions"][1],
-            "kms:Encrypt"
-        );
+        assert_eq!(k["principals"][0]["conditional"][0]["actions"][1], "kms:Encrypt");
         assert_eq!(k["principals"][1]["type"], "NotPrincipal");
         assert_eq!(k["caveats"][0]["sid"], "Org");
     }
@@ -290,16 +241,10 @@ mod tests {
             .as_mut()
             .unwrap()
             .items
-            .push(crate::policy::Spanned::new(
-                crate::policy::PolicyString::unknown("var.actions"),
-                None,
-            ));
+            .push(crate::policy::Spanned::new(crate::policy::PolicyString::unknown("var.actions"), None));
         let a = semantics::access(&normalize(&p, "aws"));
         let g = &a.principals[&Who::Everyone];
-        assert_eq!(
-            g.always.iter().collect::<Vec<_>>(),
-            ["${var.actions}", "kms:Decrypt"]
-        );
+        assert_eq!(g.always.iter().collect::<Vec<_>>(), ["${var.actions}", "kms:Decrypt"]);
     }
 
     #[test]

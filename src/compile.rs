@@ -75,26 +75,20 @@ impl Compilation {
 }
 
 /// Resource types whose `policy` argument is a KMS key policy.
-pub(crate) const KEY_TYPES: &[&str] = &[
-    "aws_kms_key",
-    "aws_kms_replica_key",
-    "aws_kms_external_key",
-    "aws_kms_replica_external_key",
-];
+pub(crate) const KEY_TYPES: &[&str] =
+    &["aws_kms_key", "aws_kms_replica_key", "aws_kms_external_key", "aws_kms_replica_external_key"];
 
 /// Stack for the compiling thread: evaluation recurses once per nesting level (bounded by
 /// `eval::MAX_DEPTH`), so it gets a stack of its own, whatever thread calls the library.
 const STACK_SIZE: usize = 256 * 1024 * 1024;
 
 fn on_big_stack<T: Send>(work: impl FnOnce() -> T + Send) -> T {
-    std::thread::scope(|s| {
-        match std::thread::Builder::new().stack_size(STACK_SIZE).spawn_scoped(s, work) {
-            Ok(handle) => match handle.join() {
-                Ok(v) => v,
-                Err(panic) => std::panic::resume_unwind(panic),
-            },
-            Err(_) => panic_free_fallback(),
-        }
+    std::thread::scope(|s| match std::thread::Builder::new().stack_size(STACK_SIZE).spawn_scoped(s, work) {
+        Ok(handle) => match handle.join() {
+            Ok(v) => v,
+            Err(panic) => std::panic::resume_unwind(panic),
+        },
+        Err(_) => panic_free_fallback(),
     })
 }
 
@@ -130,10 +124,7 @@ pub fn compile_sources(files: Vec<(PathBuf, String)>, options: &Options) -> Comp
 
 fn compile_sources_here(files: Vec<(PathBuf, String)>, options: &Options) -> Compilation {
     let mut c = Compilation::default();
-    let dir = files
-        .first()
-        .and_then(|(p, _)| p.parent().map(Path::to_path_buf))
-        .unwrap_or_else(|| PathBuf::from("."));
+    let dir = files.first().and_then(|(p, _)| p.parent().map(Path::to_path_buf)).unwrap_or_else(|| PathBuf::from("."));
     let ids = files.into_iter().map(|(p, t)| c.sources.add(p, t)).collect();
     compile_loaded(&mut c, dir, ids, Vec::new(), false, options);
     c
@@ -224,17 +215,15 @@ fn load_module(
     lone_file: bool,
     stack: &mut Vec<PathBuf>,
 ) -> ModuleNode {
-    let mut module = Module {
-        dir,
-        ..Module::default()
-    };
+    let mut module = Module { dir, ..Module::default() };
     // Override files are merged after every other file, in name order.
     let mut overrides = Vec::new();
     for file in files {
         module.files.push(file);
         let file_path = c.sources.path(file).to_path_buf();
         let parsed = if crate::tf_json::is_tf_json(&file_path) {
-            crate::tf_json::parse_json_file(&mut c.sources, file, &mut c.diagnostics).inspect(|(hcl, _)| module.files.push(*hcl))
+            crate::tf_json::parse_json_file(&mut c.sources, file, &mut c.diagnostics)
+                .inspect(|(hcl, _)| module.files.push(*hcl))
         } else {
             module::parse_file(&mut c.sources, file, &mut c.diagnostics).map(|body| (file, body))
         };
@@ -278,7 +267,10 @@ fn load_module(
             c.diagnostics.push(
                 Diagnostic::warning(
                     codes::MODULE,
-                    format!("module `{}` comes from `{source}`, which kmsc does not fetch; its keys are not checked", call.name),
+                    format!(
+                        "module `{}` comes from `{source}`, which kmsc does not fetch; its keys are not checked",
+                        call.name
+                    ),
                 )
                 .at(source_span)
                 .help("kmsc loads only local modules (`./...`, `../...`); check the module's own repository with kmsc"),
@@ -289,9 +281,12 @@ fn load_module(
         let canonical = std::fs::canonicalize(&child_dir).unwrap_or_else(|_| child_dir.clone());
         if stack.contains(&canonical) {
             c.diagnostics.push(
-                Diagnostic::error(codes::MODULE, format!("module `{}` includes itself (through `{source}`)", call.name))
-                    .at(source_span)
-                    .help("modules cannot call each other in a cycle; Terraform refuses this too"),
+                Diagnostic::error(
+                    codes::MODULE,
+                    format!("module `{}` includes itself (through `{source}`)", call.name),
+                )
+                .at(source_span)
+                .help("modules cannot call each other in a cycle; Terraform refuses this too"),
             );
             continue;
         }
@@ -324,11 +319,7 @@ fn load_module(
         children.push((i, load_module(c, listing.dir, ids, Vec::new(), false, stack)));
     }
     stack.pop();
-    ModuleNode {
-        module,
-        auto_tfvars,
-        children,
-    }
+    ModuleNode { module, auto_tfvars, children }
 }
 
 /// Compiles one module instance: `prefix` is its address (`module.kms.`, empty for the
@@ -352,11 +343,7 @@ fn compile_module(
             vars::resolve(&mut c.sources, module, &inputs, &mut c.diagnostics)
         }
     };
-    let sets: BTreeMap<String, Value> = options
-        .sets
-        .iter()
-        .map(|(k, v)| (k.clone(), parse_set_value(v)))
-        .collect();
+    let sets: BTreeMap<String, Value> = options.sets.iter().map(|(k, v)| (k.clone(), parse_set_value(v))).collect();
     let mut ev = Evaluator::new(&c.sources, module, variables, &sets);
     ev.children = node.child_refs();
     ev.address_prefix = prefix.to_string();
@@ -395,16 +382,27 @@ fn compile_module(
                         );
                     }
                     if let Some(value) = eval_instance(&mut ev, &address, &attr, binding) {
-                        policies.push(lower_policy(&mut ev.diags, &c.sources, address, value, &attr, &options.partition));
+                        policies.push(lower_policy(
+                            &mut ev.diags,
+                            &c.sources,
+                            address,
+                            value,
+                            &attr,
+                            &options.partition,
+                        ));
                     }
                 }
                 (None, Some(_)) => {}
                 (None, None) => {
-                    let attr = Expr {
-                        file: res.file,
-                        expr: hcl::edit::expr::Expression::null(),
-                    };
-                    let mut p = lower_policy(&mut ev.diags, &c.sources, address, default_key_policy(&sets), &attr, &options.partition);
+                    let attr = Expr { file: res.file, expr: hcl::edit::expr::Expression::null() };
+                    let mut p = lower_policy(
+                        &mut ev.diags,
+                        &c.sources,
+                        address,
+                        default_key_policy(&sets),
+                        &attr,
+                        &options.partition,
+                    );
                     p.span = res.span;
                     policies.push(p);
                 }
@@ -498,7 +496,12 @@ fn compile_module(
 }
 
 /// Evaluates an argument of one resource instance, with its `count`/`each` binding.
-fn eval_instance(ev: &mut Evaluator, address: &str, attr: &Expr, binding: Option<(&'static str, Value)>) -> Option<Value> {
+fn eval_instance(
+    ev: &mut Evaluator,
+    address: &str,
+    attr: &Expr,
+    binding: Option<(&'static str, Value)>,
+) -> Option<Value> {
     ev.resource = Some(address.to_string());
     let value = match binding {
         Some((name, v)) => {
@@ -562,10 +565,7 @@ fn label_uses_of_outside_values(sources: &SourceMap, diags: &mut [Diagnostic], p
         if let Some(via) = via
             && !d.labels.iter().any(|l| l.span == *via)
         {
-            d.labels.push(crate::diagnostic::Label {
-                span: *via,
-                message: "the value is used here".to_string(),
-            });
+            d.labels.push(crate::diagnostic::Label { span: *via, message: "the value is used here".to_string() });
         }
     }
 }
@@ -632,7 +632,8 @@ pub(crate) fn instances(ev: &mut Evaluator, res: &Resource) -> Vec<(String, Opti
         return pairs
             .into_iter()
             .map(|(k, x)| {
-                let obj = Value::object(BTreeMap::from([("key".to_string(), Value::string(&k)), ("value".to_string(), x)]));
+                let obj =
+                    Value::object(BTreeMap::from([("key".to_string(), Value::string(&k)), ("value".to_string(), x)]));
                 (format!("{base}[{}]", crate::eval::quote_hcl(&k)), Some(("each", obj)))
             })
             .collect();
@@ -694,13 +695,10 @@ fn lower_policy(
         None
     } else if value.as_map().is_some() || value.as_seq().is_some() {
         diags.push(
-            Diagnostic::error(
-                codes::TYPE,
-                format!("the `policy` argument must be a string, found {}", value.ty()),
-            )
-            .at(value.span.or(span))
-            .resource(address.clone())
-            .help("wrap the policy object in `jsonencode(...)`"),
+            Diagnostic::error(codes::TYPE, format!("the `policy` argument must be a string, found {}", value.ty()))
+                .at(value.span.or(span))
+                .resource(address.clone())
+                .help("wrap the policy object in `jsonencode(...)`"),
         );
         Some(value.clone())
     } else {

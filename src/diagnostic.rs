@@ -66,10 +66,7 @@ impl Diagnostic {
     }
     pub fn label(mut self, span: Option<Span>, message: impl Into<String>) -> Diagnostic {
         if let Some(span) = span {
-            self.labels.push(Label {
-                span,
-                message: message.into(),
-            });
+            self.labels.push(Label { span, message: message.into() });
         }
         self
     }

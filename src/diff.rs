@@ -11,8 +11,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::semantics::{
-    self, Access, Grants, PolicySet, SemPolicy, SemStatement, When, Who, describe_actions,
-    strings_json,
+    self, Access, Grants, PolicySet, SemPolicy, SemStatement, When, Who, describe_actions, strings_json,
 };
 
 /// How one key compares.
@@ -130,15 +129,8 @@ impl KeyDiff {
             Status::Removed => "only in OLD",
         }));
         for (old, new) in &self.renamed {
-            let name = |s: &Option<String>| {
-                s.as_ref()
-                    .map_or("(no Sid)".to_string(), |s| format!("\"{s}\""))
-            };
-            out.push_str(&format!(
-                "  note: statement {} is now {}\n",
-                name(old),
-                name(new)
-            ));
+            let name = |s: &Option<String>| s.as_ref().map_or("(no Sid)".to_string(), |s| format!("\"{s}\""));
+            out.push_str(&format!("  note: statement {} is now {}\n", name(old), name(new)));
         }
         if self.status == Status::Equivalent {
             return;
@@ -202,9 +194,8 @@ impl KeyDiff {
     }
 
     fn to_json(&self) -> serde_json::Value {
-        let statements = |v: &[SemStatement]| -> Vec<serde_json::Value> {
-            v.iter().map(SemStatement::to_json).collect()
-        };
+        let statements =
+            |v: &[SemStatement]| -> Vec<serde_json::Value> { v.iter().map(SemStatement::to_json).collect() };
         let changed: Vec<serde_json::Value> = self
             .changed
             .iter()
@@ -228,11 +219,8 @@ impl KeyDiff {
                 })
             })
             .collect();
-        let renamed: Vec<serde_json::Value> = self
-            .renamed
-            .iter()
-            .map(|(o, n)| serde_json::json!({ "old": o, "new": n }))
-            .collect();
+        let renamed: Vec<serde_json::Value> =
+            self.renamed.iter().map(|(o, n)| serde_json::json!({ "old": o, "new": n })).collect();
         let access: Vec<serde_json::Value> = self
             .access
             .iter()
@@ -284,11 +272,7 @@ fn write_statement(out: &mut String, sign: char, s: &SemStatement) {
 }
 
 /// Compares two policies (a missing side is a key that does not exist there).
-pub fn diff_policies(
-    address: Option<String>,
-    old: Option<&SemPolicy>,
-    new: Option<&SemPolicy>,
-) -> KeyDiff {
+pub fn diff_policies(address: Option<String>, old: Option<&SemPolicy>, new: Option<&SemPolicy>) -> KeyDiff {
     let empty = SemPolicy::default();
     let status = match (old, new) {
         (Some(o), Some(n)) if o.equivalent(n) => Status::Equivalent,
@@ -297,8 +281,8 @@ pub fn diff_policies(
         (_, None) => Status::Removed,
     };
     let (o, n) = (old.unwrap_or(&empty), new.unwrap_or(&empty));
-    let version = (old.is_some() && new.is_some() && o.version != n.version)
-        .then(|| (o.version.clone(), n.version.clone()));
+    let version =
+        (old.is_some() && new.is_some() && o.version != n.version).then(|| (o.version.clone(), n.version.clone()));
     let mut diff = KeyDiff {
         address,
         status,
@@ -314,8 +298,7 @@ pub fn diff_policies(
     match_statements(&o.statements, &n.statements, &mut diff);
     let (ao, an) = (semantics::access(o), semantics::access(n));
     diff.access = access_changes(&ao, &an);
-    let caveats =
-        |a: &Access| -> BTreeSet<String> { a.caveats.iter().map(|c| c.message.clone()).collect() };
+    let caveats = |a: &Access| -> BTreeSet<String> { a.caveats.iter().map(|c| c.message.clone()).collect() };
     let (co, cn) = (caveats(&ao), caveats(&an));
     diff.caveats_added = cn.difference(&co).cloned().collect();
     diff.caveats_removed = co.difference(&cn).cloned().collect();
@@ -353,9 +336,7 @@ fn match_statements(old: &[SemStatement], new: &[SemStatement], diff: &mut KeyDi
     diff.removed = old_left.into_iter().flatten().cloned().collect();
     diff.added = new_left.into_iter().flatten().cloned().collect();
     // Shown by `Sid` (statements without one last), then by content.
-    let by_sid = |a: &SemStatement, b: &SemStatement| {
-        (a.sid.is_none(), &a.sid, a).cmp(&(b.sid.is_none(), &b.sid, b))
-    };
+    let by_sid = |a: &SemStatement, b: &SemStatement| (a.sid.is_none(), &a.sid, a).cmp(&(b.sid.is_none(), &b.sid, b));
     diff.removed.sort_by(by_sid);
     diff.added.sort_by(by_sid);
     diff.changed.sort_by(|a, b| by_sid(&a.new, &b.new));
@@ -364,49 +345,22 @@ fn match_statements(old: &[SemStatement], new: &[SemStatement], diff: &mut KeyDi
 fn field_changes(old: &SemStatement, new: &SemStatement) -> Vec<FieldChange> {
     let (fo, fnew) = (old.fields(), new.fields());
     let items = |f: &[(&'static str, Vec<String>)], name: &str| -> Vec<String> {
-        f.iter()
-            .filter(|(n, _)| *n == name)
-            .flat_map(|(_, v)| v.clone())
-            .collect()
+        f.iter().filter(|(n, _)| *n == name).flat_map(|(_, v)| v.clone()).collect()
     };
     let mut out = Vec::new();
-    for field in [
-        "Effect",
-        "Principal",
-        "NotPrincipal",
-        "Action",
-        "NotAction",
-        "Resource",
-        "NotResource",
-        "Condition",
-    ] {
+    for field in ["Effect", "Principal", "NotPrincipal", "Action", "NotAction", "Resource", "NotResource", "Condition"]
+    {
         let (a, b) = (items(&fo, field), items(&fnew, field));
         // Action names compare case-insensitively.
         let key = |s: &String| {
-            if field.ends_with("Action") {
-                s.to_ascii_lowercase()
-            } else {
-                s.clone()
-            }
+            if field.ends_with("Action") { s.to_ascii_lowercase() } else { s.clone() }
         };
         let ka: BTreeSet<String> = a.iter().map(key).collect();
         let kb: BTreeSet<String> = b.iter().map(key).collect();
-        let added: Vec<String> = b
-            .iter()
-            .filter(|x| !ka.contains(&key(x)))
-            .cloned()
-            .collect();
-        let removed: Vec<String> = a
-            .iter()
-            .filter(|x| !kb.contains(&key(x)))
-            .cloned()
-            .collect();
+        let added: Vec<String> = b.iter().filter(|x| !ka.contains(&key(x))).cloned().collect();
+        let removed: Vec<String> = a.iter().filter(|x| !kb.contains(&key(x))).cloned().collect();
         if !added.is_empty() || !removed.is_empty() {
-            out.push(FieldChange {
-                field,
-                added,
-                removed,
-            });
+            out.push(FieldChange { field, added, removed });
         }
     }
     out
@@ -434,12 +388,7 @@ fn access_changes(old: &Access, new: &Access) -> Vec<AccessChange> {
             }
         }
         if !gained.is_empty() || !lost.is_empty() || !limited.is_empty() {
-            out.push(AccessChange {
-                who: who.clone(),
-                gained,
-                lost,
-                limited,
-            });
+            out.push(AccessChange { who: who.clone(), gained, lost, limited });
         }
     }
     out
@@ -448,52 +397,35 @@ fn access_changes(old: &Access, new: &Access) -> Vec<AccessChange> {
 /// Pairs the policies of two inputs by address and compares each pair. With `key`, only
 /// that address; a lone policy document pairs with the lone policy of the other side.
 pub fn diff_sets(old: &PolicySet, new: &PolicySet, key: Option<&str>) -> Result<Report, String> {
-    let pairs: Vec<(
-        Option<String>,
-        Option<&crate::policy::KeyPolicy>,
-        Option<&crate::policy::KeyPolicy>,
-    )> = if key.is_some() || old.lone().is_some() || new.lone().is_some() {
-        let (o, n) = (old.select(key)?, new.select(key)?);
-        match (o.as_slice(), n.as_slice()) {
-            ([(ao, po)], [(an, pn)]) => {
-                vec![(ao.clone().or_else(|| an.clone()), Some(*po), Some(*pn))]
+    let pairs: Vec<(Option<String>, Option<&crate::policy::KeyPolicy>, Option<&crate::policy::KeyPolicy>)> =
+        if key.is_some() || old.lone().is_some() || new.lone().is_some() {
+            let (o, n) = (old.select(key)?, new.select(key)?);
+            match (o.as_slice(), n.as_slice()) {
+                ([(ao, po)], [(an, pn)]) => {
+                    vec![(ao.clone().or_else(|| an.clone()), Some(*po), Some(*pn))]
+                }
+                _ => {
+                    let (one, many) = if o.len() == 1 { (old, &n) } else { (new, &o) };
+                    let other = if o.len() == 1 { new } else { old };
+                    return Err(format!(
+                        "`{}` is one policy but `{}` has {}; choose one with `--key ADDRESS`",
+                        one.label,
+                        other.label,
+                        many.len()
+                    ));
+                }
             }
-            _ => {
-                let (one, many) = if o.len() == 1 { (old, &n) } else { (new, &o) };
-                let other = if o.len() == 1 { new } else { old };
-                return Err(format!(
-                    "`{}` is one policy but `{}` has {}; choose one with `--key ADDRESS`",
-                    one.label,
-                    other.label,
-                    many.len()
-                ));
+        } else {
+            let mut by_address: BTreeMap<&str, (Option<&crate::policy::KeyPolicy>, Option<&crate::policy::KeyPolicy>)> =
+                BTreeMap::new();
+            for l in &old.policies {
+                by_address.entry(l.address.as_deref().unwrap_or("")).or_default().0 = Some(old.policy_of(l)?);
             }
-        }
-    } else {
-        let mut by_address: BTreeMap<
-            &str,
-            (
-                Option<&crate::policy::KeyPolicy>,
-                Option<&crate::policy::KeyPolicy>,
-            ),
-        > = BTreeMap::new();
-        for l in &old.policies {
-            by_address
-                .entry(l.address.as_deref().unwrap_or(""))
-                .or_default()
-                .0 = Some(old.policy_of(l)?);
-        }
-        for l in &new.policies {
-            by_address
-                .entry(l.address.as_deref().unwrap_or(""))
-                .or_default()
-                .1 = Some(new.policy_of(l)?);
-        }
-        by_address
-            .into_iter()
-            .map(|(a, (o, n))| (Some(a.to_string()), o, n))
-            .collect()
-    };
+            for l in &new.policies {
+                by_address.entry(l.address.as_deref().unwrap_or("")).or_default().1 = Some(new.policy_of(l)?);
+            }
+            by_address.into_iter().map(|(a, (o, n))| (Some(a.to_string()), o, n)).collect()
+        };
     let keys = pairs
         .into_iter()
         .map(|(address, o, n)| {
@@ -538,12 +470,7 @@ mod tests {
         ]}"#;
         let d = diff(BASE, other);
         assert_eq!(d.status, Status::Equivalent, "{d:#?}");
-        assert!(
-            d.added.is_empty()
-                && d.removed.is_empty()
-                && d.changed.is_empty()
-                && d.access.is_empty()
-        );
+        assert!(d.added.is_empty() && d.removed.is_empty() && d.changed.is_empty() && d.access.is_empty());
     }
 
     #[test]
@@ -564,10 +491,7 @@ mod tests {
             }]
         );
         assert_eq!(d.access.len(), 1);
-        assert_eq!(
-            d.access[0].who.to_string(),
-            "arn:aws:iam::111122223333:role/new"
-        );
+        assert_eq!(d.access[0].who.to_string(), "arn:aws:iam::111122223333:role/new");
         let gained: Vec<&str> = d.access[0].gained.iter().map(String::as_str).collect();
         assert_eq!(gained, ["kms:Decrypt", "kms:Encrypt"]);
         assert!(Report { keys: vec![d] }.human().contains("+ kms:Decrypt"));
@@ -577,10 +501,7 @@ mod tests {
     fn a_renamed_statement_is_the_same_statement() {
         let d = diff(BASE, &BASE.replace("\"Use\"", "\"UseTheKey\""));
         assert_eq!(d.status, Status::Equivalent);
-        assert_eq!(
-            d.renamed,
-            vec![(Some("Use".to_string()), Some("UseTheKey".to_string()))]
-        );
+        assert_eq!(d.renamed, vec![(Some("Use".to_string()), Some("UseTheKey".to_string()))]);
     }
 
     #[test]
@@ -591,10 +512,7 @@ mod tests {
         let a = &d.access[0];
         assert!(a.gained.is_empty() && a.lost.is_empty());
         assert_eq!(a.limited.len(), 1);
-        assert_eq!(
-            a.limited[0].0.summary(),
-            "Bool kms:GrantIsForAWSResource = true"
-        );
+        assert_eq!(a.limited[0].0.summary(), "Bool kms:GrantIsForAWSResource = true");
         assert!(a.limited[0].1.contains("kms:ListGrants"));
         assert!(a.limited[0].2.contains("kms:CreateGrant"));
     }
@@ -606,11 +524,8 @@ mod tests {
             BASE.strip_suffix("]}").unwrap()
         );
         let d = diff(BASE, &new);
-        let lost: Vec<(String, Vec<&String>)> = d
-            .access
-            .iter()
-            .map(|a| (a.who.to_string(), a.lost.iter().collect()))
-            .collect();
+        let lost: Vec<(String, Vec<&String>)> =
+            d.access.iter().map(|a| (a.who.to_string(), a.lost.iter().collect())).collect();
         assert_eq!(lost.len(), 2, "{lost:?}");
         assert!(lost.iter().all(|(_, l)| l == &[&"kms:Decrypt".to_string()]));
     }
@@ -626,15 +541,10 @@ mod tests {
     #[test]
     fn json_report_has_the_changes() {
         let new = BASE.replace("\"kms:Encrypt\", ", "");
-        let r = Report {
-            keys: vec![diff(BASE, &new)],
-        };
+        let r = Report { keys: vec![diff(BASE, &new)] };
         let v: serde_json::Value = serde_json::from_str(&r.json()).unwrap();
         assert_eq!(v["equivalent"], false);
-        assert_eq!(
-            v["keys"][0]["statements"]["changed"][0]["changes"][0]["removed"][0],
-            "kms:Encrypt"
-        );
+        assert_eq!(v["keys"][0]["statements"]["changed"][0]["changes"][0]["removed"][0], "kms:Encrypt");
         assert_eq!(v["keys"][0]["access"][0]["lost"][0], "kms:Encrypt");
     }
 }

@@ -65,21 +65,10 @@ const REFERENCE: &str = include_str!("../data/kms-service-reference.json");
 pub fn facts() -> &'static Facts {
     static FACTS: OnceLock<Facts> = OnceLock::new();
     FACTS.get_or_init(|| {
-        let r: Reference = serde_json::from_str(REFERENCE).unwrap_or(Reference {
-            actions: Vec::new(),
-            condition_keys: Vec::new(),
-        });
-        let by_lower = r
-            .actions
-            .iter()
-            .enumerate()
-            .map(|(i, a)| (a.action.to_ascii_lowercase(), i))
-            .collect();
-        Facts {
-            actions: r.actions,
-            condition_keys: r.condition_keys,
-            by_lower,
-        }
+        let r: Reference =
+            serde_json::from_str(REFERENCE).unwrap_or(Reference { actions: Vec::new(), condition_keys: Vec::new() });
+        let by_lower = r.actions.iter().enumerate().map(|(i, a)| (a.action.to_ascii_lowercase(), i)).collect();
+        Facts { actions: r.actions, condition_keys: r.condition_keys, by_lower }
     })
 }
 
@@ -217,7 +206,8 @@ pub const NARROWING_CONDITION_KEYS: &[&str] = &[
 ];
 
 /// AWS partitions.
-pub const PARTITIONS: &[&str] = &["aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc"];
+pub const PARTITIONS: &[&str] =
+    &["aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc"];
 
 /// Condition operator base names (before `IfExists`, without `ForAllValues:`/`ForAnyValue:`).
 pub const CONDITION_OPERATORS: &[(&str, OperatorKind)] = &[

@@ -148,35 +148,20 @@ pub fn decode(text: &str) -> Result<Value, JsonError> {
 }
 
 /// [`decode`], giving every produced value `span = map(start_byte, end_byte)` of its text.
-pub fn decode_spanned(
-    text: &str,
-    map: &dyn Fn(usize, usize) -> Option<Span>,
-) -> Result<Value, JsonError> {
+pub fn decode_spanned(text: &str, map: &dyn Fn(usize, usize) -> Option<Span>) -> Result<Value, JsonError> {
     decode_full(text, map).map(|d| d.value)
 }
 
 /// [`decode_spanned`], also returning the duplicate object keys found.
-pub fn decode_full(
-    text: &str,
-    map: &dyn Fn(usize, usize) -> Option<Span>,
-) -> Result<Decoded, JsonError> {
-    let mut p = Parser {
-        text,
-        bytes: text.as_bytes(),
-        pos: 0,
-        map,
-        duplicates: Vec::new(),
-    };
+pub fn decode_full(text: &str, map: &dyn Fn(usize, usize) -> Option<Span>) -> Result<Decoded, JsonError> {
+    let mut p = Parser { text, bytes: text.as_bytes(), pos: 0, map, duplicates: Vec::new() };
     p.skip_ws();
     let value = p.value()?;
     p.skip_ws();
     if p.pos < p.bytes.len() {
         return Err(p.err_here("unexpected data after the top-level value"));
     }
-    Ok(Decoded {
-        value,
-        duplicates: p.duplicates,
-    })
+    Ok(Decoded { value, duplicates: p.duplicates })
 }
 
 /// An array or object being read.
@@ -205,10 +190,7 @@ struct Parser<'a> {
 
 impl Parser<'_> {
     fn err(&self, offset: usize, message: impl Into<String>) -> JsonError {
-        JsonError {
-            message: message.into(),
-            offset,
-        }
+        JsonError { message: message.into(), offset }
     }
 
     fn err_here(&self, message: &str) -> JsonError {
@@ -218,14 +200,8 @@ impl Parser<'_> {
     /// An error about the character at the current position (or the end of the text).
     fn unexpected(&self, looking_for: &str) -> JsonError {
         match self.text[self.pos..].chars().next() {
-            None => self.err(
-                self.pos,
-                format!("unexpected end of JSON input {looking_for}"),
-            ),
-            Some(c) => self.err(
-                self.pos,
-                format!("invalid character {} {looking_for}", describe_char(c)),
-            ),
+            None => self.err(self.pos, format!("unexpected end of JSON input {looking_for}")),
+            Some(c) => self.err(self.pos, format!("invalid character {} {looking_for}", describe_char(c))),
         }
     }
 
@@ -253,9 +229,7 @@ impl Parser<'_> {
             let mut done = match self.peek() {
                 Some(open @ (b'[' | b'{')) => {
                     if stack.len() >= MAX_DEPTH {
-                        return Err(self.err_here(&format!(
-                            "nesting deeper than {MAX_DEPTH} arrays and objects"
-                        )));
+                        return Err(self.err_here(&format!("nesting deeper than {MAX_DEPTH} arrays and objects")));
                     }
                     self.pos += 1;
                     self.skip_ws();
@@ -264,10 +238,7 @@ impl Parser<'_> {
                             self.pos += 1;
                             self.spanned(ValueKind::Tuple(Vec::new()), start)
                         } else {
-                            stack.push(Frame::Array {
-                                start,
-                                items: Vec::new(),
-                            });
+                            stack.push(Frame::Array { start, items: Vec::new() });
                             continue 'value;
                         }
                     } else if self.peek() == Some(b'}') {
@@ -275,12 +246,7 @@ impl Parser<'_> {
                         self.spanned(ValueKind::Object(BTreeMap::new()), start)
                     } else {
                         let key = self.key()?;
-                        stack.push(Frame::Object {
-                            start,
-                            members: BTreeMap::new(),
-                            key_spans: BTreeMap::new(),
-                            key,
-                        });
+                        stack.push(Frame::Object { start, members: BTreeMap::new(), key_spans: BTreeMap::new(), key });
                         continue 'value;
                     }
                 }
@@ -318,19 +284,10 @@ impl Parser<'_> {
                             _ => return Err(self.unexpected("after an array element")),
                         }
                     }
-                    Frame::Object {
-                        start,
-                        members,
-                        key_spans,
-                        key,
-                    } => {
+                    Frame::Object { start, members, key_spans, key } => {
                         let (name, key_span) = std::mem::take(key);
                         if let Some(first) = key_spans.insert(name.clone(), key_span) {
-                            self.duplicates.push(DuplicateKey {
-                                key: name.clone(),
-                                first,
-                                second: key_span,
-                            });
+                            self.duplicates.push(DuplicateKey { key: name.clone(), first, second: key_span });
                         }
                         members.insert(name, done);
                         match self.peek() {
@@ -530,12 +487,7 @@ mod tests {
         Value::number(Number::parse(x).unwrap())
     }
     fn obj(members: Vec<(&str, Value)>) -> Value {
-        Value::object(
-            members
-                .into_iter()
-                .map(|(k, v)| (k.to_string(), v))
-                .collect(),
-        )
+        Value::object(members.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
     }
     fn enc(v: &Value) -> String {
         encode(v).unwrap()
@@ -578,60 +530,29 @@ mod tests {
 
     #[test]
     fn object_keys_in_byte_order() {
-        let v = obj(vec![
-            ("b", n("1")),
-            ("a", n("2")),
-            ("C", n("3")),
-            ("_", n("4")),
-            ("10", n("5")),
-            ("9", n("6")),
-        ]);
+        let v = obj(vec![("b", n("1")), ("a", n("2")), ("C", n("3")), ("_", n("4")), ("10", n("5")), ("9", n("6"))]);
         assert_eq!(enc(&v), r#"{"10":5,"9":6,"C":3,"_":4,"a":2,"b":1}"#);
-        let v = obj(vec![
-            ("z", n("1")),
-            ("é", n("2")),
-            ("Z", n("3")),
-            ("a b", n("4")),
-            ("", n("5")),
-        ]);
+        let v = obj(vec![("z", n("1")), ("é", n("2")), ("Z", n("3")), ("a b", n("4")), ("", n("5"))]);
         assert_eq!(enc(&v), r#"{"":5,"Z":3,"a b":4,"z":1,"é":2}"#);
         let v = obj(vec![("a/b", s("c")), ("a.b", s("d")), ("a-b", s("e"))]);
         assert_eq!(enc(&v), r#"{"a-b":"e","a.b":"d","a/b":"c"}"#);
         // Keys are escaped like strings.
-        assert_eq!(
-            enc(&obj(vec![("<k>", Value::null())])),
-            r#"{"\u003ck\u003e":null}"#
-        );
+        assert_eq!(enc(&obj(vec![("<k>", Value::null())])), r#"{"\u003ck\u003e":null}"#);
     }
 
     #[test]
     fn nested_structures() {
-        let v = obj(vec![(
-            "outer",
-            obj(vec![
-                ("z", n("1")),
-                ("a", obj(vec![("y", n("2")), ("b", n("3"))])),
-            ]),
-        )]);
+        let v = obj(vec![("outer", obj(vec![("z", n("1")), ("a", obj(vec![("y", n("2")), ("b", n("3"))]))]))]);
         assert_eq!(enc(&v), r#"{"outer":{"a":{"b":3,"y":2},"z":1}}"#);
 
-        let v = Value::tuple(vec![
-            n("1"),
-            s("a"),
-            Value::bool(true),
-            Value::null(),
-            obj(vec![("k", s("v"))]),
-        ]);
+        let v = Value::tuple(vec![n("1"), s("a"), Value::bool(true), Value::null(), obj(vec![("k", s("v"))])]);
         assert_eq!(enc(&v), r#"[1,"a",true,null,{"k":"v"}]"#);
         assert_eq!(enc(&Value::tuple(vec![])), "[]");
         assert_eq!(enc(&Value::list(vec![])), "[]");
         assert_eq!(enc(&Value::set(vec![])), "[]");
         assert_eq!(enc(&obj(vec![])), "{}");
         assert_eq!(enc(&Value::map(BTreeMap::new())), "{}");
-        let v = obj(vec![
-            ("a", Value::null()),
-            ("b", Value::tuple(vec![Value::null()])),
-        ]);
+        let v = obj(vec![("a", Value::null()), ("b", Value::tuple(vec![Value::null()]))]);
         assert_eq!(enc(&v), r#"{"a":null,"b":[null]}"#);
         // Lists keep their order; sets are already in cty's order.
         assert_eq!(enc(&Value::list(vec![s("b"), s("a")])), r#"["b","a"]"#);
@@ -644,10 +565,7 @@ mod tests {
                 Value::tuple(vec![obj(vec![
                     ("Sid", s("A")),
                     ("Effect", s("Allow")),
-                    (
-                        "Principal",
-                        obj(vec![("AWS", s("arn:aws:iam::111122223333:root"))]),
-                    ),
+                    ("Principal", obj(vec![("AWS", s("arn:aws:iam::111122223333:root"))])),
                     ("Action", s("kms:*")),
                     ("Resource", s("*")),
                 ])]),
@@ -692,9 +610,7 @@ mod tests {
         let big = "12345678901234567890123";
         assert_eq!(decode(big).unwrap(), n(big));
         assert_eq!(decode("1e400").unwrap(), n("1e400"));
-        for bad in [
-            "01", "-", "1.", ".5", "1e", "+1", "0x10", "1.e3", "--1", "Infinity", "NaN",
-        ] {
+        for bad in ["01", "-", "1.", ".5", "1e", "+1", "0x10", "1.e3", "--1", "Infinity", "NaN"] {
             assert!(decode(bad).is_err(), "{bad} should not decode");
         }
     }
@@ -702,14 +618,8 @@ mod tests {
     #[test]
     fn decode_exact_big_numbers() {
         // Needs the exact (arbitrary-precision) Number.
-        assert_eq!(
-            enc(&decode("12345678901234567890123").unwrap()),
-            "12345678901234567890123"
-        );
-        assert_eq!(
-            enc(&decode("1e400").unwrap()),
-            format!("1{}", "0".repeat(400))
-        );
+        assert_eq!(enc(&decode("12345678901234567890123").unwrap()), "12345678901234567890123");
+        assert_eq!(enc(&decode("1e400").unwrap()), format!("1{}", "0".repeat(400)));
     }
 
     #[test]
@@ -722,14 +632,8 @@ mod tests {
         let v = decode(r#""\ud83d\ude00 \ud800""#).unwrap();
         assert_eq!(v.as_str(), Some("😀 \u{fffd}"));
         assert_eq!(decode(r#""\udc00x""#).unwrap().as_str(), Some("\u{fffd}x"));
-        assert_eq!(
-            decode(r#""\ud800\u0041""#).unwrap().as_str(),
-            Some("\u{fffd}A")
-        );
-        assert_eq!(
-            decode(r#""\ud800\ud83d\ude00""#).unwrap().as_str(),
-            Some("\u{fffd}😀")
-        );
+        assert_eq!(decode(r#""\ud800\u0041""#).unwrap().as_str(), Some("\u{fffd}A"));
+        assert_eq!(decode(r#""\ud800\ud83d\ude00""#).unwrap().as_str(), Some("\u{fffd}😀"));
         assert_eq!(decode(r#""\uD83D\uDE00""#).unwrap().as_str(), Some("😀"));
         // NFC normalisation, in values and keys.
         assert_eq!(decode(r#""e\u0301""#).unwrap().as_str(), Some("é"));
@@ -737,25 +641,14 @@ mod tests {
         assert_eq!(enc(&v), "{\"Z\":2,\"é\":1}");
         // Raw non-ASCII passes through.
         assert_eq!(decode("\"日本\"").unwrap().as_str(), Some("日本"));
-        for bad in [
-            "\"abc",
-            "\"a\nb\"",
-            "\"a\tb\"",
-            r#""\x""#,
-            r#""\u12""#,
-            r#""\u12g4""#,
-            "'a'",
-        ] {
+        for bad in ["\"abc", "\"a\nb\"", "\"a\tb\"", r#""\x""#, r#""\u12""#, r#""\u12g4""#, "'a'"] {
             assert!(decode(bad).is_err(), "{bad:?} should not decode");
         }
     }
 
     #[test]
     fn decode_duplicate_keys() {
-        let d = decode_full(r#"{"a":1,"b":2,"a":3}"#, &|s, e| {
-            Some(Span::new(FileId(0), s, e))
-        })
-        .unwrap();
+        let d = decode_full(r#"{"a":1,"b":2,"a":3}"#, &|s, e| Some(Span::new(FileId(0), s, e))).unwrap();
         assert_eq!(enc(&d.value), r#"{"a":3,"b":2}"#);
         assert_eq!(
             d.duplicates,
@@ -776,11 +669,7 @@ mod tests {
         let e = decode(&deep).unwrap_err();
         assert_eq!(e.offset, MAX_DEPTH);
         assert!(e.message.contains("nesting"));
-        let deep_obj = format!(
-            "{}1{}",
-            "{\"a\":".repeat(MAX_DEPTH + 1),
-            "}".repeat(MAX_DEPTH + 1)
-        );
+        let deep_obj = format!("{}1{}", "{\"a\":".repeat(MAX_DEPTH + 1), "}".repeat(MAX_DEPTH + 1));
         assert!(decode(&deep_obj).is_err());
         // Far deeper input must not overflow the stack.
         let very = "[".repeat(1_000_000);
@@ -809,10 +698,7 @@ mod tests {
             assert_eq!(e.offset, *offset, "{text:?}: {e}");
         }
         let e = decode("[1,]").unwrap_err();
-        assert_eq!(
-            e.message,
-            "invalid character ']' looking for the beginning of a value"
-        );
+        assert_eq!(e.message, "invalid character ']' looking for the beginning of a value");
         let d = e.to_diagnostic(&|s, t| Some(Span::new(FileId(3), s + 10, t + 10)));
         assert_eq!(d.code, codes::SYNTAX);
         assert_eq!(d.span, Some(Span::new(FileId(3), 13, 14)));

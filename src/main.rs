@@ -10,8 +10,8 @@ use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 use kmsc::compile::{Compilation, Options, compile_path};
 use kmsc::diagnostic::{Diagnostic, Severity, codes};
-use kmsc::rules::{all_codes, lookup};
 use kmsc::render::{self, Format};
+use kmsc::rules::{all_codes, lookup};
 use kmsc::vars::CliVar;
 
 #[derive(Parser, Debug)]
@@ -232,7 +232,9 @@ fn run(cli: Cli, order: Vec<(usize, bool, usize)>) -> Result<u8, Fatal> {
         }
         Command::Build(args) => {
             if args.out_dir.is_some() && args.emit == EmitArg::Terraform {
-                return Err(Fatal("`--out-dir` writes canonical policies; it cannot be used with `--emit terraform`".into()));
+                return Err(Fatal(
+                    "`--out-dir` writes canonical policies; it cannot be used with `--emit terraform`".into(),
+                ));
             }
             let (mut results, strict) = compile_all(&args.common, &order)?;
             let several = results.len() > 1;
@@ -343,7 +345,10 @@ fn terraform_unknown(p: &kmsc::compile::CompiledPolicy) -> Diagnostic {
     let reference = p.value.first_unknown().unwrap_or_else(|| "the policy".to_string());
     Diagnostic::error(
         codes::UNKNOWN,
-        format!("cannot print Terraform's string for `{}`: it depends on `{reference}`, which is unknown until apply", p.address),
+        format!(
+            "cannot print Terraform's string for `{}`: it depends on `{reference}`, which is unknown until apply",
+            p.address
+        ),
     )
     .at(p.span)
     .resource(p.address.clone())
@@ -406,7 +411,10 @@ fn golden_files(dir: &Path, check: bool, results: &[(String, Compilation)], code
 
 /// Compiles each PATH as a root module; the prefix is its path relative to the working
 /// directory.
-fn compile_all(common: &CommonArgs, order: &[(usize, bool, usize)]) -> Result<(Vec<(String, Compilation)>, bool), Fatal> {
+fn compile_all(
+    common: &CommonArgs,
+    order: &[(usize, bool, usize)],
+) -> Result<(Vec<(String, Compilation)>, bool), Fatal> {
     let mut strict = false;
     let mut overrides = kmsc::rules::Overrides::default();
     for (list, target) in [(&common.deny, 0), (&common.warn, 1), (&common.allow, 2)] {
@@ -435,10 +443,7 @@ fn compile_all(common: &CommonArgs, order: &[(usize, bool, usize)]) -> Result<(V
             let Some((name, value)) = raw.split_once('=') else {
                 return Err(Fatal(format!("invalid `--var {raw}`: expected NAME=VALUE")));
             };
-            cli_vars.push(CliVar::Var {
-                name: name.trim().to_string(),
-                value: value.to_string(),
-            });
+            cli_vars.push(CliVar::Var { name: name.trim().to_string(), value: value.to_string() });
         }
     }
     let mut sets = Vec::new();
@@ -455,13 +460,7 @@ fn compile_all(common: &CommonArgs, order: &[(usize, bool, usize)]) -> Result<(V
             Some((name, v.into_string().ok()?))
         })
         .collect();
-    let options = Options {
-        env_vars,
-        cli_vars,
-        sets,
-        partition: common.partition.clone(),
-        overrides,
-    };
+    let options = Options { env_vars, cli_vars, sets, partition: common.partition.clone(), overrides };
     let paths = if common.modules_of_files {
         modules_of_files(&common.paths)
     } else if common.paths.is_empty() {

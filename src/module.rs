@@ -51,19 +51,12 @@ pub struct Resource {
 impl Resource {
     /// `aws_kms_key.app` or `data.aws_caller_identity.current`.
     pub fn address(&self) -> String {
-        if self.data {
-            format!("data.{}.{}", self.kind, self.name)
-        } else {
-            format!("{}.{}", self.kind, self.name)
-        }
+        if self.data { format!("data.{}.{}", self.kind, self.name) } else { format!("{}.{}", self.kind, self.name) }
     }
 
     /// A top-level attribute of the block.
     pub fn attribute(&self, name: &str) -> Option<Expr> {
-        self.body.get_attribute(name).map(|a| Expr {
-            file: self.file,
-            expr: a.value.clone(),
-        })
+        self.body.get_attribute(name).map(|a| Expr { file: self.file, expr: a.value.clone() })
     }
 }
 
@@ -105,24 +98,15 @@ impl ModuleCall {
     pub fn inputs(&self) -> Vec<(String, Expr)> {
         self.body
             .attributes()
-            .filter(|a| !matches!(a.key.as_str(), "source" | "version" | "count" | "for_each" | "providers" | "depends_on"))
-            .map(|a| {
-                (
-                    a.key.as_str().to_string(),
-                    Expr {
-                        file: self.file,
-                        expr: a.value.clone(),
-                    },
-                )
+            .filter(|a| {
+                !matches!(a.key.as_str(), "source" | "version" | "count" | "for_each" | "providers" | "depends_on")
             })
+            .map(|a| (a.key.as_str().to_string(), Expr { file: self.file, expr: a.value.clone() }))
             .collect()
     }
 
     pub fn attribute(&self, name: &str) -> Option<Expr> {
-        self.body.get_attribute(name).map(|a| Expr {
-            file: self.file,
-            expr: a.value.clone(),
-        })
+        self.body.get_attribute(name).map(|a| Expr { file: self.file, expr: a.value.clone() })
     }
 }
 
@@ -231,7 +215,9 @@ fn repeated_key(text: &str, at: usize) -> Option<((usize, usize), (usize, usize)
                 }
             }
             c if depth == 0 && is_ident_byte(c) && (i == 0 || !is_ident_byte(bytes[i - 1])) => {
-                let end = text[i..].find(|ch: char| !(ch.is_alphanumeric() || ch == '_' || ch == '-')).map_or(text.len(), |e| i + e);
+                let end = text[i..]
+                    .find(|ch: char| !(ch.is_alphanumeric() || ch == '_' || ch == '-'))
+                    .map_or(text.len(), |e| i + e);
                 if &text[i..end] == name && is_key_at(text, i, end) {
                     return Some(((i, end), second));
                 }
@@ -293,10 +279,7 @@ fn syntax_message(raw: &str) -> String {
 
 /// hcl-edit reports 1-based columns in characters of the line.
 fn byte_offset_of_column(line: &str, column: usize) -> usize {
-    line.char_indices()
-        .nth(column.saturating_sub(1))
-        .map(|(i, _)| i)
-        .unwrap_or(line.len())
+    line.char_indices().nth(column.saturating_sub(1)).map(|(i, _)| i).unwrap_or(line.len())
 }
 
 fn label_str(label: &BlockLabel) -> &str {
@@ -310,63 +293,31 @@ pub fn collect(module: &mut Module, file: FileId, body: &Body, diags: &mut Vec<D
         match block.ident.as_str() {
             "variable" => {
                 if let Some(name) = single_label(block, file, diags) {
-                    let attr = |n: &str| {
-                        block.body.get_attribute(n).map(|a| Expr {
-                            file,
-                            expr: a.value.clone(),
-                        })
-                    };
-                    let sensitive = block
-                        .body
-                        .get_attribute("sensitive")
-                        .and_then(|a| a.value.as_bool())
-                        .unwrap_or(false);
+                    let attr = |n: &str| block.body.get_attribute(n).map(|a| Expr { file, expr: a.value.clone() });
+                    let sensitive =
+                        block.body.get_attribute("sensitive").and_then(|a| a.value.as_bool()).unwrap_or(false);
                     module.variables.insert(
                         name.clone(),
-                        Variable {
-                            name,
-                            type_expr: attr("type"),
-                            default: attr("default"),
-                            sensitive,
-                            span,
-                        },
+                        Variable { name, type_expr: attr("type"), default: attr("default"), sensitive, span },
                     );
                 }
             }
             "locals" => {
                 for attr in block.body.attributes() {
-                    module.locals.insert(
-                        attr.key.as_str().to_string(),
-                        Expr {
-                            file,
-                            expr: attr.value.clone(),
-                        },
-                    );
+                    module.locals.insert(attr.key.as_str().to_string(), Expr { file, expr: attr.value.clone() });
                 }
             }
             "output" => {
                 if let Some(name) = single_label(block, file, diags)
                     && let Some(v) = block.body.get_attribute("value")
                 {
-                    module.outputs.insert(
-                        name,
-                        Expr {
-                            file,
-                            expr: v.value.clone(),
-                        },
-                    );
+                    module.outputs.insert(name, Expr { file, expr: v.value.clone() });
                 }
             }
             "module" => {
                 if let Some(name) = single_label(block, file, diags) {
                     let source = block.body.get_attribute("source").and_then(|a| a.value.as_str().map(str::to_string));
-                    module.calls.push(ModuleCall {
-                        name,
-                        source,
-                        file,
-                        body: block.body.clone(),
-                        span,
-                    });
+                    module.calls.push(ModuleCall { name, source, file, body: block.body.clone(), span });
                 }
             }
             "resource" | "data" => {
@@ -400,11 +351,8 @@ fn single_label(block: &Block, file: FileId, diags: &mut Vec<Diagnostic>) -> Opt
     }
     let span = block.span().map(|r| Span::new(file, r.start, r.end));
     diags.push(
-        Diagnostic::error(
-            codes::SYNTAX,
-            format!("a `{}` block needs exactly one label", block.ident.as_str()),
-        )
-        .at(span),
+        Diagnostic::error(codes::SYNTAX, format!("a `{}` block needs exactly one label", block.ident.as_str()))
+            .at(span),
     );
     None
 }
@@ -453,7 +401,8 @@ pub fn module_files(path: &Path) -> Result<ModuleFiles, String> {
 /// Lists a directory; entries keep the directory as written (none for the working directory).
 fn read_dir_sorted(dir: &Path) -> Result<Vec<PathBuf>, String> {
     let listing = if dir.as_os_str().is_empty() { Path::new(".") } else { dir };
-    let rd = std::fs::read_dir(listing).map_err(|e| format!("cannot read directory `{}`: {}", dir.display(), io_reason(&e)))?;
+    let rd = std::fs::read_dir(listing)
+        .map_err(|e| format!("cannot read directory `{}`: {}", dir.display(), io_reason(&e)))?;
     let mut out: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| dir.join(e.file_name()))).collect();
     out.sort();
     Ok(out)

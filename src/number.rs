@@ -87,11 +87,7 @@ impl Number {
             return Some(scaled.round_to(prec));
         }
         let pow5 = pow5(lit.exp10.unsigned_abs(), prec + 64);
-        if lit.exp10 < 0 {
-            quo_prec(&scaled, &pow5, prec)
-        } else {
-            Some(mul_prec(&scaled, &pow5, prec))
-        }
+        if lit.exp10 < 0 { quo_prec(&scaled, &pow5, prec) } else { Some(mul_prec(&scaled, &pow5, prec)) }
     }
 
     /// An integer, with precision 64 (Go `SetInt64`).
@@ -115,17 +111,8 @@ impl Number {
         let neg = bits >> 63 == 1;
         let biased = ((bits >> 52) & 0x7ff) as i64;
         let fraction = bits & ((1u64 << 52) - 1);
-        let (mant, exp) = if biased == 0 {
-            (fraction, -1074)
-        } else {
-            (fraction | (1u64 << 52), biased - 1075)
-        };
-        Some(Number::unrounded(
-            neg,
-            BigUint::from(mant),
-            exp,
-            Self::F64_PREC,
-        ))
+        let (mant, exp) = if biased == 0 { (fraction, -1074) } else { (fraction | (1u64 << 52), biased - 1075) };
+        Some(Number::unrounded(neg, BigUint::from(mant), exp, Self::F64_PREC))
     }
 
     /// The exact value of an integer, with precision `max(bit length, 64)`
@@ -195,18 +182,12 @@ impl Number {
 
     /// The negation, keeping the precision (`neg(0)` is `-0`).
     pub fn neg(&self) -> Number {
-        Number {
-            neg: !self.neg,
-            ..self.clone()
-        }
+        Number { neg: !self.neg, ..self.clone() }
     }
 
     /// The absolute value, keeping the precision (`abs(-0)` is `0`).
     pub fn abs(&self) -> Number {
-        Number {
-            neg: false,
-            ..self.clone()
-        }
+        Number { neg: false, ..self.clone() }
     }
 
     /// The greatest integer `<= self`, keeping the precision (go-cty's
@@ -247,11 +228,7 @@ impl Number {
     /// The nearest `f64` (ties to even, subnormals included); values beyond
     /// the `f64` range give an infinity, like Go's `Float64`.
     pub fn to_f64(&self) -> f64 {
-        let magnitude = if self.mant.is_zero() {
-            0.0
-        } else {
-            self.magnitude_to_f64()
-        };
+        let magnitude = if self.mant.is_zero() { 0.0 } else { self.magnitude_to_f64() };
         if self.neg { -magnitude } else { magnitude }
     }
 
@@ -297,12 +274,7 @@ impl Number {
 
     /// A zero of the given sign and precision.
     fn signed_zero(neg: bool, prec: u32) -> Number {
-        Number {
-            neg,
-            mant: BigUint::zero(),
-            exp: 0,
-            prec,
-        }
+        Number { neg, mant: BigUint::zero(), exp: 0, prec }
     }
 
     /// The exact value `±mant × 2^exp` in canonical form, without rounding.
@@ -316,12 +288,7 @@ impl Number {
                 exp += tz as i64;
             }
         }
-        Number {
-            neg,
-            mant,
-            exp,
-            prec,
-        }
+        Number { neg, mant, exp, prec }
     }
 
     /// Rounds `±(mant + f) × 2^exp` to `prec` bits, ties to even, where
@@ -347,13 +314,7 @@ impl Number {
 
     /// Go's `SetInt` on a `Float` of precision `prec`: zero is `+0`.
     fn from_bigint_prec(i: &BigInt, prec: u32) -> Number {
-        Number::rounded(
-            i.sign() == Sign::Minus,
-            i.magnitude().clone(),
-            0,
-            false,
-            prec,
-        )
+        Number::rounded(i.sign() == Sign::Minus, i.magnitude().clone(), 0, false, prec)
     }
 
     /// This value rounded to another precision (Go `Set` into a `Float` of
@@ -394,9 +355,7 @@ impl Number {
         // Exponent of the unit in the last place of the result.
         let ulp_exp = (top - 52).max(-1074);
         let units = if self.exp >= ulp_exp {
-            (&self.mant << (self.exp - ulp_exp) as u64)
-                .to_u64()
-                .unwrap_or(0)
+            (&self.mant << (self.exp - ulp_exp) as u64).to_u64().unwrap_or(0)
         } else {
             let shift = (ulp_exp - self.exp) as u64;
             let half = self.mant.bit(shift - 1);
@@ -421,10 +380,7 @@ impl Number {
         // `mid × 2^exp2` is `self` with a mantissa of prec + 1 bits, so that a
         // unit in its last place is half an ulp at `self`'s precision; `lower`
         // and `upper` are one such unit below and above.
-        debug_assert!(
-            self.mant.bits() as i64 <= prec,
-            "mantissa exceeds precision"
-        );
+        debug_assert!(self.mant.bits() as i64 <= prec, "mantissa exceeds precision");
         let shift = (prec + 1 - self.mant.bits() as i64).max(0);
         let exp2 = self.exp - shift;
         let mid = &self.mant << shift as u64;
@@ -520,11 +476,7 @@ fn add_prec(x: &Number, y: &Number, prec: u32) -> Number {
     if subtract && order == Ordering::Equal {
         return Number::signed_zero(false, prec);
     }
-    let (big, small) = if order == Ordering::Less {
-        (y, x)
-    } else {
-        (x, y)
-    };
+    let (big, small) = if order == Ordering::Less { (y, x) } else { (x, y) };
     let (mant, exp) = add_magnitudes(big, small, subtract, prec);
     Number::rounded(big.neg, mant, exp, false, prec)
 }
@@ -579,13 +531,7 @@ fn quo_prec(x: &Number, y: &Number, prec: u32) -> Option<Number> {
     let scale = (wanted + y.mant.bits() as i64 - x.mant.bits() as i64).max(0);
     let (quotient, remainder) = (&x.mant << scale as u64).div_rem(&y.mant);
     let exp = x.exp - y.exp - scale;
-    Some(Number::rounded(
-        neg,
-        quotient,
-        exp,
-        !remainder.is_zero(),
-        prec,
-    ))
+    Some(Number::rounded(neg, quotient, exp, !remainder.is_zero(), prec))
 }
 
 /// Go's `Float.pow5`: `5^n` at precision `prec`, computed by repeated
@@ -672,11 +618,7 @@ fn parse_exponent(s: &str) -> Option<i64> {
     for b in digits.bytes() {
         let digit = i64::from(b - b'0');
         value = value.checked_mul(10)?;
-        value = if neg {
-            value.checked_sub(digit)?
-        } else {
-            value.checked_add(digit)?
-        };
+        value = if neg { value.checked_sub(digit)? } else { value.checked_add(digit)? };
     }
     Some(value)
 }
@@ -695,10 +637,7 @@ impl Decimal {
     /// The exact decimal expansion of `mant × 2^exp`.
     fn from_binary(mant: &BigUint, exp: i64) -> Decimal {
         let Some(tz) = mant.trailing_zeros() else {
-            return Decimal {
-                mant: Vec::new(),
-                exp: 0,
-            };
+            return Decimal { mant: Vec::new(), exp: 0 };
         };
         let (integer, _, scale) = scale_to_integer(mant >> tz, exp + tz as i64);
         Decimal::from_scaled(&integer, scale)
@@ -707,10 +646,7 @@ impl Decimal {
     /// The exact decimal expansion of `integer / 10^scale`.
     fn from_scaled(integer: &BigUint, scale: i64) -> Decimal {
         if integer.is_zero() {
-            return Decimal {
-                mant: Vec::new(),
-                exp: 0,
-            };
+            return Decimal { mant: Vec::new(), exp: 0 };
         }
         let mut digits = integer.to_str_radix(10).into_bytes();
         let exp = digits.len() as i64 - scale;
@@ -722,11 +658,7 @@ impl Decimal {
 
     /// The `i`th mantissa digit, `'0'` outside the mantissa.
     fn at(&self, i: i64) -> u8 {
-        usize::try_from(i)
-            .ok()
-            .and_then(|i| self.mant.get(i))
-            .copied()
-            .unwrap_or(b'0')
+        usize::try_from(i).ok().and_then(|i| self.mant.get(i)).copied().unwrap_or(b'0')
     }
 
     /// Go's `decimal.round`: keeps at most `n` digits, rounding half to even.
@@ -821,11 +753,7 @@ impl Decimal {
                 out.push(char::from(self.at(i as i64)));
             }
         }
-        let exp = if self.mant.is_empty() {
-            0
-        } else {
-            self.exp - 1
-        };
+        let exp = if self.mant.is_empty() { 0 } else { self.exp - 1 };
         out.push('e');
         out.push(if exp < 0 { '-' } else { '+' });
         out.push_str(&format!("{:02}", exp.unsigned_abs()));
@@ -862,11 +790,7 @@ impl Ord for Number {
             return a.cmp(&b);
         }
         let magnitude = cmp_magnitude(self, o);
-        if a < 0 {
-            magnitude.reverse()
-        } else {
-            magnitude
-        }
+        if a < 0 { magnitude.reverse() } else { magnitude }
     }
 }
 
@@ -917,18 +841,12 @@ mod tests {
             ("1.5e300", format!("15{}", zeros(299))),
             ("1e-300", format!("0.{}1", zeros(299))),
             ("9007199254740993", "9007199254740993".into()),
-            (
-                "123456789012345678901234567890",
-                "123456789012345678901234567890".into(),
-            ),
+            ("123456789012345678901234567890", "123456789012345678901234567890".into()),
             ("-1.5e-10", "-0.00000000015".into()),
             ("0.1", "0.1".into()),
             ("100.0e-2", "1".into()),
             ("12345.678900", "12345.6789".into()),
-            (
-                "1.7976931348623157e308",
-                format!("17976931348623157{}", zeros(292)),
-            ),
+            ("1.7976931348623157e308", format!("17976931348623157{}", zeros(292))),
             ("1e400", format!("1{}", zeros(400))),
             ("5e-324", format!("0.{}5", zeros(323))),
             ("12345678901234567890123", "12345678901234567890123".into()),
@@ -987,15 +905,9 @@ mod tests {
         assert_eq!(n("10").div(&n("4")).unwrap().to_string(), "2.5");
         assert!(n("1").div(&n("0")).is_none());
         assert!(n("1").div(&n("-0")).is_none());
-        assert_eq!(
-            n("100000000000000000000000").mul(&n("10")).to_string(),
-            "1000000000000000000000000"
-        );
+        assert_eq!(n("100000000000000000000000").mul(&n("10")).to_string(), "1000000000000000000000000");
         assert_eq!(n("5").sub(&n("7")).to_string(), "-2");
-        assert_eq!(
-            n("1e400").add(&n("1e-400")).to_string(),
-            format!("1{}", zeros(400))
-        );
+        assert_eq!(n("1e400").add(&n("1e-400")).to_string(), format!("1{}", zeros(400)));
         assert_eq!(n("1e30").sub(&n("1e30")).to_string(), "0");
     }
 
@@ -1034,30 +946,18 @@ mod tests {
         assert_eq!(two_64.precision(), 53);
         assert_eq!(two_64.to_string(), "18446744073709550000");
         let big = BigInt::from(1u8) << 64u32;
-        assert_eq!(
-            Number::from_bigint(&big).to_string(),
-            "18446744073709551616"
-        );
+        assert_eq!(Number::from_bigint(&big).to_string(), "18446744073709551616");
         assert_eq!(Number::from_bigint(&big).precision(), 65);
         assert_eq!(Number::from_bigint(&BigInt::from(-3)).precision(), 64);
         assert_eq!(Number::from_i64(255).to_string(), "255");
-        assert_eq!(
-            Number::from_i64(i64::MIN).to_string(),
-            "-9223372036854775808"
-        );
-        assert_eq!(
-            Number::from_u64(u64::MAX).to_string(),
-            "18446744073709551615"
-        );
+        assert_eq!(Number::from_i64(i64::MIN).to_string(), "-9223372036854775808");
+        assert_eq!(Number::from_u64(u64::MAX).to_string(), "18446744073709551615");
         assert_eq!(Number::from_i64(255).precision(), 64);
         let a = Number::from_f64(0.1).unwrap();
         let b = Number::from_f64(0.2).unwrap();
         assert_eq!(a.add(&b).to_string(), "0.30000000000000004");
         let mixed = Number::from_f64(0.5).unwrap().add(&n("0.25"));
-        assert_eq!(
-            (mixed.to_string().as_str(), mixed.precision()),
-            ("0.75", 512)
-        );
+        assert_eq!((mixed.to_string().as_str(), mixed.precision()), ("0.75", 512));
         assert_eq!(Number::from_f64(-0.0).unwrap().to_string(), "-0");
         assert!(Number::from_f64(f64::NAN).is_none());
         assert!(Number::from_f64(f64::INFINITY).is_none());
@@ -1070,10 +970,7 @@ mod tests {
         let product = a.mul(&a);
         assert_eq!(product.precision(), 104);
         assert_eq!(product.to_string(), "0.0100000000000000011102230246251566");
-        assert_eq!(
-            Number::from_i64(3).mul(&Number::from_i64(4)).precision(),
-            64
-        );
+        assert_eq!(Number::from_i64(3).mul(&Number::from_i64(4)).precision(), 64);
     }
 
     #[test]
@@ -1107,21 +1004,12 @@ mod tests {
         assert_eq!(n("9223372036854775808").to_i64(), None);
         assert_eq!(n("1.5").to_i64(), None);
         assert_eq!(n("-7.9").to_bigint_trunc(), BigInt::from(-7));
-        assert_eq!(
-            n("1e20").to_bigint_trunc().to_string(),
-            "100000000000000000000"
-        );
+        assert_eq!(n("1e20").to_bigint_trunc().to_string(), "100000000000000000000");
     }
 
     #[test]
     fn to_f64_rounds_to_nearest() {
-        for text in [
-            "0.1",
-            "1.7976931348623157e308",
-            "5e-324",
-            "2.2250738585072014e-308",
-            "-3.75",
-        ] {
+        for text in ["0.1", "1.7976931348623157e308", "5e-324", "2.2250738585072014e-308", "-3.75"] {
             assert_eq!(n(text).to_f64(), text.parse::<f64>().unwrap(), "{text}");
         }
         assert_eq!(n("1e400").to_f64(), f64::INFINITY);

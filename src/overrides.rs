@@ -35,10 +35,7 @@ pub fn is_override_file(path: &Path) -> bool {
     let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
         return false;
     };
-    let Some(stem) = name
-        .strip_suffix(".tf.json")
-        .or_else(|| name.strip_suffix(".tf"))
-    else {
+    let Some(stem) = name.strip_suffix(".tf.json").or_else(|| name.strip_suffix(".tf")) else {
         return false;
     };
     stem == "override" || stem.ends_with("_override")
@@ -47,39 +44,22 @@ pub fn is_override_file(path: &Path) -> bool {
 /// Merges the top-level blocks of one override file (`body`, written in `file`) into
 /// `module`, which holds the declarations of the module's other files (and of the override
 /// files merged before this one).
-pub fn apply(
-    module: &mut Module,
-    sources: &mut SourceMap,
-    file: FileId,
-    body: &Body,
-    diags: &mut Vec<Diagnostic>,
-) {
+pub fn apply(module: &mut Module, sources: &mut SourceMap, file: FileId, body: &Body, diags: &mut Vec<Diagnostic>) {
     for block in body.blocks() {
         // The block's first line: its type and labels.
-        let head_end = block
-            .labels
-            .last()
-            .and_then(|l| l.span())
-            .or_else(|| block.ident.span())
-            .map(|r| r.end);
-        let span = block
-            .span()
-            .map(|r| Span::new(file, r.start, head_end.unwrap_or(r.end)));
+        let head_end = block.labels.last().and_then(|l| l.span()).or_else(|| block.ident.span()).map(|r| r.end);
+        let span = block.span().map(|r| Span::new(file, r.start, head_end.unwrap_or(r.end)));
         let labels: Vec<&str> = block.labels.iter().map(|l| l.as_str()).collect();
         match (block.ident.as_str(), labels.as_slice()) {
             (ident @ ("resource" | "data"), [kind, name]) => {
                 let data = ident == "data";
-                let Some(res) = module
-                    .resources
-                    .iter_mut()
-                    .find(|r| r.data == data && r.kind == *kind && r.name == *name)
+                let Some(res) =
+                    module.resources.iter_mut().find(|r| r.data == data && r.kind == *kind && r.name == *name)
                 else {
                     diags.push(missing(format!("{ident} \"{kind}\" \"{name}\""), span));
                     continue;
                 };
-                if let Some((merged_file, merged)) =
-                    merge_bodies(sources, (res.file, &res.body), (file, &block.body))
-                {
+                if let Some((merged_file, merged)) = merge_bodies(sources, (res.file, &res.body), (file, &block.body)) {
                     res.file = merged_file;
                     res.body = merged;
                     module.files.push(merged_file);
@@ -90,12 +70,9 @@ pub fn apply(
                     diags.push(missing(format!("module \"{name}\""), span));
                     continue;
                 };
-                if let Some((merged_file, merged)) =
-                    merge_bodies(sources, (call.file, &call.body), (file, &block.body))
+                if let Some((merged_file, merged)) = merge_bodies(sources, (call.file, &call.body), (file, &block.body))
                 {
-                    call.source = merged
-                        .get_attribute("source")
-                        .and_then(|a| a.value.as_str().map(str::to_string));
+                    call.source = merged.get_attribute("source").and_then(|a| a.value.as_str().map(str::to_string));
                     call.file = merged_file;
                     call.body = merged;
                     module.files.push(merged_file);
@@ -106,12 +83,7 @@ pub fn apply(
                     diags.push(missing(format!("variable \"{name}\""), span));
                     continue;
                 };
-                let attr = |n: &str| {
-                    block.body.get_attribute(n).map(|a| Expr {
-                        file,
-                        expr: a.value.clone(),
-                    })
-                };
+                let attr = |n: &str| block.body.get_attribute(n).map(|a| Expr { file, expr: a.value.clone() });
                 if let Some(t) = attr("type") {
                     var.type_expr = Some(t);
                 }
@@ -128,22 +100,14 @@ pub fn apply(
                     continue;
                 };
                 if let Some(v) = block.body.get_attribute("value") {
-                    *output = Expr {
-                        file,
-                        expr: v.value.clone(),
-                    };
+                    *output = Expr { file, expr: v.value.clone() };
                 }
             }
             ("locals", []) => {
                 for attr in block.body.attributes() {
                     let name = attr.key.as_str();
                     match module.locals.get_mut(name) {
-                        Some(local) => {
-                            *local = Expr {
-                                file,
-                                expr: attr.value.clone(),
-                            }
-                        }
+                        Some(local) => *local = Expr { file, expr: attr.value.clone() },
                         None => {
                             let at = attr.span().map(|r| Span::new(file, r.start, r.end));
                             diags.push(missing(format!("local.{name}"), at));
@@ -157,10 +121,7 @@ pub fn apply(
                 diags.push(
                     Diagnostic::error(
                         codes::SYNTAX,
-                        format!(
-                            "this `{}` block has the wrong number of labels",
-                            block.ident.as_str()
-                        ),
+                        format!("this `{}` block has the wrong number of labels", block.ident.as_str()),
                     )
                     .at(span),
                 );
@@ -180,11 +141,7 @@ fn missing(what: String, span: Option<Span>) -> Diagnostic {
 /// The body of `base` with the arguments and nested blocks of `over` merged in, written
 /// as a virtual file. `None` (the base kept as it is) if the text cannot be parsed, which
 /// does not happen for text taken from parsed files.
-fn merge_bodies(
-    sources: &mut SourceMap,
-    base: (FileId, &Body),
-    over: (FileId, &Body),
-) -> Option<(FileId, Body)> {
+fn merge_bodies(sources: &mut SourceMap, base: (FileId, &Body), over: (FileId, &Body)) -> Option<(FileId, Body)> {
     let over_attrs: Vec<&str> = over.1.attributes().map(|a| a.key.as_str()).collect();
     let over_blocks: Vec<&str> = over.1.blocks().map(block_type).collect();
     let mut pieces: Vec<(FileId, std::ops::Range<usize>)> = Vec::new();
@@ -237,21 +194,10 @@ mod tests {
 
     #[test]
     fn override_file_names() {
-        for name in [
-            "override.tf",
-            "a_override.tf",
-            "override.tf.json",
-            "keys_override.tf.json",
-        ] {
+        for name in ["override.tf", "a_override.tf", "override.tf.json", "keys_override.tf.json"] {
             assert!(is_override_file(Path::new(name)), "{name}");
         }
-        for name in [
-            "main.tf",
-            "overrides.tf",
-            "aoverride.tf",
-            "override.json",
-            "x_override.tfvars",
-        ] {
+        for name in ["main.tf", "overrides.tf", "aoverride.tf", "override.json", "x_override.tfvars"] {
             assert!(!is_override_file(Path::new(name)), "{name}");
         }
     }
@@ -259,19 +205,15 @@ mod tests {
     #[test]
     fn arguments_and_block_types_are_replaced_one_by_one() {
         let mut sources = SourceMap::new();
-        let base_text =
-            "a = 1\nb = \"two\"\nstatement {\n  x = 1\n}\nstatement {\n  x = 2\n}\nother {\n}\n";
+        let base_text = "a = 1\nb = \"two\"\nstatement {\n  x = 1\n}\nstatement {\n  x = 2\n}\nother {\n}\n";
         let over_text = "b = 22\ndynamic \"statement\" {\n  for_each = []\n  content {}\n}\n";
         let base_file = sources.add("main.tf".into(), base_text.into());
         let over_file = sources.add("override.tf".into(), over_text.into());
         let base = hcl::edit::parser::parse_body(base_text).unwrap();
         let over = hcl::edit::parser::parse_body(over_text).unwrap();
-        let (merged_file, merged) =
-            merge_bodies(&mut sources, (base_file, &base), (over_file, &over)).unwrap();
-        let attrs: Vec<String> = merged
-            .attributes()
-            .map(|a| format!("{} = {}", a.key.as_str(), a.value.to_string().trim()))
-            .collect();
+        let (merged_file, merged) = merge_bodies(&mut sources, (base_file, &base), (over_file, &over)).unwrap();
+        let attrs: Vec<String> =
+            merged.attributes().map(|a| format!("{} = {}", a.key.as_str(), a.value.to_string().trim())).collect();
         assert_eq!(attrs, ["a = 1", "b = 22"]);
         let blocks: Vec<&str> = merged.blocks().map(|b| b.ident.as_str()).collect();
         assert_eq!(blocks, ["other", "dynamic"]);

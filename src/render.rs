@@ -79,7 +79,8 @@ fn human(sources: &SourceMap, diags: &[Diagnostic], color: bool) -> String {
                 let ls = l.span.start as usize;
                 let le = l.span.end as usize;
                 if ls >= offset && le <= offset + text.len() {
-                    snippet = snippet.annotation(AnnotationKind::Context.span(ls - offset..le - offset).label(l.message.as_str()));
+                    snippet = snippet
+                        .annotation(AnnotationKind::Context.span(ls - offset..le - offset).label(l.message.as_str()));
                 }
             }
             let mut group = title.element(snippet);
@@ -93,10 +94,13 @@ fn human(sources: &SourceMap, diags: &[Diagnostic], color: bool) -> String {
                 let rest: Vec<crate::diagnostic::Label> = labels[1..].iter().map(|l| (*l).clone()).collect();
                 let (text, offset, first_line) = excerpt(sources, first, &rest);
                 let src = sources.get(f);
-                let mut snip = Snippet::source(text).line_start(first_line).path(src.path.to_string_lossy().to_string());
+                let mut snip =
+                    Snippet::source(text).line_start(first_line).path(src.path.to_string_lossy().to_string());
                 for l in labels {
-                    let ls = floor_boundary(&src.text, l.span.start as usize).clamp(offset, offset + text.len()) - offset;
-                    let le = floor_boundary(&src.text, l.span.end as usize).clamp(offset + ls, offset + text.len()) - offset;
+                    let ls =
+                        floor_boundary(&src.text, l.span.start as usize).clamp(offset, offset + text.len()) - offset;
+                    let le =
+                        floor_boundary(&src.text, l.span.end as usize).clamp(offset + ls, offset + text.len()) - offset;
                     snip = snip.annotation(AnnotationKind::Context.span(ls..le).label(l.message.as_str()));
                 }
                 group = group.element(snip);
@@ -148,11 +152,7 @@ fn position(sources: &SourceMap, span: Option<Span>) -> (String, Option<LineCol>
     match span {
         Some(s) => {
             let f = sources.get(s.file);
-            (
-                f.path.to_string_lossy().to_string(),
-                Some(f.line_col(s.start as usize)),
-                Some(f.line_col(s.end as usize)),
-            )
+            (f.path.to_string_lossy().to_string(), Some(f.line_col(s.start as usize)), Some(f.line_col(s.end as usize)))
         }
         None => (String::new(), None, None),
     }
@@ -217,7 +217,8 @@ fn json_items(sources: &SourceMap, diags: &[Diagnostic]) -> Vec<serde_json::Valu
                     .iter()
                     .map(|l| {
                         let (file, s, e) = position(sources, Some(l.span));
-                        let (s, e) = (s.unwrap_or(LineCol { line: 0, column: 0 }), e.unwrap_or(LineCol { line: 0, column: 0 }));
+                        let (s, e) =
+                            (s.unwrap_or(LineCol { line: 0, column: 0 }), e.unwrap_or(LineCol { line: 0, column: 0 }));
                         JsonLabel {
                             message: &l.message,
                             file,
@@ -339,7 +340,11 @@ fn sarif_document(parts: &[(&SourceMap, &[Diagnostic])]) -> String {
     s
 }
 
-fn sarif_results(sources: &SourceMap, diags: &[Diagnostic], codes: &[&crate::diagnostic::CodeInfo]) -> Vec<serde_json::Value> {
+fn sarif_results(
+    sources: &SourceMap,
+    diags: &[Diagnostic],
+    codes: &[&crate::diagnostic::CodeInfo],
+) -> Vec<serde_json::Value> {
     sorted(diags)
         .into_iter()
         .map(|d| {

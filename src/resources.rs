@@ -18,12 +18,8 @@ use crate::source::{FileId, Span};
 use crate::value::Value;
 
 /// Resource types that create a KMS key.
-pub const KEY_RESOURCE_TYPES: &[&str] = &[
-    "aws_kms_key",
-    "aws_kms_replica_key",
-    "aws_kms_external_key",
-    "aws_kms_replica_external_key",
-];
+pub const KEY_RESOURCE_TYPES: &[&str] =
+    &["aws_kms_key", "aws_kms_replica_key", "aws_kms_external_key", "aws_kms_replica_external_key"];
 
 /// The resource type of an alias.
 pub const ALIAS_TYPE: &str = "aws_kms_alias";
@@ -48,8 +44,7 @@ const KEY_ARGUMENTS: &[&str] = &[
 const KEY_REFERENCE_ATTRIBUTES: &[&str] = &["arn", "key_id", "id"];
 
 /// Attributes of an alias that identify the key it targets.
-const ALIAS_REFERENCE_ATTRIBUTES: &[&str] =
-    &["arn", "name", "id", "target_key_arn", "target_key_id"];
+const ALIAS_REFERENCE_ATTRIBUTES: &[&str] = &["arn", "name", "id", "target_key_arn", "target_key_id"];
 
 /// Resource types whose `count` (or `for_each`) compile.rs evaluates again for the policy:
 /// errors in it are reported there, not twice.
@@ -64,11 +59,10 @@ pub fn collect(ev: &mut Evaluator, module: &Module) -> (Vec<KeyInfo>, Vec<AliasI
         if KEY_RESOURCE_TYPES.contains(&res.kind.as_str()) {
             collect_key(ev, res, &mut keys);
         } else if res.kind == ALIAS_TYPE {
-            let target = res.body.get_attribute("target_key_id").and_then(|a| {
-                references(&a.value, res.file, KEY_RESOURCE_TYPES)
-                    .into_iter()
-                    .next()
-            });
+            let target = res
+                .body
+                .get_attribute("target_key_id")
+                .and_then(|a| references(&a.value, res.file, KEY_RESOURCE_TYPES).into_iter().next());
             if let Some(t) = &target {
                 alias_targets.insert(res.address(), t.clone());
             }
@@ -108,10 +102,7 @@ fn eval_in(
 }
 
 /// The instances of `res`, without reporting again what compile.rs reports for policies.
-fn instances_of(
-    ev: &mut Evaluator,
-    res: &Resource,
-) -> Vec<(String, Option<(&'static str, Value)>)> {
+fn instances_of(ev: &mut Evaluator, res: &Resource) -> Vec<(String, Option<(&'static str, Value)>)> {
     let mark = ev.diags.len();
     let out = instances(ev, res);
     if POLICY_RESOURCE_TYPES.contains(&res.kind.as_str()) {
@@ -126,14 +117,10 @@ fn span_in(file: FileId, node: &impl hcl::edit::Span) -> Option<Span> {
 
 fn collect_key(ev: &mut Evaluator, res: &Resource, out: &mut Vec<KeyInfo>) {
     let resource = res.address();
-    let present: Vec<(&str, &hcl::edit::structure::Attribute)> = KEY_ARGUMENTS
-        .iter()
-        .filter_map(|name| res.body.get_attribute(name).map(|a| (*name, a)))
-        .collect();
-    let attr_spans: BTreeMap<String, Span> = present
-        .iter()
-        .filter_map(|(name, a)| span_in(res.file, &a.key).map(|s| (name.to_string(), s)))
-        .collect();
+    let present: Vec<(&str, &hcl::edit::structure::Attribute)> =
+        KEY_ARGUMENTS.iter().filter_map(|name| res.body.get_attribute(name).map(|a| (*name, a))).collect();
+    let attr_spans: BTreeMap<String, Span> =
+        present.iter().filter_map(|(name, a)| span_in(res.file, &a.key).map(|s| (name.to_string(), s))).collect();
     for (address, binding) in instances_of(ev, res) {
         let mut attrs = BTreeMap::new();
         for (name, a) in &present {
@@ -152,12 +139,7 @@ fn collect_key(ev: &mut Evaluator, res: &Resource, out: &mut Vec<KeyInfo>) {
     }
 }
 
-fn collect_alias(
-    ev: &mut Evaluator,
-    res: &Resource,
-    target: Option<Reference>,
-    out: &mut Vec<AliasInfo>,
-) {
+fn collect_alias(ev: &mut Evaluator, res: &Resource, target: Option<Reference>, out: &mut Vec<AliasInfo>) {
     for (address, binding) in instances_of(ev, res) {
         let mut eval = |name: &str| {
             let a = res.body.get_attribute(name)?;
@@ -166,35 +148,19 @@ fn collect_alias(
         let name = eval("name");
         let name_prefix = eval("name_prefix");
         let target_value = eval("target_key_id");
-        out.push(AliasInfo {
-            address,
-            name,
-            name_prefix,
-            target: target.clone(),
-            target_value,
-            span: res.span,
-        });
+        out.push(AliasInfo { address, name, name_prefix, target: target.clone(), target_value, span: res.span });
     }
 }
 
 /// Records the references to keys and aliases in the attribute at `path` of `res`.
-fn collect_uses(
-    res: &Resource,
-    path: &str,
-    alias_targets: &BTreeMap<String, Reference>,
-    out: &mut Vec<KeyUse>,
-) {
+fn collect_uses(res: &Resource, path: &str, alias_targets: &BTreeMap<String, Reference>, out: &mut Vec<KeyUse>) {
     let segments: Vec<&str> = path.split('.').collect();
     let Some((attr, blocks)) = segments.split_last() else {
         return;
     };
     let mut exprs = Vec::new();
     attribute_exprs(&res.body, blocks, attr, &mut exprs);
-    let kinds: Vec<&str> = KEY_RESOURCE_TYPES
-        .iter()
-        .copied()
-        .chain([ALIAS_TYPE])
-        .collect();
+    let kinds: Vec<&str> = KEY_RESOURCE_TYPES.iter().copied().chain([ALIAS_TYPE]).collect();
     for expr in exprs {
         for reference in references(expr, res.file, &kinds) {
             let via_alias = if reference.address.starts_with("aws_kms_alias.") {
@@ -202,12 +168,7 @@ fn collect_uses(
             } else {
                 None
             };
-            out.push(KeyUse {
-                consumer: res.address(),
-                attribute: path.to_string(),
-                reference,
-                via_alias,
-            });
+            out.push(KeyUse { consumer: res.address(), attribute: path.to_string(), reference, via_alias });
         }
     }
 }
@@ -233,11 +194,7 @@ fn attribute_exprs<'b>(body: &'b Body, blocks: &[&str], attr: &str, out: &mut Ve
 /// order: `aws_kms_key.app.arn`, `aws_kms_key.app[0].key_id`, also inside templates and
 /// function calls.
 pub fn references(expr: &Expression, file: FileId, kinds: &[&str]) -> Vec<Reference> {
-    let mut v = RefCollector {
-        file,
-        kinds,
-        out: Vec::new(),
-    };
+    let mut v = RefCollector { file, kinds, out: Vec::new() };
     v.visit_expr(expr);
     v.out
 }
@@ -278,11 +235,7 @@ fn resource_reference(t: &Traversal, file: FileId, kinds: &[&str]) -> Option<Ref
         | TraversalOperator::AttrSplat(_)
         | TraversalOperator::FullSplat(_) => None,
     })?;
-    let allowed = if kind == ALIAS_TYPE {
-        ALIAS_REFERENCE_ATTRIBUTES
-    } else {
-        KEY_REFERENCE_ATTRIBUTES
-    };
+    let allowed = if kind == ALIAS_TYPE { ALIAS_REFERENCE_ATTRIBUTES } else { KEY_REFERENCE_ATTRIBUTES };
     if !allowed.contains(&attribute) {
         return None;
     }
@@ -300,31 +253,15 @@ mod tests {
     fn refs(src: &str) -> Vec<(String, String)> {
         let body: Body = src.parse().unwrap();
         let a = body.get_attribute("x").unwrap();
-        let kinds: Vec<&str> = KEY_RESOURCE_TYPES
-            .iter()
-            .copied()
-            .chain([ALIAS_TYPE])
-            .collect();
-        references(&a.value, FileId(0), &kinds)
-            .into_iter()
-            .map(|r| (r.address, r.attribute))
-            .collect()
+        let kinds: Vec<&str> = KEY_RESOURCE_TYPES.iter().copied().chain([ALIAS_TYPE]).collect();
+        references(&a.value, FileId(0), &kinds).into_iter().map(|r| (r.address, r.attribute)).collect()
     }
 
     #[test]
     fn finds_references_in_templates_indexes_and_calls() {
-        assert_eq!(
-            refs("x = aws_kms_key.a.arn\n"),
-            [("aws_kms_key.a".into(), "arn".into())]
-        );
-        assert_eq!(
-            refs("x = aws_kms_key.a[0].key_id\n"),
-            [("aws_kms_key.a".into(), "key_id".into())]
-        );
-        assert_eq!(
-            refs("x = \"${aws_kms_alias.b.arn}\"\n"),
-            [("aws_kms_alias.b".into(), "arn".into())]
-        );
+        assert_eq!(refs("x = aws_kms_key.a.arn\n"), [("aws_kms_key.a".into(), "arn".into())]);
+        assert_eq!(refs("x = aws_kms_key.a[0].key_id\n"), [("aws_kms_key.a".into(), "key_id".into())]);
+        assert_eq!(refs("x = \"${aws_kms_alias.b.arn}\"\n"), [("aws_kms_alias.b".into(), "arn".into())]);
         assert_eq!(
             refs("x = coalesce(var.k, aws_kms_replica_key.c[\"a\"].arn)\n"),
             [("aws_kms_replica_key.c".into(), "arn".into())]

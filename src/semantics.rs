@@ -75,11 +75,7 @@ pub struct PrincipalId {
 impl fmt::Display for PrincipalId {
     /// `AWS` identifiers as they are (ARNs); other kinds prefixed: `Service:logs.amazonaws.com`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.kind == "AWS" {
-            f.write_str(&self.id)
-        } else {
-            write!(f, "{}:{}", self.kind, self.id)
-        }
+        if self.kind == "AWS" { f.write_str(&self.id) } else { write!(f, "{}:{}", self.kind, self.id) }
     }
 }
 
@@ -236,12 +232,7 @@ impl SemStatement {
             out.push(("NotResource", r.iter().cloned().collect()));
         }
         if !self.condition.is_empty() {
-            let items = self
-                .condition
-                .triples()
-                .into_iter()
-                .map(|(op, key, v)| format!("{op} {key} = {v}"))
-                .collect();
+            let items = self.condition.triples().into_iter().map(|(op, key, v)| format!("{op} {key} = {v}")).collect();
             out.push(("Condition", items));
         }
         out
@@ -256,10 +247,7 @@ impl SemStatement {
         if let Some(e) = &self.effect {
             m.insert("Effect".into(), e.to_string().into());
         }
-        for (name, p) in [
-            ("Principal", &self.principal),
-            ("NotPrincipal", &self.not_principal),
-        ] {
+        for (name, p) in [("Principal", &self.principal), ("NotPrincipal", &self.not_principal)] {
             if let Some(p) = p {
                 m.insert(name.into(), principal_json(p));
             }
@@ -269,10 +257,7 @@ impl SemStatement {
                 m.insert(name.into(), strings_json(a.iter().map(|a| &a.0)));
             }
         }
-        for (name, r) in [
-            ("Resource", &self.resource),
-            ("NotResource", &self.not_resource),
-        ] {
+        for (name, r) in [("Resource", &self.resource), ("NotResource", &self.not_resource)] {
             if let Some(r) = r {
                 m.insert(name.into(), strings_json(r.iter()));
             }
@@ -292,10 +277,7 @@ fn principal_json(p: &PrincipalSet) -> serde_json::Value {
             for id in ids {
                 by_kind.entry(&id.kind).or_default().push(&id.id);
             }
-            let m = by_kind
-                .into_iter()
-                .map(|(k, v)| (k.to_string(), strings_json(v.into_iter())))
-                .collect();
+            let m = by_kind.into_iter().map(|(k, v)| (k.to_string(), strings_json(v.into_iter()))).collect();
             serde_json::Value::Object(m)
         }
     }
@@ -303,11 +285,7 @@ fn principal_json(p: &PrincipalSet) -> serde_json::Value {
 
 /// A JSON array of strings.
 pub fn strings_json<'a>(items: impl Iterator<Item = &'a String>) -> serde_json::Value {
-    serde_json::Value::Array(
-        items
-            .map(|s| serde_json::Value::String(s.clone()))
-            .collect(),
-    )
+    serde_json::Value::Array(items.map(|s| serde_json::Value::String(s.clone())).collect())
 }
 
 /// A policy, normalised.
@@ -323,27 +301,16 @@ impl SemPolicy {
     pub fn equivalent(&self, other: &SemPolicy) -> bool {
         self.version == other.version
             && self.statements.len() == other.statements.len()
-            && self
-                .statements
-                .iter()
-                .zip(&other.statements)
-                .all(|(a, b)| a.same_content(b))
+            && self.statements.iter().zip(&other.statements).all(|(a, b)| a.same_content(b))
     }
 }
 
 /// Normalises a policy; bare account IDs become root ARNs in `partition`.
 pub fn normalize(policy: &KeyPolicy, partition: &str) -> SemPolicy {
-    let mut statements: Vec<SemStatement> = policy
-        .statements()
-        .iter()
-        .map(|s| statement(s, partition))
-        .collect();
+    let mut statements: Vec<SemStatement> = policy.statements().iter().map(|s| statement(s, partition)).collect();
     statements.sort();
     statements.dedup_by(|later, earlier| later.same_content(earlier));
-    SemPolicy {
-        version: policy.version.as_ref().map(|v| v.node.render()),
-        statements,
-    }
+    SemPolicy { version: policy.version.as_ref().map(|v| v.node.render()), statements }
 }
 
 fn statement(s: &Statement, partition: &str) -> SemStatement {
@@ -355,19 +322,12 @@ fn statement(s: &Statement, partition: &str) -> SemStatement {
             Effect::Other(x) => SemEffect::Other(x.render()),
         }),
         principal: s.principal.as_ref().map(|p| principal(&p.node, partition)),
-        not_principal: s
-            .not_principal
-            .as_ref()
-            .map(|p| principal(&p.node, partition)),
+        not_principal: s.not_principal.as_ref().map(|p| principal(&p.node, partition)),
         action: s.action.as_ref().map(actions),
         not_action: s.not_action.as_ref().map(actions),
         resource: s.resource.as_ref().map(texts),
         not_resource: s.not_resource.as_ref().map(texts),
-        condition: s
-            .condition
-            .as_ref()
-            .map(|c| conditions(&c.node))
-            .unwrap_or_default(),
+        condition: s.condition.as_ref().map(|c| conditions(&c.node)).unwrap_or_default(),
     }
 }
 
@@ -405,10 +365,7 @@ fn principal(p: &Principal, partition: &str) -> PrincipalSet {
                 }
                 _ => id.node.render(),
             };
-            ids.insert(PrincipalId {
-                kind: kind.node.clone(),
-                id: text,
-            });
+            ids.insert(PrincipalId { kind: kind.node.clone(), id: text });
         }
     }
     PrincipalSet::Ids(ids)
@@ -515,10 +472,7 @@ impl When {
     /// One line per limit: `Resource = arn:...`, `Bool kms:GrantIsForAWSResource = true`.
     pub fn lines(&self) -> Vec<String> {
         let mut out = Vec::new();
-        for (name, set) in [
-            ("Resource", &self.resource),
-            ("NotResource", &self.not_resource),
-        ] {
+        for (name, set) in [("Resource", &self.resource), ("NotResource", &self.not_resource)] {
             if let Some(set) = set {
                 let items: Vec<&str> = set.iter().map(String::as_str).collect();
                 out.push(match items.as_slice() {
@@ -579,10 +533,7 @@ impl Grants {
     }
 
     fn intersects(&self, denied: &BTreeSet<String>) -> bool {
-        self.always
-            .iter()
-            .chain(self.limited.values().flatten())
-            .any(|a| denied.contains(a))
+        self.always.iter().chain(self.limited.values().flatten()).any(|a| denied.contains(a))
     }
 }
 
@@ -629,19 +580,10 @@ fn expand(s: &SemStatement) -> Option<(Expanded, bool)> {
         if p.0.contains("${") {
             unknown.push(p.0.clone());
         } else {
-            matched.extend(
-                facts()
-                    .matching_actions(&p.0)
-                    .into_iter()
-                    .map(|a| a.action.clone()),
-            );
+            matched.extend(facts().matching_actions(&p.0).into_iter().map(|a| a.action.clone()));
         }
     }
-    let actions = if not {
-        all_actions().difference(&matched).cloned().collect()
-    } else {
-        matched
-    };
+    let actions = if not { all_actions().difference(&matched).cloned().collect() } else { matched };
     Some((Expanded { actions, unknown }, not))
 }
 
@@ -659,10 +601,7 @@ pub fn describe_actions(actions: &BTreeSet<String>) -> Vec<String> {
         out.push("all KMS actions (kms:*)".to_string());
     } else if missing.len() <= EXCEPT_THRESHOLD && actions.len() > missing.len() {
         let missing: Vec<&str> = missing.iter().map(|s| s.as_str()).collect();
-        out.push(format!(
-            "all KMS actions (kms:*) except {}",
-            missing.join(", ")
-        ));
+        out.push(format!("all KMS actions (kms:*) except {}", missing.join(", ")));
     } else {
         return actions.iter().cloned().collect();
     }
@@ -676,9 +615,7 @@ fn covers(deny: &PrincipalId, p: &PrincipalId) -> bool {
     if deny == p {
         return true;
     }
-    deny.kind == "AWS"
-        && p.kind == "AWS"
-        && account_root(&deny.id).is_some_and(|acct| account_of(&p.id) == Some(acct))
+    deny.kind == "AWS" && p.kind == "AWS" && account_root(&deny.id).is_some_and(|acct| account_of(&p.id) == Some(acct))
 }
 
 /// `arn:PARTITION:iam::ACCOUNT:root` → `ACCOUNT`.
@@ -700,10 +637,7 @@ fn account_of(id: &str) -> Option<&str> {
 }
 
 fn caveat(out: &mut Access, s: &SemStatement, message: String) {
-    out.caveats.push(Caveat {
-        sid: s.sid.clone(),
-        message: format!("{}: {message}", s.label()),
-    });
+    out.caveats.push(Caveat { sid: s.sid.clone(), message: format!("{}: {message}", s.label()) });
 }
 
 fn join(items: &[String]) -> String {
@@ -719,11 +653,7 @@ pub fn access(policy: &SemPolicy) -> Access {
             Some(SemEffect::Allow) => false,
             Some(SemEffect::Deny) => true,
             Some(SemEffect::Other(e)) => {
-                caveat(
-                    &mut out,
-                    s,
-                    format!("`Effect` is `{e}`, neither Allow nor Deny; ignored"),
-                );
+                caveat(&mut out, s, format!("`Effect` is `{e}`, neither Allow nor Deny; ignored"));
                 continue;
             }
             None => {
@@ -736,11 +666,7 @@ pub fn access(policy: &SemPolicy) -> Access {
             (Some(PrincipalSet::Ids(ids)), _) => ids.iter().cloned().map(Who::Principal).collect(),
             (None, Some(PrincipalSet::Ids(ids))) => vec![Who::EveryoneExcept(ids.clone())],
             (None, Some(PrincipalSet::Anyone)) => {
-                caveat(
-                    &mut out,
-                    s,
-                    "`NotPrincipal` is `*`, which matches no one; ignored".to_string(),
-                );
+                caveat(&mut out, s, "`NotPrincipal` is `*`, which matches no one; ignored".to_string());
                 continue;
             }
             (None, None) => {
@@ -756,9 +682,7 @@ pub fn access(policy: &SemPolicy) -> Access {
             let message = match (not, deny) {
                 // Assuming no match over-states what an `Allow` grants (the safe side); for
                 // a `Deny` it would over-state what is denied, so nothing is subtracted.
-                (true, false) => format!(
-                    "`{u}` in `NotAction` is unknown until apply; assumed to match no action"
-                ),
+                (true, false) => format!("`{u}` in `NotAction` is unknown until apply; assumed to match no action"),
                 (true, true) => {
                     format!("`{u}` in `NotAction` is unknown until apply; not subtracted")
                 }
@@ -785,10 +709,7 @@ pub fn access(policy: &SemPolicy) -> Access {
             if when.is_always() {
                 g.always.extend(actions.iter().cloned());
             } else {
-                g.limited
-                    .entry(when.clone())
-                    .or_default()
-                    .extend(actions.iter().cloned());
+                g.limited.entry(when.clone()).or_default().extend(actions.iter().cloned());
             }
         }
     }
@@ -803,12 +724,7 @@ pub fn access(policy: &SemPolicy) -> Access {
             caveat(
                 &mut out,
                 s,
-                format!(
-                    "denies {} to {} when {}; not subtracted",
-                    join(&names),
-                    join(&whom),
-                    when.summary()
-                ),
+                format!("denies {} to {} when {}; not subtracted", join(&names), join(&whom), when.summary()),
             );
             continue;
         }
@@ -836,11 +752,7 @@ pub fn access(policy: &SemPolicy) -> Access {
             caveat(
                 &mut out,
                 s,
-                format!(
-                    "denies {} to {}, so the grant to {p} does not extend to them",
-                    join(&names),
-                    join(&whom)
-                ),
+                format!("denies {} to {}, so the grant to {p} does not extend to them", join(&names), join(&whom)),
             );
         }
     }
@@ -887,9 +799,7 @@ impl PolicySet {
     }
 
     pub fn get(&self, address: &str) -> Option<&Loaded> {
-        self.policies
-            .iter()
-            .find(|l| l.address.as_deref() == Some(address))
+        self.policies.iter().find(|l| l.address.as_deref() == Some(address))
     }
 
     /// The policy of `l`, or why there is none.
@@ -911,10 +821,7 @@ impl PolicySet {
             (Some(k), None) => match self.get(k) {
                 Some(l) => vec![l],
                 None => {
-                    return Err(format!(
-                        "no key policy with address `{k}` in `{}`",
-                        self.label
-                    ));
+                    return Err(format!("no key policy with address `{k}` in `{}`", self.label));
                 }
             },
             (None, None) => self.policies.iter().collect(),
@@ -934,12 +841,9 @@ impl PolicySet {
 /// file or module directory (compiled with default options). Errors are one line.
 pub fn load(path: &Path) -> Result<PolicySet, String> {
     let label = path.display().to_string();
-    let meta = std::fs::metadata(path)
-        .map_err(|e| format!("cannot read `{label}`: {}", crate::module::io_reason(&e)))?;
-    let mut set = PolicySet {
-        label: label.clone(),
-        ..PolicySet::default()
-    };
+    let meta =
+        std::fs::metadata(path).map_err(|e| format!("cannot read `{label}`: {}", crate::module::io_reason(&e)))?;
+    let mut set = PolicySet { label: label.clone(), ..PolicySet::default() };
     // `.tf` and `.tf.json` files are Terraform; any other file is policy JSON.
     let is_tf = |p: &Path| {
         let name = file_name(p);
@@ -952,48 +856,34 @@ pub fn load(path: &Path) -> Result<PolicySet, String> {
         } else {
             load_golden(path, "", &mut set)?;
             if set.policies.is_empty() {
-                return Err(format!(
-                    "`{label}` holds neither `.tf` files nor `.json` policies"
-                ));
+                return Err(format!("`{label}` holds neither `.tf` files nor `.json` policies"));
             }
         }
     } else if is_tf(path) {
         load_terraform(path, &mut set)?;
     } else {
         let text = read_text(path)?;
-        let value =
-            crate::json::decode(&text).map_err(|e| format!("`{label}` is not valid JSON: {e}"))?;
+        let value = crate::json::decode(&text).map_err(|e| format!("`{label}` is not valid JSON: {e}"))?;
         let Some(map) = value.as_map() else {
-            return Err(format!(
-                "`{label}` is not a policy: the document is not an object"
-            ));
+            return Err(format!("`{label}` is not a policy: the document is not an object"));
         };
-        let is_policy = ["Version", "Id", "Statement"]
-            .iter()
-            .any(|k| map.contains_key(*k));
+        let is_policy = ["Version", "Id", "Statement"].iter().any(|k| map.contains_key(*k));
         if is_policy {
             let policy = lower(&value, "policy", &label, &mut set.notes)?;
-            set.policies.push(Loaded {
-                address: None,
-                policy: Some(policy),
-            });
+            set.policies.push(Loaded { address: None, policy: Some(policy) });
         } else {
             for (address, v) in map {
                 let decoded;
                 let v = match v.as_str() {
                     Some(s) => {
-                        decoded = crate::json::decode(s).map_err(|e| {
-                            format!("the policy of `{address}` in `{label}` is not valid JSON: {e}")
-                        })?;
+                        decoded = crate::json::decode(s)
+                            .map_err(|e| format!("the policy of `{address}` in `{label}` is not valid JSON: {e}"))?;
                         &decoded
                     }
                     None => v,
                 };
                 let policy = lower(v, address, &label, &mut set.notes)?;
-                set.policies.push(Loaded {
-                    address: Some(address.clone()),
-                    policy: Some(policy),
-                });
+                set.policies.push(Loaded { address: Some(address.clone()), policy: Some(policy) });
             }
         }
     }
@@ -1010,17 +900,11 @@ fn load_golden(dir: &Path, prefix: &str, set: &mut PolicySet) -> Result<(), Stri
         if name.starts_with('.') {
             continue;
         }
-        let decoded = |s: &str| {
-            percent_decode(s)
-                .ok_or_else(|| format!("cannot decode the address of `{}`", p.display()))
-        };
+        let decoded =
+            |s: &str| percent_decode(s).ok_or_else(|| format!("cannot decode the address of `{}`", p.display()));
         if p.is_dir() {
             let component = decoded(&name)?;
-            let prefix = if prefix.is_empty() {
-                component
-            } else {
-                format!("{prefix}/{component}")
-            };
+            let prefix = if prefix.is_empty() { component } else { format!("{prefix}/{component}") };
             load_golden(&p, &prefix, set)?;
             continue;
         }
@@ -1028,53 +912,31 @@ fn load_golden(dir: &Path, prefix: &str, set: &mut PolicySet) -> Result<(), Stri
             continue;
         };
         let address = decoded(stem)?;
-        let address = if prefix.is_empty() {
-            address
-        } else {
-            format!("{prefix}:{address}")
-        };
+        let address = if prefix.is_empty() { address } else { format!("{prefix}:{address}") };
         let text = read_text(&p)?;
-        let value = crate::json::decode(&text)
-            .map_err(|e| format!("`{}` is not valid JSON: {e}", p.display()))?;
+        let value = crate::json::decode(&text).map_err(|e| format!("`{}` is not valid JSON: {e}", p.display()))?;
         let policy = lower(&value, &address, &p.display().to_string(), &mut set.notes)?;
-        set.policies.push(Loaded {
-            address: Some(address),
-            policy: Some(policy),
-        });
+        set.policies.push(Loaded { address: Some(address), policy: Some(policy) });
     }
     Ok(())
 }
 
 fn load_terraform(path: &Path, set: &mut PolicySet) -> Result<(), String> {
     let c = crate::compile::compile_path(path, &crate::compile::Options::default())?;
-    let errors = c
-        .diagnostics
-        .iter()
-        .filter(|d| d.severity == crate::diagnostic::Severity::Error)
-        .count();
+    let errors = c.diagnostics.iter().filter(|d| d.severity == crate::diagnostic::Severity::Error).count();
     if errors > 0 {
         let s = if errors == 1 { "" } else { "s" };
-        set.notes.push(format!(
-            "`{}` has {errors} error diagnostic{s}; `kmsc check {}` shows them",
-            set.label, set.label
-        ));
+        set.notes
+            .push(format!("`{}` has {errors} error diagnostic{s}; `kmsc check {}` shows them", set.label, set.label));
     }
     for p in c.policies {
-        set.policies.push(Loaded {
-            address: Some(p.address),
-            policy: p.policy,
-        });
+        set.policies.push(Loaded { address: Some(p.address), policy: p.policy });
     }
     Ok(())
 }
 
 /// Lowers a decoded policy; shape problems become notes.
-fn lower(
-    v: &crate::value::Value,
-    address: &str,
-    file: &str,
-    notes: &mut Vec<String>,
-) -> Result<KeyPolicy, String> {
+fn lower(v: &crate::value::Value, address: &str, file: &str, notes: &mut Vec<String>) -> Result<KeyPolicy, String> {
     let (policy, diags) = crate::policy::lower::lower(v, address);
     for d in &diags {
         notes.push(format!("`{file}`: {}", d.message));
@@ -1083,32 +945,19 @@ fn lower(
 }
 
 fn list_dir(dir: &Path) -> Result<Vec<std::path::PathBuf>, String> {
-    let rd = std::fs::read_dir(dir).map_err(|e| {
-        format!(
-            "cannot read directory `{}`: {}",
-            dir.display(),
-            crate::module::io_reason(&e)
-        )
-    })?;
+    let rd = std::fs::read_dir(dir)
+        .map_err(|e| format!("cannot read directory `{}`: {}", dir.display(), crate::module::io_reason(&e)))?;
     let mut out: Vec<std::path::PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
     out.sort();
     Ok(out)
 }
 
 fn file_name(p: &Path) -> String {
-    p.file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default()
+    p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
 }
 
 fn read_text(p: &Path) -> Result<String, String> {
-    std::fs::read_to_string(p).map_err(|e| {
-        format!(
-            "cannot read `{}`: {}",
-            p.display(),
-            crate::module::io_reason(&e)
-        )
-    })
+    std::fs::read_to_string(p).map_err(|e| format!("cannot read `{}`: {}", p.display(), crate::module::io_reason(&e)))
 }
 
 /// Decodes `%XX` escapes; `None` when the result is not UTF-8.
@@ -1167,24 +1016,16 @@ mod tests {
         assert!(a.equivalent(&b), "{a:#?}\n{b:#?}");
         assert_eq!(b.statements.len(), 2);
         // Documented spellings are kept.
-        let actions: Vec<&str> = b
-            .statements
-            .iter()
-            .flat_map(|s| s.action.iter().flatten())
-            .map(|a| a.as_str())
-            .collect();
+        let actions: Vec<&str> =
+            b.statements.iter().flat_map(|s| s.action.iter().flatten()).map(|a| a.as_str()).collect();
         assert!(actions.contains(&"kms:Decrypt") && actions.contains(&"kms:Encrypt"));
-        assert_eq!(
-            b.statements[1].condition.lines(),
-            ["Bool kms:GrantIsForAWSResource = true"]
-        );
+        assert_eq!(b.statements[1].condition.lines(), ["Bool kms:GrantIsForAWSResource = true"]);
     }
 
     #[test]
     fn real_differences_stay() {
-        let a = sem(
-            r#"{"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "kms:Decrypt", "Resource": "*"}]}"#,
-        );
+        let a =
+            sem(r#"{"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "kms:Decrypt", "Resource": "*"}]}"#);
         for other in [
             r#"{"Statement": [{"Effect": "Deny", "Principal": "*", "Action": "kms:Decrypt", "Resource": "*"}]}"#,
             r#"{"Statement": [{"Effect": "Allow", "Principal": {"AWS": "111122223333"}, "Action": "kms:Decrypt", "Resource": "*"}]}"#,
@@ -1215,11 +1056,7 @@ mod tests {
                         "Principal",
                         b.o(vec![(
                             "AWS",
-                            b.partial(vec![
-                                Part::Known("arn:aws:iam::".into()),
-                                acct,
-                                Part::Known(":root".into()),
-                            ]),
+                            b.partial(vec![Part::Known("arn:aws:iam::".into()), acct, Part::Known(":root".into())]),
                         )]),
                     ),
                     ("Action", b.s("kms:*")),
@@ -1228,12 +1065,8 @@ mod tests {
             )])
         };
         let lowered = |v| normalize(&crate::policy::lower(&v, "k").0.unwrap(), "aws");
-        let x = lowered(root(Part::Unknown(
-            "data.aws_caller_identity.current.account_id".into(),
-        )));
-        let y = lowered(root(Part::Unknown(
-            "data.aws_caller_identity.current.account_id".into(),
-        )));
+        let x = lowered(root(Part::Unknown("data.aws_caller_identity.current.account_id".into())));
+        let y = lowered(root(Part::Unknown("data.aws_caller_identity.current.account_id".into())));
         let z = lowered(root(Part::Unknown("var.account".into())));
         assert!(x.equivalent(&y));
         assert!(!x.equivalent(&z));
@@ -1254,15 +1087,16 @@ mod tests {
         let a = access(&p);
         let g = a.principals.values().next().unwrap();
         assert_eq!(g.always.iter().collect::<Vec<_>>(), ["kms:Encrypt"]);
-        let limits: Vec<(String, Vec<&String>)> = g
-            .limited
-            .iter()
-            .map(|(w, a)| (w.summary(), a.iter().collect()))
-            .collect();
+        let limits: Vec<(String, Vec<&String>)> =
+            g.limited.iter().map(|(w, a)| (w.summary(), a.iter().collect())).collect();
         assert_eq!(
             limits,
             [
-                ("StringEquals kms:ViaService in [ec2.us-east-1.amazonaws.com, s3.us-east-1.amazonaws.com]".to_string(), vec![&"kms:Decrypt".to_string()]),
+                (
+                    "StringEquals kms:ViaService in [ec2.us-east-1.amazonaws.com, s3.us-east-1.amazonaws.com]"
+                        .to_string(),
+                    vec![&"kms:Decrypt".to_string()]
+                ),
                 ("Resource = arn:aws:kms:us-east-1:111122223333:key/1".to_string(), vec![&"kms:Decrypt".to_string()]),
             ]
         );
@@ -1301,18 +1135,9 @@ mod tests {
             .as_mut()
             .unwrap()
             .items
-            .push(crate::policy::Spanned::new(
-                crate::policy::PolicyString::unknown("var.allowed"),
-                None,
-            ));
+            .push(crate::policy::Spanned::new(crate::policy::PolicyString::unknown("var.allowed"), None));
         let a = access(&normalize(&p, "aws"));
-        assert_eq!(
-            a.principals[&Who::Everyone]
-                .always
-                .iter()
-                .collect::<Vec<_>>(),
-            ["kms:Decrypt"]
-        );
+        assert_eq!(a.principals[&Who::Everyone].always.iter().collect::<Vec<_>>(), ["kms:Decrypt"]);
         assert_eq!(
             a.caveats[0].message,
             "statement \"D\": `${var.allowed}` in `NotAction` is unknown until apply; not subtracted"
@@ -1325,20 +1150,14 @@ mod tests {
         assert_eq!(describe_actions(&all), ["all KMS actions (kms:*)"]);
         let mut most = all.clone();
         most.remove("kms:Decrypt");
-        assert_eq!(
-            describe_actions(&most),
-            ["all KMS actions (kms:*) except kms:Decrypt"]
-        );
+        assert_eq!(describe_actions(&most), ["all KMS actions (kms:*) except kms:Decrypt"]);
         let few: BTreeSet<String> = ["kms:Decrypt".to_string()].into();
         assert_eq!(describe_actions(&few), ["kms:Decrypt"]);
     }
 
     #[test]
     fn percent_decoding() {
-        assert_eq!(
-            percent_decode("aws_kms_key.k%5B%22a%2Fb%22%5D").as_deref(),
-            Some("aws_kms_key.k[\"a/b\"]")
-        );
+        assert_eq!(percent_decode("aws_kms_key.k%5B%22a%2Fb%22%5D").as_deref(), Some("aws_kms_key.k[\"a/b\"]"));
         assert_eq!(percent_decode("a%E3%81%82").as_deref(), Some("aあ"));
         assert_eq!(percent_decode("100%").as_deref(), Some("100%"));
         assert_eq!(percent_decode("%FF"), None);
@@ -1355,54 +1174,24 @@ mod tests {
         let built = dir.path().join("built.json");
         std::fs::write(
             &built,
-            format!(
-                r#"{{"aws_kms_key.b": {policy}, "aws_kms_key.a": {}}}"#,
-                serde_json::Value::from(policy)
-            ),
+            format!(r#"{{"aws_kms_key.b": {policy}, "aws_kms_key.a": {}}}"#, serde_json::Value::from(policy)),
         )
         .unwrap();
         let set = load(&built).unwrap();
-        let addresses: Vec<_> = set
-            .policies
-            .iter()
-            .map(|l| l.address.clone().unwrap())
-            .collect();
+        let addresses: Vec<_> = set.policies.iter().map(|l| l.address.clone().unwrap()).collect();
         assert_eq!(addresses, ["aws_kms_key.a", "aws_kms_key.b"]);
         assert!(set.select(Some("aws_kms_key.c")).is_err());
         let golden = dir.path().join("golden");
         std::fs::create_dir_all(golden.join("envs%2Fprod")).unwrap();
         std::fs::write(golden.join("aws_kms_key.k[%22a%22].json"), policy).unwrap();
-        std::fs::write(
-            golden.join("envs%2Fprod").join("aws_kms_key.p.json"),
-            policy,
-        )
-        .unwrap();
-        std::fs::write(
-            golden.join(".kmsc-manifest"),
-            "aws_kms_key.k[%22a%22].json\n",
-        )
-        .unwrap();
+        std::fs::write(golden.join("envs%2Fprod").join("aws_kms_key.p.json"), policy).unwrap();
+        std::fs::write(golden.join(".kmsc-manifest"), "aws_kms_key.k[%22a%22].json\n").unwrap();
         let set = load(&golden).unwrap();
-        let addresses: Vec<_> = set
-            .policies
-            .iter()
-            .map(|l| l.address.clone().unwrap())
-            .collect();
-        assert_eq!(
-            addresses,
-            ["aws_kms_key.k[\"a\"]", "envs/prod:aws_kms_key.p"]
-        );
+        let addresses: Vec<_> = set.policies.iter().map(|l| l.address.clone().unwrap()).collect();
+        assert_eq!(addresses, ["aws_kms_key.k[\"a\"]", "envs/prod:aws_kms_key.p"]);
         std::fs::write(dir.path().join("bad.json"), "{").unwrap();
-        assert!(
-            load(&dir.path().join("bad.json"))
-                .unwrap_err()
-                .contains("not valid JSON")
-        );
-        assert!(
-            load(&dir.path().join("missing.json"))
-                .unwrap_err()
-                .contains("cannot read")
-        );
+        assert!(load(&dir.path().join("bad.json")).unwrap_err().contains("not valid JSON"));
+        assert!(load(&dir.path().join("missing.json")).unwrap_err().contains("cannot read"));
         let empty = dir.path().join("empty");
         std::fs::create_dir(&empty).unwrap();
         assert!(load(&empty).unwrap_err().contains("neither"));

@@ -16,11 +16,7 @@ pub struct Span {
 
 impl Span {
     pub fn new(file: FileId, start: usize, end: usize) -> Span {
-        Span {
-            file,
-            start: start as u32,
-            end: end.max(start) as u32,
-        }
+        Span { file, start: start as u32, end: end.max(start) as u32 }
     }
 
     /// The smallest span covering both (same file assumed; `self` wins otherwise).
@@ -28,11 +24,7 @@ impl Span {
         if self.file != other.file {
             return self;
         }
-        Span {
-            file: self.file,
-            start: self.start.min(other.start),
-            end: self.end.max(other.end),
-        }
+        Span { file: self.file, start: self.start.min(other.start), end: self.end.max(other.end) }
     }
 }
 
@@ -55,11 +47,7 @@ impl SourceFile {
     pub fn new(path: PathBuf, text: String) -> SourceFile {
         let mut line_starts = vec![0];
         line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        SourceFile {
-            path,
-            text,
-            line_starts,
-        }
+        SourceFile { path, text, line_starts }
     }
 
     /// Line and column (both 1-based, column in characters) of a byte offset.
@@ -75,18 +63,12 @@ impl SourceFile {
             end -= 1;
         }
         let column = self.text[start..end].chars().count() + 1;
-        LineCol {
-            line: line + 1,
-            column,
-        }
+        LineCol { line: line + 1, column }
     }
 
     /// Byte offset of the start of a 1-based line.
     pub fn line_start(&self, line: usize) -> usize {
-        self.line_starts
-            .get(line.saturating_sub(1))
-            .copied()
-            .unwrap_or(self.text.len())
+        self.line_starts.get(line.saturating_sub(1)).copied().unwrap_or(self.text.len())
     }
 
     /// The text covered by a span, clamped to the file.
@@ -114,11 +96,7 @@ pub struct Origin {
 
 impl Origin {
     pub fn new(file: FileId, start: usize, end: usize) -> Origin {
-        Origin {
-            file,
-            start: start as u32,
-            end: end.max(start) as u32,
-        }
+        Origin { file, start: start as u32, end: end.max(start) as u32 }
     }
 }
 
@@ -171,11 +149,7 @@ impl SourceMap {
 
     /// The files read from disk (virtual files are left out).
     pub fn files(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
-        self.files
-            .iter()
-            .enumerate()
-            .map(|(i, f)| (FileId(i as u32), f))
-            .filter(|(id, _)| !self.is_virtual(*id))
+        self.files.iter().enumerate().map(|(i, f)| (FileId(i as u32), f)).filter(|(id, _)| !self.is_virtual(*id))
     }
 
     /// Adds a virtual file: `origins[i]` is where byte `i` of `text` comes from (a shorter
@@ -207,19 +181,11 @@ impl SourceMap {
             let at = |i: u32| origins.get(i as usize).copied().unwrap_or(*last);
             let first = at(span.start);
             let end = if span.end > span.start {
-                (span.start..span.end)
-                    .rev()
-                    .map(at)
-                    .find(|o| o.file == first.file)
-                    .map_or(first.end, |o| o.end)
+                (span.start..span.end).rev().map(at).find(|o| o.file == first.file).map_or(first.end, |o| o.end)
             } else {
                 first.start
             };
-            span = Span {
-                file: first.file,
-                start: first.start,
-                end: end.max(first.start),
-            };
+            span = Span { file: first.file, start: first.start, end: end.max(first.start) };
         }
         span
     }

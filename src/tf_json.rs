@@ -41,45 +41,28 @@ const MAX_DEPTH: usize = 500;
 
 /// Whether `path` names a file in Terraform's JSON syntax.
 pub fn is_tf_json(path: &std::path::Path) -> bool {
-    path.file_name()
-        .and_then(|n| n.to_str())
-        .is_some_and(|n| n.ends_with(".tf.json"))
+    path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.ends_with(".tf.json"))
 }
 
 /// Converts the `.tf.json` file `file` into HCL, adds it to `sources` as a virtual file and
 /// parses it. Returns the virtual file and its body; errors are diagnostics (and `None`
 /// when the file cannot be used at all).
-pub fn parse_json_file(
-    sources: &mut SourceMap,
-    file: FileId,
-    diags: &mut Vec<Diagnostic>,
-) -> Option<(FileId, Body)> {
+pub fn parse_json_file(sources: &mut SourceMap, file: FileId, diags: &mut Vec<Diagnostic>) -> Option<(FileId, Body)> {
     let text = sources.get(file).text.clone();
     let root = match Parser::new(&text).document() {
         Ok(root) => root,
         Err((offset, message)) => {
             let at = Span::new(file, offset, (offset + 1).min(text.len()).max(offset));
-            diags.push(
-                Diagnostic::error(codes::SYNTAX, format!("invalid JSON: {message}")).at(Some(at)),
-            );
+            diags.push(Diagnostic::error(codes::SYNTAX, format!("invalid JSON: {message}")).at(Some(at)));
             return None;
         }
     };
-    let mut w = Writer {
-        file,
-        src: &text,
-        text: String::new(),
-        origins: Vec::new(),
-        diags,
-        failed: false,
-    };
+    let mut w = Writer { file, src: &text, text: String::new(), origins: Vec::new(), diags, failed: false };
     w.root(&root);
     if w.failed {
         return None;
     }
-    let Writer {
-        text: hcl, origins, ..
-    } = w;
+    let Writer { text: hcl, origins, .. } = w;
     let path: PathBuf = sources.path(file).to_path_buf();
     let virtual_file = sources.add_virtual(path, hcl, origins);
     let body = crate::module::parse_file(sources, virtual_file, diags)?;
@@ -103,10 +86,7 @@ struct JStr {
 
 impl JStr {
     fn origin(&self, i: usize) -> (usize, usize) {
-        self.origins
-            .get(i)
-            .copied()
-            .unwrap_or((self.end.saturating_sub(1), self.end))
+        self.origins.get(i).copied().unwrap_or((self.end.saturating_sub(1), self.end))
     }
 }
 
@@ -147,19 +127,12 @@ struct Parser<'t> {
 
 impl<'t> Parser<'t> {
     fn new(text: &'t str) -> Parser<'t> {
-        Parser {
-            text,
-            pos: 0,
-            depth: 0,
-        }
+        Parser { text, pos: 0, depth: 0 }
     }
 
     fn document(&mut self) -> JResult<JNode> {
         if self.text.starts_with('\u{feff}') {
-            return Err((
-                0,
-                "unexpected byte order mark at the start of the file".into(),
-            ));
+            return Err((0, "unexpected byte order mark at the start of the file".into()));
         }
         self.ws();
         let v = self.value()?;
@@ -188,11 +161,7 @@ impl<'t> Parser<'t> {
             Some(b'[') => self.nested(|p| p.array(start)),
             Some(b'"') => {
                 let s = self.string()?;
-                Ok(JNode {
-                    start: s.start,
-                    end: s.end,
-                    kind: JKind::String(s),
-                })
+                Ok(JNode { start: s.start, end: s.end, kind: JKind::String(s) })
             }
             Some(b't') => self.word("true", JKind::Bool(true)),
             Some(b'f') => self.word("false", JKind::Bool(false)),
@@ -200,20 +169,14 @@ impl<'t> Parser<'t> {
             Some(b'-' | b'0'..=b'9') => self.number(),
             Some(_) => {
                 let c = self.text[start..].chars().next().unwrap_or(' ');
-                Err((
-                    start,
-                    format!("unexpected character `{c}`, expected a value"),
-                ))
+                Err((start, format!("unexpected character `{c}`, expected a value")))
             }
         }
     }
 
     fn nested(&mut self, f: impl FnOnce(&mut Self) -> JResult<JNode>) -> JResult<JNode> {
         if self.depth >= MAX_DEPTH {
-            return Err((
-                self.pos,
-                format!("arrays and objects nested more than {MAX_DEPTH} levels deep"),
-            ));
+            return Err((self.pos, format!("arrays and objects nested more than {MAX_DEPTH} levels deep")));
         }
         self.depth += 1;
         let r = f(self);
@@ -225,16 +188,9 @@ impl<'t> Parser<'t> {
         let start = self.pos;
         if self.text[start..].starts_with(word) {
             self.pos += word.len();
-            Ok(JNode {
-                kind,
-                start,
-                end: self.pos,
-            })
+            Ok(JNode { kind, start, end: self.pos })
         } else {
-            Err((
-                start,
-                "invalid literal, expected `true`, `false` or `null`".into(),
-            ))
+            Err((start, "invalid literal, expected `true`, `false` or `null`".into()))
         }
     }
 
@@ -257,18 +213,12 @@ impl<'t> Parser<'t> {
             return Err((self.pos, "invalid number, expected a digit".into()));
         }
         if n > 1 && self.text.as_bytes()[int_start] == b'0' {
-            return Err((
-                int_start,
-                "invalid number, leading zeros are not allowed".into(),
-            ));
+            return Err((int_start, "invalid number, leading zeros are not allowed".into()));
         }
         if self.peek() == Some(b'.') {
             self.pos += 1;
             if self.digits() == 0 {
-                return Err((
-                    self.pos,
-                    "invalid number, expected a digit after `.`".into(),
-                ));
+                return Err((self.pos, "invalid number, expected a digit after `.`".into()));
             }
         }
         if matches!(self.peek(), Some(b'e' | b'E')) {
@@ -277,17 +227,10 @@ impl<'t> Parser<'t> {
                 self.pos += 1;
             }
             if self.digits() == 0 {
-                return Err((
-                    self.pos,
-                    "invalid number, expected a digit in the exponent".into(),
-                ));
+                return Err((self.pos, "invalid number, expected a digit in the exponent".into()));
             }
         }
-        Ok(JNode {
-            kind: JKind::Number,
-            start,
-            end: self.pos,
-        })
+        Ok(JNode { kind: JKind::Number, start, end: self.pos })
     }
 
     fn hex4(&self, at: usize) -> JResult<u32> {
@@ -295,10 +238,7 @@ impl<'t> Parser<'t> {
             .text
             .get(at..at + 4)
             .filter(|h| h.bytes().all(|b| b.is_ascii_hexdigit()))
-            .ok_or((
-                at,
-                "invalid `\\u` escape, expected four hexadecimal digits".to_string(),
-            ))?;
+            .ok_or((at, "invalid `\\u` escape, expected four hexadecimal digits".to_string()))?;
         u32::from_str_radix(h, 16).map_err(|_| (at, "invalid `\\u` escape".to_string()))
     }
 
@@ -350,10 +290,7 @@ impl<'t> Parser<'t> {
                     self.pos = at + len;
                 }
                 c if (c as u32) < 0x20 => {
-                    return Err((
-                        at,
-                        "control character in string; write it as an escape such as `\\n`".into(),
-                    ));
+                    return Err((at, "control character in string; write it as an escape such as `\\n`".into()));
                 }
                 c => {
                     let len = c.len_utf8();
@@ -365,12 +302,7 @@ impl<'t> Parser<'t> {
                 }
             }
         }
-        Ok(JStr {
-            value,
-            origins,
-            start,
-            end: self.pos,
-        })
+        Ok(JStr { value, origins, start, end: self.pos })
     }
 
     fn array(&mut self, start: usize) -> JResult<JNode> {
@@ -379,11 +311,7 @@ impl<'t> Parser<'t> {
         self.ws();
         if self.peek() == Some(b']') {
             self.pos += 1;
-            return Ok(JNode {
-                kind: JKind::Array(items),
-                start,
-                end: self.pos,
-            });
+            return Ok(JNode { kind: JKind::Array(items), start, end: self.pos });
         }
         loop {
             self.ws();
@@ -398,11 +326,7 @@ impl<'t> Parser<'t> {
                 _ => return Err((self.pos, "expected `,` or `]` in array".into())),
             }
         }
-        Ok(JNode {
-            kind: JKind::Array(items),
-            start,
-            end: self.pos,
-        })
+        Ok(JNode { kind: JKind::Array(items), start, end: self.pos })
     }
 
     fn object(&mut self, start: usize) -> JResult<JNode> {
@@ -411,11 +335,7 @@ impl<'t> Parser<'t> {
         self.ws();
         if self.peek() == Some(b'}') {
             self.pos += 1;
-            return Ok(JNode {
-                kind: JKind::Object(members),
-                start,
-                end: self.pos,
-            });
+            return Ok(JNode { kind: JKind::Object(members), start, end: self.pos });
         }
         loop {
             self.ws();
@@ -441,11 +361,7 @@ impl<'t> Parser<'t> {
                 _ => return Err((self.pos, "expected `,` or `}` in object".into())),
             }
         }
-        Ok(JNode {
-            kind: JKind::Object(members),
-            start,
-            end: self.pos,
-        })
+        Ok(JNode { kind: JKind::Object(members), start, end: self.pos })
     }
 }
 
@@ -515,7 +431,10 @@ impl Writer<'_> {
 
     fn root(&mut self, root: &JNode) {
         let JKind::Object(members) = &root.kind else {
-            self.error(root.first(), "a `.tf.json` file must hold a JSON object of block types, such as `{\"resource\": {...}}`");
+            self.error(
+                root.first(),
+                "a `.tf.json` file must hold a JSON object of block types, such as `{\"resource\": {...}}`",
+            );
             return;
         };
         for (key, value) in members {
@@ -565,11 +484,7 @@ impl Writer<'_> {
                 }
             }
             _ => {
-                let what = if remaining == 0 {
-                    "the body"
-                } else {
-                    "the labels"
-                };
+                let what = if remaining == 0 { "the body" } else { "the labels" };
                 self.error(
                     value.first(),
                     format!("{what} of a `{ident}` block must be given as a JSON object (or an array of objects)"),
@@ -590,21 +505,12 @@ impl Writer<'_> {
             "module" => BodyKind::Module,
             _ => BodyKind::Locals,
         };
-        let head = labels
-            .last()
-            .map_or((key.start, key.end), |l| (l.start, l.end));
+        let head = labels.last().map_or((key.start, key.end), |l| (l.start, l.end));
         self.block(ident, head, labels, body, kind);
     }
 
     /// `ident "label" ... {` body `}`; `head` is where the block's first line maps to.
-    fn block(
-        &mut self,
-        ident: &str,
-        head: (usize, usize),
-        labels: &[&JStr],
-        body: &JNode,
-        kind: BodyKind,
-    ) {
+    fn block(&mut self, ident: &str, head: (usize, usize), labels: &[&JStr], body: &JNode, kind: BodyKind) {
         self.push(ident, head);
         for label in labels {
             self.push(" ", head);
@@ -630,17 +536,11 @@ impl Writer<'_> {
                 Member::Skip => continue,
                 Member::Attribute(mode) => {
                     if !is_identifier(name) {
-                        self.error(
-                            (key.start, key.end),
-                            format!("`{name}` is not a valid argument name"),
-                        );
+                        self.error((key.start, key.end), format!("`{name}` is not a valid argument name"));
                         continue;
                     }
                     if seen.contains(&name) {
-                        self.error(
-                            (key.start, key.end),
-                            format!("the argument `{name}` is given twice in this block"),
-                        );
+                        self.error((key.start, key.end), format!("the argument `{name}` is given twice in this block"));
                         continue;
                     }
                     seen.push(name);
@@ -651,10 +551,7 @@ impl Writer<'_> {
                 }
                 Member::Blocks(inner) => {
                     if !is_identifier(name) {
-                        self.error(
-                            (key.start, key.end),
-                            format!("`{name}` is not a valid block type"),
-                        );
+                        self.error((key.start, key.end), format!("`{name}` is not a valid block type"));
                         continue;
                     }
                     let mut found = Vec::new();
@@ -663,28 +560,12 @@ impl Writer<'_> {
                         self.block(name, (key.start, key.end), &[], b, inner);
                     }
                 }
-                Member::Dynamic {
-                    kind: k,
-                    data,
-                    depth,
-                } => {
+                Member::Dynamic { kind: k, data, depth } => {
                     let mut found = Vec::new();
                     self.labelled("dynamic", value, 1, &mut Vec::new(), &mut found);
                     for (labels, b) in found {
-                        let head = labels
-                            .last()
-                            .map_or((key.start, key.end), |l| (l.start, l.end));
-                        self.block(
-                            "dynamic",
-                            head,
-                            &labels,
-                            b,
-                            BodyKind::Dynamic {
-                                kind: k,
-                                data,
-                                depth,
-                            },
-                        );
+                        let head = labels.last().map_or((key.start, key.end), |l| (l.start, l.end));
+                        self.block("dynamic", head, &labels, b, BodyKind::Dynamic { kind: k, data, depth });
                     }
                 }
             }
@@ -701,9 +582,7 @@ impl Writer<'_> {
         match kind {
             BodyKind::Variable => match name {
                 "type" => Member::Attribute(Mode::Raw),
-                "default" | "description" | "sensitive" | "nullable" | "ephemeral" => {
-                    Member::Attribute(Mode::Literal)
-                }
+                "default" | "description" | "sensitive" | "nullable" | "ephemeral" => Member::Attribute(Mode::Literal),
                 _ => Member::Skip,
             },
             BodyKind::Output => match name {
@@ -717,11 +596,7 @@ impl Writer<'_> {
                 _ => Member::Attribute(Mode::Expression),
             },
             BodyKind::Locals => Member::Attribute(Mode::Expression),
-            BodyKind::Resource {
-                kind: k,
-                data,
-                depth,
-            } => {
+            BodyKind::Resource { kind: k, data, depth } => {
                 if depth == 0 {
                     match name {
                         "depends_on" | "lifecycle" | "provisioner" | "connection" => {
@@ -734,34 +609,16 @@ impl Writer<'_> {
                     }
                 }
                 if name == "dynamic" && is_block_value {
-                    return Member::Dynamic {
-                        kind: k,
-                        data,
-                        depth,
-                    };
+                    return Member::Dynamic { kind: k, data, depth };
                 }
                 if is_block_value && nested_block_types(k, data, depth).contains(&name) {
-                    return Member::Blocks(BodyKind::Resource {
-                        kind: k,
-                        data,
-                        depth: depth + 1,
-                    });
+                    return Member::Blocks(BodyKind::Resource { kind: k, data, depth: depth + 1 });
                 }
                 Member::Attribute(Mode::Expression)
             }
-            BodyKind::Dynamic {
-                kind: k,
-                data,
-                depth,
-            } => match name {
-                "iterator" if matches!(value.kind, JKind::String(_)) => {
-                    Member::Attribute(Mode::Raw)
-                }
-                "content" if is_block_value => Member::Blocks(BodyKind::Resource {
-                    kind: k,
-                    data,
-                    depth: depth + 1,
-                }),
+            BodyKind::Dynamic { kind: k, data, depth } => match name {
+                "iterator" if matches!(value.kind, JKind::String(_)) => Member::Attribute(Mode::Raw),
+                "content" if is_block_value => Member::Blocks(BodyKind::Resource { kind: k, data, depth: depth + 1 }),
                 _ => Member::Attribute(Mode::Expression),
             },
         }
@@ -909,17 +766,8 @@ impl Writer<'_> {
     /// Reports a template or expression syntax error at its place inside the string.
     fn parse_error(&mut self, s: &JStr, e: &hcl::edit::parser::Error, what: &str) {
         let loc = e.location();
-        let line_start: usize = s
-            .value
-            .split_inclusive('\n')
-            .take(loc.line().saturating_sub(1))
-            .map(str::len)
-            .sum();
-        let col = e
-            .line()
-            .char_indices()
-            .nth(loc.column().saturating_sub(1))
-            .map_or(e.line().len(), |(i, _)| i);
+        let line_start: usize = s.value.split_inclusive('\n').take(loc.line().saturating_sub(1)).map(str::len).sum();
+        let col = e.line().char_indices().nth(loc.column().saturating_sub(1)).map_or(e.line().len(), |(i, _)| i);
         let at = s.origin(line_start + col);
         let msg = e.message().trim().trim_end_matches('.');
         let mut chars = msg.chars();
@@ -935,11 +783,7 @@ enum Member<'k> {
     Skip,
     Attribute(Mode),
     Blocks(BodyKind<'k>),
-    Dynamic {
-        kind: &'k str,
-        data: bool,
-        depth: usize,
-    },
+    Dynamic { kind: &'k str, data: bool, depth: usize },
 }
 
 fn mode_inside(mode: Mode) -> Mode {
@@ -1043,9 +887,6 @@ mod tests {
         assert_eq!(span.file, file);
         assert_eq!(sources.text(span), "\\\"b\\\"");
         let a = text.find('A').unwrap();
-        assert_eq!(
-            sources.text(sources.resolve(Span::new(hcl, a, a + 1))),
-            "\\u0041"
-        );
+        assert_eq!(sources.text(sources.resolve(Span::new(hcl, a, a + 1))), "\\u0041");
     }
 }

@@ -137,13 +137,7 @@ impl PartialEq for Value {
 
 impl Value {
     pub fn new(kind: ValueKind) -> Value {
-        Value {
-            kind,
-            span: None,
-            sensitive: false,
-            encoded: None,
-            via: None,
-        }
+        Value { kind, span: None, sensitive: false, encoded: None, via: None }
     }
     pub fn with_span(mut self, span: Option<Span>) -> Value {
         self.span = span;
@@ -179,10 +173,7 @@ impl Value {
         Value::new(ValueKind::Map(items))
     }
     pub fn unknown(expr: impl Into<String>, ty: Type) -> Value {
-        Value::new(ValueKind::Unknown(Unknown {
-            expr: expr.into(),
-            ty,
-        }))
+        Value::new(ValueKind::Unknown(Unknown { expr: expr.into(), ty }))
     }
     /// A partially known string; collapses to a plain string when every part is known.
     pub fn partial(parts: Vec<Part>) -> Value {
@@ -218,9 +209,7 @@ impl Value {
     pub fn is_wholly_known(&self) -> bool {
         match &self.kind {
             ValueKind::Unknown(_) | ValueKind::Partial(_) => false,
-            ValueKind::Tuple(v) | ValueKind::List(v) | ValueKind::Set(v) => {
-                v.iter().all(Value::is_wholly_known)
-            }
+            ValueKind::Tuple(v) | ValueKind::List(v) | ValueKind::Set(v) => v.iter().all(Value::is_wholly_known),
             ValueKind::Object(m) | ValueKind::Map(m) => m.values().all(Value::is_wholly_known),
             _ => true,
         }
@@ -256,9 +245,7 @@ impl Value {
     pub fn contains_sensitive(&self) -> bool {
         self.sensitive
             || match &self.kind {
-                ValueKind::Tuple(v) | ValueKind::List(v) | ValueKind::Set(v) => {
-                    v.iter().any(Value::contains_sensitive)
-                }
+                ValueKind::Tuple(v) | ValueKind::List(v) | ValueKind::Set(v) => v.iter().any(Value::contains_sensitive),
                 ValueKind::Object(m) | ValueKind::Map(m) => m.values().any(Value::contains_sensitive),
                 _ => false,
             }
@@ -274,9 +261,7 @@ impl Value {
                 Part::Unknown(e) => Some(e.clone()),
                 Part::Known(_) => None,
             }),
-            ValueKind::Tuple(v) | ValueKind::List(v) | ValueKind::Set(v) => {
-                v.iter().find_map(Value::first_unknown)
-            }
+            ValueKind::Tuple(v) | ValueKind::List(v) | ValueKind::Set(v) => v.iter().find_map(Value::first_unknown),
             ValueKind::Object(m) | ValueKind::Map(m) => m.values().find_map(Value::first_unknown),
             _ => None,
         }
@@ -327,10 +312,7 @@ impl Value {
             ValueKind::List(v) => Type::List(Box::new(elem_type(v))),
             ValueKind::Set(v) => Type::Set(Box::new(elem_type(v))),
             ValueKind::Map(m) => Type::Map(Box::new(elem_type(m.values()))),
-            ValueKind::Object(m) => Type::Object(
-                m.iter().map(|(k, v)| (k.clone(), v.ty())).collect(),
-                Vec::new(),
-            ),
+            ValueKind::Object(m) => Type::Object(m.iter().map(|(k, v)| (k.clone(), v.ty())).collect(), Vec::new()),
         }
     }
 
@@ -352,11 +334,7 @@ impl Value {
 }
 
 fn elem_type<'a>(items: impl IntoIterator<Item = &'a Value>) -> Type {
-    items
-        .into_iter()
-        .map(Value::ty)
-        .find(|t| *t != Type::Dynamic)
-        .unwrap_or(Type::Dynamic)
+    items.into_iter().map(Value::ty).find(|t| *t != Type::Dynamic).unwrap_or(Type::Dynamic)
 }
 
 /// Unicode NFC, as Terraform applies to every string.

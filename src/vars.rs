@@ -72,7 +72,9 @@ pub fn resolve(
                     continue;
                 }
                 let label = format!("<value for var.{name} from --var>");
-                if let Some(v) = parse_cli_value(sources, name, value, types.get(name).and_then(|t| t.as_ref()), &label, diags) {
+                if let Some(v) =
+                    parse_cli_value(sources, name, value, types.get(name).and_then(|t| t.as_ref()), &label, diags)
+                {
                     raw.push((name.clone(), v));
                 }
             }
@@ -115,7 +117,12 @@ fn parse_cli_value(
 }
 
 /// Evaluates a constant expression (no references, no function calls), as tfvars require.
-fn constant(sources: &SourceMap, file: FileId, expr: &hcl::edit::expr::Expression, diags: &mut Vec<Diagnostic>) -> Option<Value> {
+fn constant(
+    sources: &SourceMap,
+    file: FileId,
+    expr: &hcl::edit::expr::Expression,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Value> {
     if let Some(span) = first_non_constant(expr) {
         diags.push(
             Diagnostic::error(codes::VARIABLE, "variables may not be used here; a variable value must be a constant")
@@ -171,13 +178,19 @@ fn load_file(
         Ok(bytes) => match String::from_utf8(bytes) {
             Ok(t) => t,
             Err(_) => {
-                diags.push(Diagnostic::error(codes::READ, format!("cannot read `{}`: the file is not valid UTF-8", path.display())));
+                diags.push(Diagnostic::error(
+                    codes::READ,
+                    format!("cannot read `{}`: the file is not valid UTF-8", path.display()),
+                ));
                 return;
             }
         },
         Err(e) => {
             let what = if explicit { "variable file" } else { "file" };
-            diags.push(Diagnostic::error(codes::READ, format!("cannot read {what} `{}`: {}", path.display(), io_reason(&e))));
+            diags.push(Diagnostic::error(
+                codes::READ,
+                format!("cannot read {what} `{}`: {}", path.display(), io_reason(&e)),
+            ));
             return;
         }
     };
@@ -195,13 +208,20 @@ fn load_file(
                     }
                 }
                 None => diags.push(
-                    Diagnostic::error(codes::VARIABLE, "a `.tfvars.json` file must hold a JSON object of variable values").at(v.span),
+                    Diagnostic::error(
+                        codes::VARIABLE,
+                        "a `.tfvars.json` file must hold a JSON object of variable values",
+                    )
+                    .at(v.span),
                 ),
             },
             Err(e) => {
                 diags.push(
-                    Diagnostic::error(codes::SYNTAX, format!("invalid JSON: {}", e.message))
-                        .at(Some(Span::new(file, e.offset, e.offset + 1))),
+                    Diagnostic::error(codes::SYNTAX, format!("invalid JSON: {}", e.message)).at(Some(Span::new(
+                        file,
+                        e.offset,
+                        e.offset + 1,
+                    ))),
                 );
             }
         }
@@ -211,7 +231,13 @@ fn load_file(
         };
         for block in body.blocks() {
             let span = block.span().map(|r| Span::new(file, r.start, r.end));
-            diags.push(Diagnostic::error(codes::VARIABLE, "blocks are not allowed in a variable file, only `name = value` lines").at(span));
+            diags.push(
+                Diagnostic::error(
+                    codes::VARIABLE,
+                    "blocks are not allowed in a variable file, only `name = value` lines",
+                )
+                .at(span),
+            );
         }
         for attr in body.attributes() {
             let name = attr.key.as_str().to_string();
@@ -249,7 +275,10 @@ fn declared(
             Some(e) => match parse_type(&e.expr) {
                 Ok(t) => Some(t),
                 Err(msg) => {
-                    diags.push(Diagnostic::error(codes::TYPE, format!("invalid type for variable `{name}`: {msg}")).at(e.span()));
+                    diags.push(
+                        Diagnostic::error(codes::TYPE, format!("invalid type for variable `{name}`: {msg}"))
+                            .at(e.span()),
+                    );
                     None
                 }
             },
@@ -280,12 +309,12 @@ pub fn resolve_inputs(
     for (name, value, span) in inputs {
         if !module.variables.contains_key(&name) {
             diags.push(
-                Diagnostic::error(
-                    codes::VARIABLE,
-                    format!("module `{}` has no variable `{name}`", call.name),
-                )
-                .at(span)
-                .help(format!("declare `variable \"{name}\"` in `{}`, or remove the argument", module.dir.display())),
+                Diagnostic::error(codes::VARIABLE, format!("module `{}` has no variable `{name}`", call.name))
+                    .at(span)
+                    .help(format!(
+                        "declare `variable \"{name}\"` in `{}`, or remove the argument",
+                        module.dir.display()
+                    )),
             );
             continue;
         }

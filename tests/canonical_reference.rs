@@ -23,11 +23,7 @@ fn policy_cases_emit_the_contracts_canonical_form() {
     for dir in &dirs {
         let expected = reference_canonical(&std::fs::read_to_string(dir.join("expected.txt")).unwrap());
         let c = compile_path(&dir.join("main.tf"), &Options::default()).unwrap();
-        let got = c
-            .policies
-            .iter()
-            .find(|p| p.address == "aws_kms_key.k")
-            .and_then(|p| p.canonical.clone());
+        let got = c.policies.iter().find(|p| p.address == "aws_kms_key.k").and_then(|p| p.canonical.clone());
         if got.as_deref() != Some(expected.as_str()) {
             failures.push(format!("{}:\n--- expected\n{expected}--- got\n{}", dir.display(), got.unwrap_or_default()));
         }

@@ -56,7 +56,10 @@ fn seed_check_reports_each_placeholder_in_every_format() {
         .iter()
         .map(|d| (d["line"].as_u64().unwrap(), d["code"].as_str().unwrap(), d["severity"].as_str().unwrap()))
         .collect();
-    assert_eq!(found, vec![(18, "KMS201", "error"), (28, "KMS201", "error"), (53, "KMS201", "error"), (70, "KMS201", "error")]);
+    assert_eq!(
+        found,
+        vec![(18, "KMS201", "error"), (28, "KMS201", "error"), (53, "KMS201", "error"), (70, "KMS201", "error")]
+    );
     assert!(diags.as_array().unwrap().iter().all(|d| d["message"].as_str().unwrap().contains("`[アカウントID]`")));
     let o = kmsc(repo(), &["check", "tests/data/seed/main.tf", "--format", "sarif"]);
     assert_eq!(o.status.code(), Some(1));
@@ -131,7 +134,14 @@ fn set_fixes_an_unknown_value() {
     let dir = module(CALLER);
     let o = kmsc(
         dir.path(),
-        &["build", "main.tf", "--key", "aws_kms_key.k", "--set", "data.aws_caller_identity.current.account_id=012345678901"],
+        &[
+            "build",
+            "main.tf",
+            "--key",
+            "aws_kms_key.k",
+            "--set",
+            "data.aws_caller_identity.current.account_id=012345678901",
+        ],
     );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(stdout(&o).contains("\"arn:aws:iam::012345678901:root\""), "{}", stdout(&o));
@@ -234,8 +244,28 @@ fn same_input_gives_the_same_bytes() {
     let a = kmsc(repo(), &["build", "tests/data/seed/main.tf"]);
     let b = kmsc(repo(), &["build", "tests/data/seed/main.tf"]);
     assert_eq!(a.stdout, b.stdout);
-    let a = kmsc(repo(), &["build", "examples/wordpress", "--emit", "terraform", "--set", "data.aws_caller_identity.current.account_id=111122223333"]);
-    let b = kmsc(repo(), &["build", "examples/wordpress", "--emit", "terraform", "--set", "data.aws_caller_identity.current.account_id=111122223333"]);
+    let a = kmsc(
+        repo(),
+        &[
+            "build",
+            "examples/wordpress",
+            "--emit",
+            "terraform",
+            "--set",
+            "data.aws_caller_identity.current.account_id=111122223333",
+        ],
+    );
+    let b = kmsc(
+        repo(),
+        &[
+            "build",
+            "examples/wordpress",
+            "--emit",
+            "terraform",
+            "--set",
+            "data.aws_caller_identity.current.account_id=111122223333",
+        ],
+    );
     assert_eq!(a.status.code(), Some(0));
     assert_eq!(a.stdout, b.stdout);
 }
@@ -255,7 +285,9 @@ resource "aws_kms_key" "k" {
     );
     let run = |extra: &[&str], env: Option<&str>| {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_kmsc"));
-        cmd.current_dir(dir.path()).args(["build", "main.tf", "--key", "aws_kms_key.k", "--emit", "terraform"]).args(extra);
+        cmd.current_dir(dir.path())
+            .args(["build", "main.tf", "--key", "aws_kms_key.k", "--emit", "terraform"])
+            .args(extra);
         match env {
             Some(v) => cmd.env("TF_VAR_name", v),
             None => cmd.env_remove("TF_VAR_name"),
@@ -291,7 +323,21 @@ resource "aws_kms_key" "k" {
 }
 "#,
     );
-    let o = kmsc(dir.path(), &["build", "main.tf", "--key", "aws_kms_key.k", "--emit", "terraform", "--var", "ids=[\"1\", 2]", "--var", "n=007"]);
+    let o = kmsc(
+        dir.path(),
+        &[
+            "build",
+            "main.tf",
+            "--key",
+            "aws_kms_key.k",
+            "--emit",
+            "terraform",
+            "--var",
+            "ids=[\"1\", 2]",
+            "--var",
+            "n=007",
+        ],
+    );
     // The value is not a valid policy (reported), but Terraform's string is still printed.
     assert!(!stderr(&o).contains("KMS006"), "{}", stderr(&o));
     assert_eq!(stdout(&o), "{\"Id\":[1,2],\"N\":7}\n");
@@ -438,7 +484,8 @@ resource "aws_kms_key" "k" {
 }
 "#,
     );
-    std::fs::write(dir.path().join("terraform.tfvars"), "admin_arn = \"arn:aws:iam::<ACCOUNT_ID>:role/admin\"\n").unwrap();
+    std::fs::write(dir.path().join("terraform.tfvars"), "admin_arn = \"arn:aws:iam::<ACCOUNT_ID>:role/admin\"\n")
+        .unwrap();
     let o = kmsc(dir.path(), &["check", "main.tf"]);
     assert_eq!(o.status.code(), Some(1));
     insta::assert_snapshot!(stdout(&o));

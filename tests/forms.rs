@@ -44,7 +44,12 @@ fn count_and_for_each_expand_into_instances() {
     let o = kmsc(&["build", "instances.tf"]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
     let out = text(&o.stdout);
-    for address in ["aws_kms_key.env[\\\"blue\\\"]", "aws_kms_key.env[\\\"green\\\"]", "aws_kms_key.shard[0]", "aws_kms_key.shard[1]"] {
+    for address in [
+        "aws_kms_key.env[\\\"blue\\\"]",
+        "aws_kms_key.env[\\\"green\\\"]",
+        "aws_kms_key.shard[0]",
+        "aws_kms_key.shard[1]",
+    ] {
         assert!(out.contains(address), "{address} missing in\n{out}");
     }
     assert!(!out.contains("aws_kms_key.none"));
@@ -62,7 +67,12 @@ fn unknown_count_is_reported_not_guessed() {
         "data \"aws_availability_zones\" \"all\" {}\nresource \"aws_kms_key\" \"k\" {\n  count  = length(data.aws_availability_zones.all.names)\n  policy = \"{}\"\n}\n",
     )
     .unwrap();
-    let o = Command::new(env!("CARGO_BIN_EXE_kmsc")).args(["build", "main.tf"]).current_dir(dir.path()).env("NO_COLOR", "1").output().unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_kmsc"))
+        .args(["build", "main.tf"])
+        .current_dir(dir.path())
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(text(&o.stdout), "{}\n");
     assert!(text(&o.stderr).contains("`count` of `aws_kms_key.k` is unknown until apply"), "{}", text(&o.stderr));
@@ -111,7 +121,11 @@ fn modules_that_include_each_other_are_reported() {
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(1));
-    assert!(text(&o.stdout).contains("error[KMS012]: module `a` includes itself (through `../a`)"), "{}", text(&o.stdout));
+    assert!(
+        text(&o.stdout).contains("error[KMS012]: module `a` includes itself (through `../a`)"),
+        "{}",
+        text(&o.stdout)
+    );
 }
 
 #[test]
@@ -124,7 +138,8 @@ fn recursive_mode_finds_root_modules_and_skips_ignored_ones() {
     }
     std::fs::write(dir.path().join(".gitignore"), "build/\n").unwrap();
     std::fs::write(dir.path().join("vendor/.gitignore"), "lib/\n").unwrap();
-    let o = Command::new(env!("CARGO_BIN_EXE_kmsc")).args(["build", "-r", "."]).current_dir(dir.path()).output().unwrap();
+    let o =
+        Command::new(env!("CARGO_BIN_EXE_kmsc")).args(["build", "-r", "."]).current_dir(dir.path()).output().unwrap();
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
     let doc: serde_json::Value = serde_json::from_str(&text(&o.stdout)).unwrap();
     let keys: Vec<&String> = doc.as_object().unwrap().keys().collect();

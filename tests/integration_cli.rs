@@ -54,10 +54,7 @@ fn every_shell_gets_a_completion_script() {
         let o = kmsc(repo(), &["completions", shell]);
         assert_eq!(o.status.code(), Some(0), "{shell}: {}", stderr(&o));
         let script = stdout(&o);
-        assert!(
-            script.contains("kmsc") && script.contains("explain"),
-            "{shell}: {script}"
-        );
+        assert!(script.contains("kmsc") && script.contains("explain"), "{shell}: {script}");
     }
     let o = kmsc(repo(), &["completions", "tcsh"]);
     assert_eq!(o.status.code(), Some(2));
@@ -71,23 +68,13 @@ fn man_page_is_one_roff_page_documenting_every_subcommand() {
     assert!(page.starts_with(".TH"), "{page}");
     assert_eq!(page.matches(".TH ").count(), 1, "{page}");
     assert!(page.contains("build"), "{page}");
-    for section in [
-        ".SH NAME",
-        ".SH SYNOPSIS",
-        "KMSC BUILD",
-        "KMSC CHECK",
-        "KMSC EXPLAIN",
-        "KMSC RULES",
-    ] {
+    for section in [".SH NAME", ".SH SYNOPSIS", "KMSC BUILD", "KMSC CHECK", "KMSC EXPLAIN", "KMSC RULES"] {
         assert!(page.contains(section), "no `{section}` in {page}");
     }
     // Flags of the subcommands are documented (roff escapes `-`).
     assert!(page.contains(r"\-\-emit"), "{page}");
     assert!(page.contains(r"\-\-stats"), "{page}");
-    assert!(
-        !page.contains("modules\\-of\\-files"),
-        "hidden flags are not documented"
-    );
+    assert!(!page.contains("modules\\-of\\-files"), "hidden flags are not documented");
     // The apostrophe preamble is defined once, after `.TH`.
     assert_eq!(page.matches(".ds Aq").count(), 2, "{page}");
 }
@@ -100,21 +87,11 @@ fn stats_shape(err: &str) -> Vec<String> {
     assert_eq!(words.len(), 16, "{line}");
     assert_eq!(words[15], "ms", "{line}");
     let ms = words.remove(14);
-    assert!(
-        !ms.is_empty() && ms.chars().all(|c| c.is_ascii_digit()),
-        "time `{ms}` in {line}"
-    );
+    assert!(!ms.is_empty() && ms.chars().all(|c| c.is_ascii_digit()), "time `{ms}` in {line}");
     words.into_iter().map(str::to_string).collect()
 }
 
-fn shape(
-    roots: u32,
-    keys: u32,
-    policies: u32,
-    errors: u32,
-    warnings: u32,
-    infos: u32,
-) -> Vec<String> {
+fn shape(roots: u32, keys: u32, policies: u32, errors: u32, warnings: u32, infos: u32) -> Vec<String> {
     format!("kmsc: {roots} roots, {keys} keys, {policies} policies, {errors} errors, {warnings} warnings, {infos} infos in ms")
         .split(' ')
         .map(str::to_string)
@@ -145,17 +122,7 @@ fn stats_on_build_follows_the_diagnostics() {
     assert_eq!(stats_shape(&err), shape(1, 1, 1, 4, 0, 0));
     assert!(!stdout(&o).contains("kmsc:"));
     // Two roots.
-    let o = kmsc(
-        repo(),
-        &[
-            "build",
-            SEED,
-            "tests/fixtures/forms/key_policy.tf",
-            "--stats",
-            "--allow",
-            "KMS201",
-        ],
-    );
+    let o = kmsc(repo(), &["build", SEED, "tests/fixtures/forms/key_policy.tf", "--stats", "--allow", "KMS201"]);
     let s = stats_shape(&stderr(&o));
     assert_eq!(&s[..7], &shape(2, 4, 5, 0, 0, 0)[..7], "{s:?}");
 }
@@ -181,16 +148,8 @@ fn stats_count_keys_apart_from_separate_policies() {
     .unwrap();
     let o = kmsc(dir.path(), &["build", "--stats"]);
     let out = stdout(&o);
-    assert!(
-        out.contains(r#""module.k[\"x.y]\"].aws_kms_key_policy.b""#),
-        "{out}"
-    );
-    assert_eq!(
-        stats_shape(&stderr(&o)),
-        shape(1, 2, 4, 0, 0, 0),
-        "{}",
-        stderr(&o)
-    );
+    assert!(out.contains(r#""module.k[\"x.y]\"].aws_kms_key_policy.b""#), "{out}");
+    assert_eq!(stats_shape(&stderr(&o)), shape(1, 2, 4, 0, 0, 0), "{}", stderr(&o));
 }
 
 #[test]
@@ -200,11 +159,7 @@ fn modules_of_files_analyses_each_directory_once() {
         let d = dir.path().join(sub);
         std::fs::create_dir(&d).unwrap();
         // The policy is in one file, the local it uses in another.
-        std::fs::write(
-            d.join("locals.tf"),
-            "locals {\n  account = \"111122223333\"\n}\n",
-        )
-        .unwrap();
+        std::fs::write(d.join("locals.tf"), "locals {\n  account = \"111122223333\"\n}\n").unwrap();
         std::fs::write(
             d.join("main.tf"),
             "resource \"aws_kms_key\" \"k\" {\n  policy = jsonencode({\n    Version = \"2012-10-17\"\n    Statement = [{\n      \
@@ -218,13 +173,7 @@ fn modules_of_files_analyses_each_directory_once() {
         format!("resource \"aws_kms_key\" \"top\" {{\n  policy = {POLICY}\n}}\n"),
     )
     .unwrap();
-    let files = [
-        "a/main.tf",
-        "a/locals.tf",
-        "b/main.tf",
-        "top.tf",
-        "b/locals.tf",
-    ];
+    let files = ["a/main.tf", "a/locals.tf", "b/main.tf", "top.tf", "b/locals.tf"];
     let mut args = vec!["check", "--stats", "--modules-of-files"];
     args.extend(files);
     let o = kmsc(dir.path(), &args);

@@ -21,13 +21,7 @@ fn text(b: &[u8]) -> String {
 }
 
 fn compile(files: &[(&str, &str)]) -> Compilation {
-    compile_sources(
-        files
-            .iter()
-            .map(|(p, t)| (PathBuf::from(p), t.to_string()))
-            .collect(),
-        &Options::default(),
-    )
+    compile_sources(files.iter().map(|(p, t)| (PathBuf::from(p), t.to_string())).collect(), &Options::default())
 }
 
 fn errors(c: &Compilation) -> Vec<String> {
@@ -39,14 +33,8 @@ fn errors(c: &Compilation) -> Vec<String> {
 }
 
 fn terraform(c: &Compilation, address: &str) -> String {
-    let p = c
-        .policies
-        .iter()
-        .find(|p| p.address == address)
-        .unwrap_or_else(|| panic!("no {address}: {:?}", errors(c)));
-    p.terraform
-        .clone()
-        .unwrap_or_else(|| panic!("{address} is unknown: {:?}", errors(c)))
+    let p = c.policies.iter().find(|p| p.address == address).unwrap_or_else(|| panic!("no {address}: {:?}", errors(c)));
+    p.terraform.clone().unwrap_or_else(|| panic!("{address} is unknown: {:?}", errors(c)))
 }
 
 #[test]
@@ -59,14 +47,8 @@ fn override_files_replace_arguments_and_locals() {
 #[test]
 fn arguments_not_overridden_stay() {
     let c = compile(&[
-        (
-            "m/main.tf",
-            "resource \"aws_kms_key\" \"k\" {\n  count  = 2\n  policy = \"{\\\"Statement\\\": []}\"\n}\n",
-        ),
-        (
-            "m/override.tf",
-            "resource \"aws_kms_key\" \"k\" {\n  policy = jsonencode({ Statement = [] })\n}\n",
-        ),
+        ("m/main.tf", "resource \"aws_kms_key\" \"k\" {\n  count  = 2\n  policy = \"{\\\"Statement\\\": []}\"\n}\n"),
+        ("m/override.tf", "resource \"aws_kms_key\" \"k\" {\n  policy = jsonencode({ Statement = [] })\n}\n"),
     ]);
     assert_eq!(terraform(&c, "aws_kms_key.k[1]"), "{\"Statement\":[]}");
 }
@@ -98,12 +80,7 @@ resource "aws_kms_key" "k" {
 }"#;
     let c = compile(&[("m/main.tf", main), ("m/keys_override.tf.json", over)]);
     let doc: serde_json::Value = serde_json::from_str(&terraform(&c, "aws_kms_key.k")).unwrap();
-    let sids: Vec<&str> = doc["Statement"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s["Sid"].as_str().unwrap())
-        .collect();
+    let sids: Vec<&str> = doc["Statement"].as_array().unwrap().iter().map(|s| s["Sid"].as_str().unwrap()).collect();
     assert_eq!(sids, ["C"]);
     assert_eq!(doc["Version"], "2012-10-17");
 }
@@ -116,10 +93,7 @@ fn variables_are_overridden_attribute_by_attribute() {
             "variable \"ids\" {\n  type    = list(string)\n  default = [\"a\"]\n}\nresource \"aws_kms_key\" \"k\" {\n  policy = jsonencode(var.ids)\n}\n",
         ),
         // Only the default changes; the type still converts it (a number becomes a string).
-        (
-            "m/override.tf",
-            "variable \"ids\" {\n  default = [1, 2]\n}\n",
-        ),
+        ("m/override.tf", "variable \"ids\" {\n  default = [1, 2]\n}\n"),
     ]);
     assert_eq!(terraform(&c, "aws_kms_key.k"), r#"["1","2"]"#);
 }
@@ -141,10 +115,7 @@ fn later_override_files_win() {
 fn an_override_with_nothing_to_override_is_an_error() {
     let c = compile(&[
         ("m/main.tf", "locals {\n  a = 1\n}\n"),
-        (
-            "m/override.tf",
-            "resource \"aws_kms_key\" \"x\" {\n}\nlocals {\n  b = 2\n}\n",
-        ),
+        ("m/override.tf", "resource \"aws_kms_key\" \"x\" {\n}\nlocals {\n  b = 2\n}\n"),
     ]);
     assert_eq!(
         errors(&c),
@@ -162,20 +133,13 @@ fn an_override_with_nothing_to_override_is_an_error() {
 #[test]
 fn findings_in_an_overridden_argument_point_into_the_override_file() {
     let c = compile(&[
-        (
-            "m/main.tf",
-            "resource \"aws_kms_key\" \"k\" {\n  description = \"x\"\n  policy      = \"{}\"\n}\n",
-        ),
+        ("m/main.tf", "resource \"aws_kms_key\" \"k\" {\n  description = \"x\"\n  policy      = \"{}\"\n}\n"),
         (
             "m/override.tf",
             "resource \"aws_kms_key\" \"k\" {\n  policy = jsonencode({ Statement = [{ Effect = \"Allow\", Principal = \"*\", Action = \"kms:Encrpyt\", Resource = \"*\" }] })\n}\n",
         ),
     ]);
-    let d = c
-        .diagnostics
-        .iter()
-        .find(|d| d.code == "KMS301")
-        .expect("KMS301");
+    let d = c.diagnostics.iter().find(|d| d.code == "KMS301").expect("KMS301");
     let span = d.span.unwrap();
     assert_eq!(c.sources.path(span.file), Path::new("m/override.tf"));
     assert_eq!(c.sources.text(span), "\"kms:Encrpyt\"");

@@ -12,10 +12,7 @@ use common::reference_canonical;
 
 fn cases() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/oracle/policy-document");
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(root)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(root).unwrap().map(|e| e.unwrap().path()).collect();
     dirs.sort();
     assert_eq!(dirs.len(), 120, "the recorded corpus has 120 cases");
     dirs
@@ -39,21 +36,14 @@ fn terraform_string(c: &Compilation) -> Result<String, String> {
     match key(c) {
         Some(p) => match &p.terraform {
             Some(s) => Ok(s.clone()),
-            None => Err(format!(
-                "unknown: {:?}\n{}",
-                p.value.first_unknown(),
-                errors(c)
-            )),
+            None => Err(format!("unknown: {:?}\n{}", p.value.first_unknown(), errors(c))),
         },
         None => Err(errors(c)),
     }
 }
 
 fn compile(main_tf: &str) -> Compilation {
-    compile_sources(
-        vec![(PathBuf::from("main.tf"), main_tf.to_string())],
-        &Options::default(),
-    )
+    compile_sources(vec![(PathBuf::from("main.tf"), main_tf.to_string())], &Options::default())
 }
 
 #[test]
@@ -65,20 +55,11 @@ fn oracle_cases_match_the_provider() {
         let c = compile_path(&dir.join("main.tf"), &Options::default()).unwrap();
         match terraform_string(&c) {
             Ok(got) if got == expected => {}
-            Ok(got) => failures.push(format!(
-                "{}:\n--- expected\n{expected}\n--- got\n{got}",
-                dir.display()
-            )),
+            Ok(got) => failures.push(format!("{}:\n--- expected\n{expected}\n--- got\n{got}", dir.display())),
             Err(e) => failures.push(format!("{}:\n  error {e}", dir.display())),
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} of {} cases differ:\n{}",
-        failures.len(),
-        dirs.len(),
-        failures.join("\n")
-    );
+    assert!(failures.is_empty(), "{} of {} cases differ:\n{}", failures.len(), dirs.len(), failures.join("\n"));
 }
 
 #[test]
@@ -86,8 +67,7 @@ fn oracle_cases_lower_to_the_canonical_form_of_the_providers_json() {
     let dirs = cases();
     let mut failures = Vec::new();
     for dir in &dirs {
-        let expected =
-            reference_canonical(&std::fs::read_to_string(dir.join("expected.txt")).unwrap());
+        let expected = reference_canonical(&std::fs::read_to_string(dir.join("expected.txt")).unwrap());
         let c = compile_path(&dir.join("main.tf"), &Options::default()).unwrap();
         let got = key(&c).and_then(|p| p.canonical.clone());
         if got.as_deref() != Some(expected.as_str()) {
@@ -99,13 +79,7 @@ fn oracle_cases_lower_to_the_canonical_form_of_the_providers_json() {
             ));
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} of {} differ:\n{}",
-        failures.len(),
-        dirs.len(),
-        failures.join("\n")
-    );
+    assert!(failures.is_empty(), "{} of {} differ:\n{}", failures.len(), dirs.len(), failures.join("\n"));
 }
 
 /// The 1-based line a span starts on.
@@ -155,11 +129,7 @@ resource "aws_kms_key" "k" {
 fn statement_spans_point_into_the_data_blocks() {
     let c = compile(SPANS);
     // No compile errors (policy rules may still find things to say).
-    assert!(
-        !c.diagnostics.iter().any(|d| d.code.starts_with("KMS0")),
-        "{}",
-        errors(&c)
-    );
+    assert!(!c.diagnostics.iter().any(|d| d.code.starts_with("KMS0")), "{}", errors(&c));
     let p = key(&c).unwrap();
     let policy = p.policy.as_ref().expect("lowered");
     let sts = policy.statements();
@@ -178,8 +148,7 @@ fn statement_spans_point_into_the_data_blocks() {
     assert_eq!(line(&c, action.items[0].span), 18);
     assert_eq!(line(&c, action.items[1].span), 17);
     assert_eq!(line(&c, own.resource.as_ref().unwrap().items[0].span), 20);
-    let Some(kmsc::policy::ast::Principal::Map(kinds)) = own.principal.as_ref().map(|p| &p.node)
-    else {
+    let Some(kmsc::policy::ast::Principal::Map(kinds)) = own.principal.as_ref().map(|p| &p.node) else {
         panic!("a principal map");
     };
     assert_eq!(line(&c, kinds[0].1.items[0].span), 23);
@@ -214,20 +183,13 @@ resource "aws_kms_key" "k" {
     );
     let p = key(&c).unwrap();
     assert_eq!(p.terraform, None);
-    assert_eq!(
-        p.value.first_unknown().as_deref(),
-        Some("data.aws_caller_identity.current.account_id")
-    );
+    assert_eq!(p.value.first_unknown().as_deref(), Some("data.aws_caller_identity.current.account_id"));
     let policy = p.policy.as_ref().expect("lowered from the structure");
     let st = &policy.statements()[0];
-    let Some(kmsc::policy::ast::Principal::Map(kinds)) = st.principal.as_ref().map(|p| &p.node)
-    else {
+    let Some(kmsc::policy::ast::Principal::Map(kinds)) = st.principal.as_ref().map(|p| &p.node) else {
         panic!("a principal map");
     };
-    assert_eq!(
-        kinds[0].1.items[0].node.render(),
-        "arn:aws:iam::${data.aws_caller_identity.current.account_id}:root"
-    );
+    assert_eq!(kinds[0].1.items[0].node.render(), "arn:aws:iam::${data.aws_caller_identity.current.account_id}:root");
     assert_eq!(line(&c, kinds[0].1.items[0].span), 10);
 }
 
@@ -259,13 +221,7 @@ resource "aws_kms_key" "k" {
     assert_eq!(p.terraform, None);
     let policy = p.policy.as_ref().expect("lowered");
     assert_eq!(policy.statements().len(), 1);
-    assert!(
-        c.diagnostics
-            .iter()
-            .any(|d| d.message.contains("data.other.x.items")),
-        "{}",
-        errors(&c)
-    );
+    assert!(c.diagnostics.iter().any(|d| d.message.contains("data.other.x.items")), "{}", errors(&c));
 }
 
 #[test]
@@ -328,11 +284,7 @@ resource "aws_kms_key" "k" {
     for &b in json.as_bytes() {
         crc ^= u32::from(b);
         for _ in 0..8 {
-            crc = if crc & 1 != 0 {
-                (crc >> 1) ^ 0xEDB8_8320
-            } else {
-                crc >> 1
-            };
+            crc = if crc & 1 != 0 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
         }
     }
     assert_eq!(got["id"].as_str().unwrap(), (!crc).to_string());
@@ -401,9 +353,7 @@ fn doc_errors(data_block: &str) -> Vec<(String, usize)> {
 
 #[test]
 fn errors_point_at_the_offending_argument_or_block() {
-    let e = doc_errors(
-        "data \"aws_iam_policy_document\" \"d\" {\n  statement {\n    effect = \"allow\"\n  }\n}\n",
-    );
+    let e = doc_errors("data \"aws_iam_policy_document\" \"d\" {\n  statement {\n    effect = \"allow\"\n  }\n}\n");
     assert_eq!(e.len(), 1, "{e:?}");
     assert!(e[0].0.contains("`Allow` or `Deny`"), "{e:?}");
     assert_eq!(e[0].1, 3);
@@ -442,9 +392,7 @@ fn errors_point_at_the_offending_argument_or_block() {
     assert!(e[0].0.contains("refers to itself"), "{e:?}");
     assert_eq!(e[0].1, 2);
 
-    let e = doc_errors(
-        "data \"aws_iam_policy_document\" \"d\" {\n  override_policy_documents = [\"{not json\"]\n}\n",
-    );
+    let e = doc_errors("data \"aws_iam_policy_document\" \"d\" {\n  override_policy_documents = [\"{not json\"]\n}\n");
     assert_eq!(e.len(), 1, "{e:?}");
     assert!(e[0].0.contains("not valid JSON"), "{e:?}");
 }

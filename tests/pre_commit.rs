@@ -37,11 +37,7 @@ const FIXED: &str = "arn:aws:iam::${local.account}:root";
 
 /// Whether `program --version` runs; if not, fails under CI and returns false elsewhere.
 fn available(program: &str) -> bool {
-    if Command::new(program)
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success())
-    {
+    if Command::new(program).arg("--version").output().is_ok_and(|o| o.status.success()) {
         return true;
     }
     if std::env::var_os("CI").is_some() {
@@ -65,13 +61,7 @@ fn path_env() -> OsString {
 /// Without the variables that would point git at another repository (as when the tests
 /// run from a git hook).
 fn clean(cmd: &mut Command) -> &mut Command {
-    for var in [
-        "GIT_DIR",
-        "GIT_WORK_TREE",
-        "GIT_INDEX_FILE",
-        "GIT_OBJECT_DIRECTORY",
-        "GIT_COMMON_DIR",
-    ] {
+    for var in ["GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_COMMON_DIR"] {
         cmd.env_remove(var);
     }
     cmd
@@ -88,10 +78,8 @@ impl Repo {
         let dir = tempfile::tempdir().unwrap();
         let repo = Repo { dir };
         repo.git(&["init", "-q"]);
-        let manifest = std::fs::read_to_string(
-            Path::new(env!("CARGO_MANIFEST_DIR")).join(".pre-commit-hooks.yaml"),
-        )
-        .unwrap();
+        let manifest =
+            std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(".pre-commit-hooks.yaml")).unwrap();
         let mut config = String::from("repos:\n  - repo: local\n    hooks:\n");
         for line in manifest.lines() {
             config.push_str("      ");
@@ -120,16 +108,8 @@ impl Repo {
     }
 
     fn git(&self, args: &[&str]) {
-        let o = clean(&mut Command::new("git"))
-            .args(args)
-            .current_dir(self.path())
-            .output()
-            .expect("git runs");
-        assert!(
-            o.status.success(),
-            "git {args:?}: {}",
-            String::from_utf8_lossy(&o.stderr)
-        );
+        let o = clean(&mut Command::new("git")).args(args).current_dir(self.path()).output().expect("git runs");
+        assert!(o.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&o.stderr));
     }
 
     fn cache(&self) -> PathBuf {
@@ -148,21 +128,12 @@ impl Repo {
             .env("NO_COLOR", "1")
             .output()
             .expect("pre-commit runs");
-        let text = format!(
-            "{}{}",
-            String::from_utf8_lossy(&o.stdout),
-            String::from_utf8_lossy(&o.stderr)
-        );
+        let text = format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
         (o.status.success(), text)
     }
 
     fn kmsc(&self, args: &[&str]) -> Output {
-        Command::new(KMSC)
-            .args(args)
-            .current_dir(self.path())
-            .env("NO_COLOR", "1")
-            .output()
-            .expect("kmsc runs")
+        Command::new(KMSC).args(args).current_dir(self.path()).env("NO_COLOR", "1").output().expect("kmsc runs")
     }
 }
 
@@ -201,14 +172,9 @@ fn kmsc_golden_hook_fails_when_the_golden_files_are_stale() {
         return;
     }
     // `build --out-dir/--check` may not be part of this build yet.
-    let help = Command::new(KMSC)
-        .args(["build", "--help"])
-        .output()
-        .expect("kmsc runs");
+    let help = Command::new(KMSC).args(["build", "--help"]).output().expect("kmsc runs");
     if !String::from_utf8_lossy(&help.stdout).contains("--out-dir") {
-        eprintln!(
-            "notice: `kmsc build` has no `--out-dir` yet; skipping the kmsc-golden hook test"
-        );
+        eprintln!("notice: `kmsc build` has no `--out-dir` yet; skipping the kmsc-golden hook test");
         return;
     }
     let repo = Repo::new(&[("kmsc-golden", "args: [--out-dir, policies, -r, .]")]);

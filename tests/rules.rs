@@ -9,7 +9,8 @@ use kmsc::render::{Format, render};
 
 fn fixtures() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/rules");
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(root).unwrap().map(|e| e.unwrap().path()).filter(|p| p.is_dir()).collect();
+    let mut dirs: Vec<PathBuf> =
+        std::fs::read_dir(root).unwrap().map(|e| e.unwrap().path()).filter(|p| p.is_dir()).collect();
     dirs.sort();
     dirs
 }
@@ -30,7 +31,8 @@ fn code_of(dir: &Path) -> String {
 #[test]
 fn every_rule_has_fixtures() {
     let have: Vec<String> = fixtures().iter().map(|d| code_of(d)).collect();
-    let missing: Vec<&str> = kmsc::rules::all().iter().map(|r| r.info.code).filter(|c| !have.iter().any(|h| h == c)).collect();
+    let missing: Vec<&str> =
+        kmsc::rules::all().iter().map(|r| r.info.code).filter(|c| !have.iter().any(|h| h == c)).collect();
     assert!(missing.is_empty(), "rules without fixtures: {missing:?}");
 }
 
@@ -42,7 +44,10 @@ fn bad_fixtures_trigger_their_rule() {
         let name = dir.file_name().unwrap().to_string_lossy().to_string();
         let c = compile_fixture(&dir, "bad.tf");
         if !c.diagnostics.iter().any(|d| d.code == code) {
-            failures.push(format!("{name}: bad.tf does not trigger {code}; got {:?}", c.diagnostics.iter().map(|d| (d.code, &d.message)).collect::<Vec<_>>()));
+            failures.push(format!(
+                "{name}: bad.tf does not trigger {code}; got {:?}",
+                c.diagnostics.iter().map(|d| (d.code, &d.message)).collect::<Vec<_>>()
+            ));
         }
         let human = render(&c.sources, &c.diagnostics, Format::Human, false);
         let json = render(&c.sources, &c.diagnostics, Format::Json, false);
@@ -59,7 +64,10 @@ fn clean_fixtures_stay_silent() {
         let name = dir.file_name().unwrap().to_string_lossy().to_string();
         let c = compile_fixture(&dir, "clean.tf");
         if !c.diagnostics.is_empty() {
-            failures.push(format!("{name}: clean.tf reports:\n{}", render(&c.sources, &c.diagnostics, Format::Human, false)));
+            failures.push(format!(
+                "{name}: clean.tf reports:\n{}",
+                render(&c.sources, &c.diagnostics, Format::Human, false)
+            ));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));

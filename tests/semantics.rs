@@ -108,10 +108,7 @@ fn policies_written_differently_are_equivalent() {
     assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
     assert_eq!(stdout(&o), "policies are equivalent\n");
     assert_eq!(stderr(&o), "");
-    let o = kmsc(
-        dir.path(),
-        &["diff", "old.json", "new.json", "--format", "json"],
-    );
+    let o = kmsc(dir.path(), &["diff", "old.json", "new.json", "--format", "json"]);
     assert_eq!(o.status.code(), Some(0));
     let report: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(report["equivalent"], true);
@@ -160,30 +157,18 @@ fn granting_decrypt_to_a_new_role_is_a_difference() {
     let o = kmsc(dir.path(), &["diff", "old.json", "new.json"]);
     assert_eq!(o.status.code(), Some(1), "{}{}", stdout(&o), stderr(&o));
     let out = stdout(&o);
-    assert!(
-        out.contains("arn:aws:iam::111122223333:role/reporting"),
-        "{out}"
-    );
+    assert!(out.contains("arn:aws:iam::111122223333:role/reporting"), "{out}");
     assert!(out.contains("+ kms:Decrypt"), "{out}");
     insta::assert_snapshot!(out);
-    let o = kmsc(
-        dir.path(),
-        &["diff", "old.json", "new.json", "--format", "json"],
-    );
+    let o = kmsc(dir.path(), &["diff", "old.json", "new.json", "--format", "json"]);
     assert_eq!(o.status.code(), Some(1));
     let report: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(report["equivalent"], false);
     let access = &report["keys"][0]["access"];
     assert_eq!(access.as_array().unwrap().len(), 1, "{access:#}");
-    assert_eq!(
-        access[0]["principal"],
-        "arn:aws:iam::111122223333:role/reporting"
-    );
+    assert_eq!(access[0]["principal"], "arn:aws:iam::111122223333:role/reporting");
     assert_eq!(access[0]["gained"], serde_json::json!(["kms:Decrypt"]));
-    assert_eq!(
-        report["keys"][0]["statements"]["added"][0]["Sid"],
-        "Reporting"
-    );
+    assert_eq!(report["keys"][0]["statements"]["added"][0]["Sid"], "Reporting");
 }
 
 #[test]
@@ -191,17 +176,11 @@ fn golden_directory_against_terraform() {
     let dir = tempfile::tempdir().unwrap();
     let golden = dir.path().join("golden");
     let golden = golden.to_str().unwrap();
-    let o = kmsc(
-        repo(),
-        &["build", "examples/wordpress", "--out-dir", golden],
-    );
+    let o = kmsc(repo(), &["build", "examples/wordpress", "--out-dir", golden]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let o = kmsc(repo(), &["diff", golden, "examples/wordpress"]);
     assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
-    assert_eq!(
-        stdout(&o),
-        "aws_kms_key.wordpress: policies are equivalent\n"
-    );
+    assert_eq!(stdout(&o), "aws_kms_key.wordpress: policies are equivalent\n");
 
     // The module with one more key user: the new role gains the use of the key.
     let module = dir.path().join("wordpress");
@@ -213,16 +192,7 @@ fn golden_directory_against_terraform() {
     let mut vars = std::fs::read_to_string(&tfvars).unwrap();
     vars.push_str("extra_key_users = [\"arn:aws:iam::111122223333:role/batch\"]\n");
     std::fs::write(&tfvars, vars).unwrap();
-    let o = kmsc(
-        repo(),
-        &[
-            "diff",
-            golden,
-            module.to_str().unwrap(),
-            "--key",
-            "aws_kms_key.wordpress",
-        ],
-    );
+    let o = kmsc(repo(), &["diff", golden, module.to_str().unwrap(), "--key", "aws_kms_key.wordpress"]);
     assert_eq!(o.status.code(), Some(1), "{}{}", stdout(&o), stderr(&o));
     insta::assert_snapshot!(stdout(&o));
 }
@@ -233,26 +203,11 @@ fn access_lists_every_principal_of_the_example() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(stderr(&o), "");
     insta::assert_snapshot!(stdout(&o));
-    let o = kmsc(
-        repo(),
-        &[
-            "access",
-            "examples/wordpress",
-            "--key",
-            "aws_kms_key.wordpress",
-            "--format",
-            "json",
-        ],
-    );
+    let o = kmsc(repo(), &["access", "examples/wordpress", "--key", "aws_kms_key.wordpress", "--format", "json"]);
     assert_eq!(o.status.code(), Some(0));
     let doc: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
-    let principals = doc["aws_kms_key.wordpress"]["principals"]
-        .as_array()
-        .unwrap();
-    let names: Vec<&str> = principals
-        .iter()
-        .map(|p| p["principal"].as_str().unwrap())
-        .collect();
+    let principals = doc["aws_kms_key.wordpress"]["principals"].as_array().unwrap();
+    let names: Vec<&str> = principals.iter().map(|p| p["principal"].as_str().unwrap()).collect();
     assert_eq!(
         names,
         [
@@ -294,11 +249,8 @@ fn access_subtracts_denies_and_lists_caveats() {
 
 #[test]
 fn unreadable_inputs_exit_2() {
-    let dir = files(&[
-        ("ok.json", ORIGINAL),
-        ("bad.json", "{\"Statement\": ["),
-        ("set.json", "{\"a\": {}, \"b\": {}}"),
-    ]);
+    let dir =
+        files(&[("ok.json", ORIGINAL), ("bad.json", "{\"Statement\": ["), ("set.json", "{\"a\": {}, \"b\": {}}")]);
     for args in [
         &["diff", "ok.json", "missing.json"][..],
         &["diff", "bad.json", "ok.json"],
@@ -308,18 +260,8 @@ fn unreadable_inputs_exit_2() {
         &["access", "bad.json"],
     ] {
         let o = kmsc(dir.path(), args);
-        assert_eq!(
-            o.status.code(),
-            Some(2),
-            "{args:?}: {}{}",
-            stdout(&o),
-            stderr(&o)
-        );
-        assert!(
-            stderr(&o).starts_with("kmsc: error: "),
-            "{args:?}: {}",
-            stderr(&o)
-        );
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}{}", stdout(&o), stderr(&o));
+        assert!(stderr(&o).starts_with("kmsc: error: "), "{args:?}: {}", stderr(&o));
         assert_eq!(stdout(&o), "", "{args:?}");
     }
     let o = kmsc(dir.path(), &["diff", "ok.json", "set.json"]);

@@ -21,13 +21,7 @@ fn text(b: &[u8]) -> String {
 }
 
 fn compile(files: &[(&str, &str)]) -> Compilation {
-    compile_sources(
-        files
-            .iter()
-            .map(|(p, t)| (PathBuf::from(p), t.to_string()))
-            .collect(),
-        &Options::default(),
-    )
+    compile_sources(files.iter().map(|(p, t)| (PathBuf::from(p), t.to_string())).collect(), &Options::default())
 }
 
 fn errors(c: &Compilation) -> Vec<String> {
@@ -40,23 +34,13 @@ fn errors(c: &Compilation) -> Vec<String> {
 
 /// The string Terraform computes for `policy` of `address`.
 fn terraform(c: &Compilation, address: &str) -> String {
-    let p = c
-        .policies
-        .iter()
-        .find(|p| p.address == address)
-        .unwrap_or_else(|| panic!("no {address}: {:?}", errors(c)));
-    p.terraform
-        .clone()
-        .unwrap_or_else(|| panic!("{address} is unknown: {:?}", errors(c)))
+    let p = c.policies.iter().find(|p| p.address == address).unwrap_or_else(|| panic!("no {address}: {:?}", errors(c)));
+    p.terraform.clone().unwrap_or_else(|| panic!("{address} is unknown: {:?}", errors(c)))
 }
 
 /// `(line, column)` of a diagnostic's start.
 fn position(c: &Compilation, code: &str) -> (String, usize, usize) {
-    let d = c
-        .diagnostics
-        .iter()
-        .find(|d| d.code == code)
-        .unwrap_or_else(|| panic!("no {code}: {:?}", errors(c)));
+    let d = c.diagnostics.iter().find(|d| d.code == code).unwrap_or_else(|| panic!("no {code}: {:?}", errors(c)));
     let span = d.span.expect("a span");
     let file = c.sources.get(span.file);
     let lc = file.line_col(span.start as usize);
@@ -69,11 +53,7 @@ fn json_module_builds_like_hcl() {
     // The misspelt action is an error; the policy is still printed.
     assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
     insta::assert_snapshot!("tf_json_build", text(&o.stdout));
-    assert!(
-        text(&o.stderr).contains("error[KMS301]: unknown KMS action `kms:Encrpyt`"),
-        "{}",
-        text(&o.stderr)
-    );
+    assert!(text(&o.stderr).contains("error[KMS301]: unknown KMS action `kms:Encrpyt`"), "{}", text(&o.stderr));
 }
 
 #[test]
@@ -144,10 +124,7 @@ fn the_same_module_in_hcl_and_json_gives_the_same_string() {
     let hcl = compile(&[("m/main.tf", HCL_MODULE)]);
     let json = compile(&[("m/main.tf.json", JSON_MODULE)]);
     assert_eq!(errors(&hcl), errors(&json));
-    assert_eq!(
-        terraform(&hcl, "aws_kms_key.k"),
-        terraform(&json, "aws_kms_key.k")
-    );
+    assert_eq!(terraform(&hcl, "aws_kms_key.k"), terraform(&json, "aws_kms_key.k"));
 }
 
 #[test]
@@ -214,17 +191,9 @@ fn policy_documents_with_statement_blocks_and_dynamic_blocks() {
     )]);
     let s = terraform(&c, "aws_kms_key.k");
     let doc: serde_json::Value = serde_json::from_str(&s).unwrap();
-    let sids: Vec<&str> = doc["Statement"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s["Sid"].as_str().unwrap())
-        .collect();
+    let sids: Vec<&str> = doc["Statement"].as_array().unwrap().iter().map(|s| s["Sid"].as_str().unwrap()).collect();
     assert_eq!(sids, ["Root", "Use", "Extra"]);
-    assert_eq!(
-        doc["Statement"][1]["Condition"]["StringEquals"]["kms:ViaService"],
-        "s3.eu-west-1.amazonaws.com"
-    );
+    assert_eq!(doc["Statement"][1]["Condition"]["StringEquals"]["kms:ViaService"], "s3.eu-west-1.amazonaws.com");
 }
 
 #[test]
@@ -242,30 +211,16 @@ fn json_and_hcl_files_mix_in_one_module() {
 
 #[test]
 fn syntax_errors_are_placed_in_the_json_text() {
-    let c = compile(&[(
-        "m/main.tf.json",
-        "{\n  \"resource\": {\"aws_kms_key\": {\"k\": {\"policy\": 1,}}}\n}\n",
-    )]);
+    let c = compile(&[("m/main.tf.json", "{\n  \"resource\": {\"aws_kms_key\": {\"k\": {\"policy\": 1,}}}\n}\n")]);
     assert_eq!(position(&c, "KMS002"), ("m/main.tf.json".into(), 2, 50));
     assert!(errors(&c)[0].contains("invalid JSON"), "{:?}", errors(&c));
 
-    let c = compile(&[(
-        "m/main.tf.json",
-        "{\"locals\": {\n  \"a\": \"x ${1 + } y\"\n}}\n",
-    )]);
+    let c = compile(&[("m/main.tf.json", "{\"locals\": {\n  \"a\": \"x ${1 + } y\"\n}}\n")]);
     assert_eq!(position(&c, "KMS002"), ("m/main.tf.json".into(), 2, 17));
-    assert!(
-        errors(&c)[0].starts_with("KMS002: invalid template"),
-        "{:?}",
-        errors(&c)
-    );
+    assert!(errors(&c)[0].starts_with("KMS002: invalid template"), "{:?}", errors(&c));
 
     let c = compile(&[("m/main.tf.json", "{\"resource\": {\"aws_kms_key\": \"k\"}}")]);
-    assert!(
-        errors(&c)[0].contains("must be given as a JSON object"),
-        "{:?}",
-        errors(&c)
-    );
+    assert!(errors(&c)[0].contains("must be given as a JSON object"), "{:?}", errors(&c));
 }
 
 #[test]
@@ -280,15 +235,11 @@ fn evaluation_errors_point_into_the_string() {
 
 #[test]
 fn truncated_and_mutated_json_never_panics() {
-    let fixture = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tf-json/main.tf.json"),
-    )
-    .unwrap();
+    let fixture =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tf-json/main.tf.json"))
+            .unwrap();
     let mut inputs: Vec<String> = Vec::new();
-    let cuts: Vec<usize> = (0..fixture.len())
-        .step_by(23)
-        .filter(|i| fixture.is_char_boundary(*i))
-        .collect();
+    let cuts: Vec<usize> = (0..fixture.len()).step_by(23).filter(|i| fixture.is_char_boundary(*i)).collect();
     for &i in &cuts {
         inputs.push(fixture[..i].to_string());
         for replacement in ["\"", "\\", "{", "}", "$", "%{", "\\u00", "\u{e9}"] {
@@ -303,10 +254,7 @@ fn truncated_and_mutated_json_never_panics() {
             if let Some(span) = d.span {
                 // Every span is in the JSON file, inside its text.
                 assert!(!c.sources.is_virtual(span.file));
-                assert!(
-                    span.end as usize <= c.sources.get(span.file).text.len(),
-                    "{d:?}"
-                );
+                assert!(span.end as usize <= c.sources.get(span.file).text.len(), "{d:?}");
             }
         }
     }

@@ -28,9 +28,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::policy::ast::{
-    ConditionBlock, KeyPolicy, PolicyString, Principal, Spanned, Statement, StringList,
-};
+use crate::policy::ast::{ConditionBlock, KeyPolicy, PolicyString, Principal, Spanned, Statement, StringList};
 
 /// A JSON document to print.
 enum Json {
@@ -151,11 +149,7 @@ fn policy_json(p: &KeyPolicy, partition: &str) -> Json {
         members.push(("Id".to_string(), string(id)));
     }
     if let Some(st) = &p.statement {
-        let items = st
-            .items
-            .iter()
-            .map(|s| statement_json(s, partition))
-            .collect();
+        let items = st.items.iter().map(|s| statement_json(s, partition)).collect();
         members.push(("Statement".to_string(), Json::Arr(items)));
     }
     Json::Obj(members)
@@ -173,26 +167,14 @@ fn statement_json(s: &Statement, partition: &str) -> Json {
         }
     };
     member("Sid", s.sid.as_ref().map(string));
-    member(
-        "Effect",
-        s.effect.as_ref().map(|e| Json::Str(e.node.to_string())),
-    );
-    member(
-        "Principal",
-        s.principal.as_ref().map(|p| principal(p, partition)),
-    );
-    member(
-        "NotPrincipal",
-        s.not_principal.as_ref().map(|p| principal(p, partition)),
-    );
+    member("Effect", s.effect.as_ref().map(|e| Json::Str(e.node.to_string())));
+    member("Principal", s.principal.as_ref().map(|p| principal(p, partition)));
+    member("NotPrincipal", s.not_principal.as_ref().map(|p| principal(p, partition)));
     member("Action", s.action.as_ref().map(list));
     member("NotAction", s.not_action.as_ref().map(list));
     member("Resource", s.resource.as_ref().map(list));
     member("NotResource", s.not_resource.as_ref().map(list));
-    member(
-        "Condition",
-        s.condition.as_ref().map(|c| condition(&c.node)),
-    );
+    member("Condition", s.condition.as_ref().map(|c| condition(&c.node)));
     Json::Obj(m)
 }
 
@@ -224,12 +206,7 @@ fn principal(p: &Spanned<Principal>, partition: &str) -> Json {
                 });
                 by_kind.entry(&kind.node).or_default().extend(rendered);
             }
-            Json::Obj(
-                by_kind
-                    .into_iter()
-                    .map(|(k, ids)| (k.to_string(), sorted(ids.into_iter())))
-                    .collect(),
-            )
+            Json::Obj(by_kind.into_iter().map(|(k, ids)| (k.to_string(), sorted(ids.into_iter()))).collect())
         }
     }
 }
@@ -245,18 +222,13 @@ fn condition(blocks: &[ConditionBlock]) -> Json {
     for block in blocks {
         let keys = ops.entry(&block.operator.node).or_default();
         for (key, values) in &block.entries {
-            keys.entry(&key.node)
-                .or_default()
-                .extend(values.items.iter().map(|v| v.to_string()));
+            keys.entry(&key.node).or_default().extend(values.items.iter().map(|v| v.to_string()));
         }
     }
     Json::Obj(
         ops.into_iter()
             .map(|(op, keys)| {
-                let keys = keys
-                    .into_iter()
-                    .map(|(k, values)| (k.to_string(), sorted(values.into_iter())))
-                    .collect();
+                let keys = keys.into_iter().map(|(k, values)| (k.to_string(), sorted(values.into_iter()))).collect();
                 (op.to_string(), Json::Obj(keys))
             })
             .collect(),
@@ -284,13 +256,7 @@ mod tests {
     /// The key policy of a WordPress key: root access, key administrators, key users, and
     /// grants for AWS resources.
     fn wordpress(b: &B) -> Value {
-        let root = || {
-            b.partial(vec![
-                Part::Known("arn:aws:iam::".into()),
-                acct_part(),
-                Part::Known(":root".into()),
-            ])
-        };
+        let root = || b.partial(vec![Part::Known("arn:aws:iam::".into()), acct_part(), Part::Known(":root".into())]);
         let admin = "arn:aws:iam::111122223333:role/wordpress-admin";
         let app = "arn:aws:iam::111122223333:role/wordpress-app";
         b.o(vec![
@@ -351,18 +317,9 @@ mod tests {
                         ("Sid", b.s("Allow attachment of persistent resources")),
                         ("Effect", b.s("Allow")),
                         ("Principal", b.o(vec![("AWS", b.ss(&[app]))])),
-                        (
-                            "Action",
-                            b.ss(&["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"]),
-                        ),
+                        ("Action", b.ss(&["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"])),
                         ("Resource", b.s("*")),
-                        (
-                            "Condition",
-                            b.o(vec![(
-                                "Bool",
-                                b.o(vec![("kms:GrantIsForAWSResource", b.s("true"))]),
-                            )]),
-                        ),
+                        ("Condition", b.o(vec![("Bool", b.o(vec![("kms:GrantIsForAWSResource", b.s("true"))]))])),
                     ]),
                 ]),
             ),
@@ -387,12 +344,7 @@ mod tests {
                     b.o(vec![
                         (
                             "AWS",
-                            b.ss(&[
-                                "111122223333",
-                                "arn:aws:iam::111122223333:root",
-                                "444455556666",
-                                "12345678901",
-                            ]),
+                            b.ss(&["111122223333", "arn:aws:iam::111122223333:root", "444455556666", "12345678901"]),
                         ),
                         ("Service", b.s("logs.amazonaws.com")),
                         ("CanonicalUser", b.s("111122223333")),
@@ -447,10 +399,7 @@ mod tests {
                 b.t(vec![b.o(vec![
                     ("Sid", b.unknown("var.sid", Type::String)),
                     ("Effect", b.s("Deny")),
-                    (
-                        "NotPrincipal",
-                        b.o(vec![("AWS", b.unknown("var.admins", Type::Dynamic))]),
-                    ),
+                    ("NotPrincipal", b.o(vec![("AWS", b.unknown("var.admins", Type::Dynamic))])),
                     (
                         "NotAction",
                         b.t(vec![
@@ -478,16 +427,10 @@ mod tests {
                                 "StringEquals",
                                 b.o(vec![
                                     ("kms:ViaService", b.unknown("local.services", Type::Dynamic)),
-                                    (
-                                        "kms:CallerAccount",
-                                        b.t(vec![b.s("222233334444"), b.num("222233334444")]),
-                                    ),
+                                    ("kms:CallerAccount", b.t(vec![b.s("222233334444"), b.num("222233334444")])),
                                 ]),
                             ),
-                            (
-                                "NumericLessThanEquals",
-                                b.o(vec![("kms:X", b.t(vec![b.num("1.50"), b.num("10")]))]),
-                            ),
+                            ("NumericLessThanEquals", b.o(vec![("kms:X", b.t(vec![b.num("1.50"), b.num("10")]))])),
                             ("Bool", b.o(vec![("aws:SecureTransport", b.bool(false))])),
                         ]),
                     ),
@@ -540,10 +483,7 @@ mod tests {
         );
         let b = B::new();
         assert_eq!(canon(&b.o(vec![])), "{}\n");
-        assert_eq!(
-            canon(&b.o(vec![("Statement", b.t(vec![]))])),
-            "{\n  \"Statement\": []\n}\n"
-        );
+        assert_eq!(canon(&b.o(vec![("Statement", b.t(vec![]))])), "{\n  \"Statement\": []\n}\n");
     }
 
     #[test]
@@ -607,14 +547,8 @@ mod tests {
     #[test]
     fn string_escaping() {
         let mut out = String::new();
-        write_json_string(
-            &mut out,
-            "q\"b\\s/<>&\u{8}\u{c}\n\r\t\u{0}\u{1f}\u{7f}é日本😀\u{2028}",
-        );
-        assert_eq!(
-            out,
-            "\"q\\\"b\\\\s/<>&\\b\\f\\n\\r\\t\\u0000\\u001f\u{7f}é日本😀\u{2028}\""
-        );
+        write_json_string(&mut out, "q\"b\\s/<>&\u{8}\u{c}\n\r\t\u{0}\u{1f}\u{7f}é日本😀\u{2028}");
+        assert_eq!(out, "\"q\\\"b\\\\s/<>&\\b\\f\\n\\r\\t\\u0000\\u001f\u{7f}é日本😀\u{2028}\"");
         let b = B::new();
         let v = b.o(vec![("Id", b.s("a\"<b>\n"))]);
         assert_eq!(canon(&v), "{\n  \"Id\": \"a\\\"<b>\\n\"\n}\n");
@@ -625,10 +559,7 @@ mod tests {
         assert_eq!(canonical_document_set(&[]), "{}\n");
         let b = B::new();
         let p1 = canon(&b.o(vec![("Version", b.s("2012-10-17"))]));
-        let p2 = canon(&b.o(vec![(
-            "Statement",
-            b.o(vec![("Effect", b.s("Allow")), ("Action", b.s("kms:*"))]),
-        )]));
+        let p2 = canon(&b.o(vec![("Statement", b.o(vec![("Effect", b.s("Allow")), ("Action", b.s("kms:*"))]))]));
         let empty = canon(&b.o(vec![]));
         let doc = canonical_document_set(&[
             ("module.b.aws_kms_key.k".to_string(), p2),
@@ -661,11 +592,7 @@ mod tests {
     fn hand_built_duplicates_are_merged() {
         use crate::policy::ast::{PolicyString, Scalar, Statements};
         let s = |x: &str| Spanned::new(PolicyString::known(x, Scalar::String), None);
-        let l = |xs: &[&str]| StringList {
-            items: xs.iter().map(|x| s(x)).collect(),
-            was_list: true,
-            span: None,
-        };
+        let l = |xs: &[&str]| StringList { items: xs.iter().map(|x| s(x)).collect(), was_list: true, span: None };
         let name = |x: &str| Spanned::new(x.to_string(), None);
         let st = Statement {
             sid: None,
@@ -689,14 +616,8 @@ mod tests {
                         operator: name("StringEquals"),
                         entries: vec![(name("k2"), l(&["y"])), (name("k1"), l(&["x"]))],
                     },
-                    ConditionBlock {
-                        operator: name("Bool"),
-                        entries: vec![(name("b"), l(&["true"]))],
-                    },
-                    ConditionBlock {
-                        operator: name("StringEquals"),
-                        entries: vec![(name("k1"), l(&["w", "x"]))],
-                    },
+                    ConditionBlock { operator: name("Bool"), entries: vec![(name("b"), l(&["true"]))] },
+                    ConditionBlock { operator: name("StringEquals"), entries: vec![(name("k1"), l(&["w", "x"]))] },
                 ],
                 None,
             )),
@@ -705,11 +626,7 @@ mod tests {
         let p = KeyPolicy {
             version: None,
             id: None,
-            statement: Some(Statements {
-                items: vec![st],
-                was_object: false,
-                span: None,
-            }),
+            statement: Some(Statements { items: vec![st], was_object: false, span: None }),
             span: None,
         };
         insta::assert_snapshot!(canonical(&p, "aws-us-gov"));

@@ -40,11 +40,7 @@ pub fn convert(value: &Value, ty: &Type) -> Result<Value, String> {
 /// `UnifyUnsafe`). `Dynamic` entries (nulls) are ignored; `None` when there is no common
 /// type.
 pub fn unify(types: &[Type]) -> Option<Type> {
-    let known: Vec<Type> = types
-        .iter()
-        .filter(|t| **t != Type::Dynamic)
-        .cloned()
-        .collect();
+    let known: Vec<Type> = types.iter().filter(|t| **t != Type::Dynamic).cloned().collect();
     if known.is_empty() {
         return Some(Type::Dynamic);
     }
@@ -97,17 +93,9 @@ fn unify_refs(types: &[&Type]) -> Option<Type> {
     } else if sets > 0 && sets + dynamics == n {
         return unify_collections(types, has_dynamic, |t| Type::Set(Box::new(t)));
     } else if objects > 0 && objects + dynamics == n {
-        return if has_dynamic {
-            Some(Type::Dynamic)
-        } else {
-            unify_object_types(types)
-        };
+        return if has_dynamic { Some(Type::Dynamic) } else { unify_object_types(types) };
     } else if tuples > 0 && tuples + dynamics == n {
-        return if has_dynamic {
-            Some(Type::Dynamic)
-        } else {
-            unify_tuple_types(types)
-        };
+        return if has_dynamic { Some(Type::Dynamic) } else { unify_tuple_types(types) };
     } else if objects > 0 && tuples > 0 {
         return None;
     }
@@ -119,16 +107,12 @@ pub fn can_convert(from: &Type, to: &Type) -> bool {
     use Type::*;
     match (from, to) {
         (_, Dynamic) | (Dynamic, _) => true,
-        (String | Number | Bool, String | Number | Bool) => {
-            from == to || *to == String || *from == String
-        }
+        (String | Number | Bool, String | Number | Bool) => from == to || *to == String || *from == String,
         (Object(fa, _), Object(ta, opt)) => ta.iter().all(|(k, t)| match fa.get(k) {
             Some(f) => can_convert(f, t),
             None => opt.contains(k),
         }),
-        (Tuple(fs), Tuple(ts)) => {
-            fs.len() == ts.len() && fs.iter().zip(ts).all(|(f, t)| can_convert(f, t))
-        }
+        (Tuple(fs), Tuple(ts)) => fs.len() == ts.len() && fs.iter().zip(ts).all(|(f, t)| can_convert(f, t)),
         (List(f) | Set(f), List(t) | Set(t)) => can_convert(f, t),
         (Map(f), Map(t)) => can_convert(f, t),
         (Tuple(fs), List(t) | Set(t)) => tuple_converts(fs, t),
@@ -147,9 +131,7 @@ pub fn mismatch_message(got: &Type, want: &Type) -> String {
         (Tuple(_), Set(e)) if **e == Dynamic => "all set elements must have the same type".into(),
         (Object(..), Map(e)) if **e == Dynamic => "all map elements must have the same type".into(),
         (Tuple(_) | Object(..), List(_) | Set(_) | Map(_)) => mismatch_from_structural(got, want),
-        (List(_) | Set(_) | Map(_), List(_) | Set(_) | Map(_)) => {
-            mismatch_from_collection(got, want)
-        }
+        (List(_) | Set(_) | Map(_), List(_) | Set(_) | Map(_)) => mismatch_from_collection(got, want),
         _ => format!("{} required", friendly_constraint(want)),
     }
 }
@@ -244,11 +226,7 @@ fn unify_object_types(types: &[&Type]) -> Option<Type> {
         attrs.insert(name.clone(), unify_refs(&across)?);
     }
     let ret = Type::Object(attrs, Vec::new());
-    if all_convert_to(types, &ret) {
-        Some(ret)
-    } else {
-        unify_objects_to_map(types)
-    }
+    if all_convert_to(types, &ret) { Some(ret) } else { unify_objects_to_map(types) }
 }
 
 fn unify_objects_to_map(types: &[&Type]) -> Option<Type> {
@@ -258,22 +236,9 @@ fn unify_objects_to_map(types: &[&Type]) -> Option<Type> {
 }
 
 fn unify_objects_as_maps(types: &[&Type]) -> Option<Type> {
-    let objects: Vec<&Type> = types
-        .iter()
-        .copied()
-        .filter(|t| matches!(t, Type::Object(..)))
-        .collect();
+    let objects: Vec<&Type> = types.iter().copied().filter(|t| matches!(t, Type::Object(..))).collect();
     let as_map = unify_objects_to_map(&objects)?;
-    let mapped: Vec<&Type> = types
-        .iter()
-        .map(|t| {
-            if matches!(t, Type::Object(..)) {
-                &as_map
-            } else {
-                *t
-            }
-        })
-        .collect();
+    let mapped: Vec<&Type> = types.iter().map(|t| if matches!(t, Type::Object(..)) { &as_map } else { *t }).collect();
     unify_refs(&mapped).filter(|t| matches!(t, Type::Map(_)))
 }
 
@@ -288,11 +253,7 @@ fn unify_tuple_types(types: &[&Type]) -> Option<Type> {
         elems.push(unify_refs(&across)?);
     }
     let ret = Type::Tuple(elems);
-    if all_convert_to(types, &ret) {
-        Some(ret)
-    } else {
-        unify_tuples_to_list(types)
-    }
+    if all_convert_to(types, &ret) { Some(ret) } else { unify_tuples_to_list(types) }
 }
 
 fn unify_tuples_to_list(types: &[&Type]) -> Option<Type> {
@@ -302,22 +263,9 @@ fn unify_tuples_to_list(types: &[&Type]) -> Option<Type> {
 }
 
 fn unify_tuples_as_list(types: &[&Type]) -> Option<Type> {
-    let tuples: Vec<&Type> = types
-        .iter()
-        .copied()
-        .filter(|t| matches!(t, Type::Tuple(_)))
-        .collect();
+    let tuples: Vec<&Type> = types.iter().copied().filter(|t| matches!(t, Type::Tuple(_))).collect();
     let as_list = unify_tuples_to_list(&tuples)?;
-    let listed: Vec<&Type> = types
-        .iter()
-        .map(|t| {
-            if matches!(t, Type::Tuple(_)) {
-                &as_list
-            } else {
-                *t
-            }
-        })
-        .collect();
+    let listed: Vec<&Type> = types.iter().map(|t| if matches!(t, Type::Tuple(_)) { &as_list } else { *t }).collect();
     unify_refs(&listed).filter(|t| matches!(t, Type::List(_)))
 }
 
@@ -326,17 +274,9 @@ fn unify_tuples_as_list(types: &[&Type]) -> Option<Type> {
 fn unify_by_preference(types: &[&Type]) -> Option<Type> {
     let mut order: Vec<&Type> = Vec::with_capacity(types.len());
     order.extend(types.iter().copied().filter(|t| **t == Type::String));
-    order.extend(
-        types
-            .iter()
-            .copied()
-            .filter(|t| **t != Type::String && **t != Type::Dynamic),
-    );
+    order.extend(types.iter().copied().filter(|t| **t != Type::String && **t != Type::Dynamic));
     order.extend(types.iter().copied().filter(|t| **t == Type::Dynamic));
-    order
-        .into_iter()
-        .find(|want| all_convert_to(types, want))
-        .cloned()
+    order.into_iter().find(|want| all_convert_to(types, want)).cloned()
 }
 
 /// The element type a tuple of `elems` unifies to for `list(any)`/`set(any)` (cty gives up
@@ -413,11 +353,7 @@ fn mismatch_objects(got: &Type, want: &Type) -> String {
         match gattrs.get(name) {
             None if !wopt.contains(name) => missing.push(name),
             Some(gty) if bad.is_none() && gty != wty && !can_convert(gty, wty) => {
-                bad = Some(format!(
-                    "attribute {}: {}",
-                    quote(name),
-                    mismatch_message(gty, wty)
-                ));
+                bad = Some(format!("attribute {}: {}", quote(name), mismatch_message(gty, wty)));
             }
             _ => {}
         }
@@ -468,10 +404,7 @@ fn mismatch_from_collection(got: &Type, want: &Type) -> String {
         (Type::Map(_), Type::Map(_)) => "map element type",
         _ => return format!("{} required", friendly_constraint(want)),
     };
-    format!(
-        "incorrect {noun}: {}",
-        mismatch_message(&elem_of(got), &elem_of(want))
-    )
+    format!("incorrect {noun}: {}", mismatch_message(&elem_of(got), &elem_of(want)))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -487,21 +420,14 @@ struct ConvError {
 
 impl ConvError {
     fn new(message: impl Into<String>) -> ConvError {
-        ConvError {
-            path: Vec::new(),
-            message: message.into(),
-        }
+        ConvError { path: Vec::new(), message: message.into() }
     }
     fn at(mut self, step: String) -> ConvError {
         self.path.insert(0, step);
         self
     }
     fn render(self) -> String {
-        if self.path.is_empty() {
-            self.message
-        } else {
-            format!("{}: {}", self.path.concat(), self.message)
-        }
+        if self.path.is_empty() { self.message } else { format!("{}: {}", self.path.concat(), self.message) }
     }
 }
 
@@ -509,13 +435,7 @@ type ConvResult = Result<Value, ConvError>;
 
 /// A new value of `kind` that keeps the place and mark of `from`.
 fn rewrap(from: &Value, kind: ValueKind) -> Value {
-    Value {
-        kind,
-        span: from.span,
-        sensitive: from.sensitive,
-        encoded: None,
-        via: from.via,
-    }
+    Value { kind, span: from.span, sensitive: from.sensitive, encoded: None, via: from.via }
 }
 
 fn index_step(i: usize) -> String {
@@ -577,10 +497,7 @@ fn conv(v: &Value, ty: &Type) -> ConvResult {
             if !can_convert(&u.ty, ty) {
                 return Err(ConvError::new(mismatch_message(&u.ty, ty)));
             }
-            let kind = ValueKind::Unknown(Unknown {
-                expr: u.expr.clone(),
-                ty: dynamic_replace(&u.ty, ty),
-            });
+            let kind = ValueKind::Unknown(Unknown { expr: u.expr.clone(), ty: dynamic_replace(&u.ty, ty) });
             return Ok(rewrap(v, kind));
         }
         _ => {}
@@ -622,10 +539,7 @@ fn conv_number(v: &Value) -> ConvResult {
             None => Err(ConvError::new("a number is required")),
         },
         ValueKind::Partial(parts) => {
-            let kind = ValueKind::Unknown(Unknown {
-                expr: partial_expr(parts),
-                ty: Type::Number,
-            });
+            let kind = ValueKind::Unknown(Unknown { expr: partial_expr(parts), ty: Type::Number });
             Ok(rewrap(v, kind))
         }
         _ => Err(mismatch(v, &Type::Number)),
@@ -639,17 +553,14 @@ fn conv_bool(v: &Value) -> ConvResult {
             "true" | "1" => Ok(rewrap(v, ValueKind::Bool(true))),
             "false" | "0" => Ok(rewrap(v, ValueKind::Bool(false))),
             other => match other.to_lowercase().as_str() {
-                l @ ("true" | "false") => Err(ConvError::new(format!(
-                    "a bool is required; to convert from string, use lowercase \"{l}\""
-                ))),
+                l @ ("true" | "false") => {
+                    Err(ConvError::new(format!("a bool is required; to convert from string, use lowercase \"{l}\"")))
+                }
                 _ => Err(ConvError::new("a bool is required")),
             },
         },
         ValueKind::Partial(parts) => {
-            let kind = ValueKind::Unknown(Unknown {
-                expr: partial_expr(parts),
-                ty: Type::Bool,
-            });
+            let kind = ValueKind::Unknown(Unknown { expr: partial_expr(parts), ty: Type::Bool });
             Ok(rewrap(v, kind))
         }
         _ => Err(mismatch(v, &Type::Bool)),
@@ -685,13 +596,7 @@ fn conv_list(v: &Value, ety: &Type) -> Result<Vec<Value>, ConvError> {
         out.push(conv(item, &target).map_err(|e| e.at(index_step(i)))?);
     }
     if matches!(v.kind, ValueKind::Tuple(_)) && contains_dynamic(ety) {
-        unify_elements(
-            &mut out
-                .iter_mut()
-                .enumerate()
-                .map(|(i, v)| (index_step(i), v))
-                .collect::<Vec<_>>(),
-        )?;
+        unify_elements(&mut out.iter_mut().enumerate().map(|(i, v)| (index_step(i), v)).collect::<Vec<_>>())?;
     }
     Ok(out)
 }
@@ -704,9 +609,7 @@ fn unify_elements(items: &mut [(String, &mut Value)]) -> Result<(), ConvError> {
     }
     let types: Vec<Type> = items.iter().map(|(_, v)| v.ty()).collect();
     let Some(common) = unify_strict(&types) else {
-        return Err(ConvError::new(
-            "cannot find a common base type for all elements",
-        ));
+        return Err(ConvError::new("cannot find a common base type for all elements"));
     };
     for ((step, item), ty) in items.iter_mut().zip(&types) {
         if *ty != common {
@@ -721,8 +624,7 @@ fn conv_map(v: &Value, ety: &Type) -> ConvResult {
     let target = match &v.kind {
         ValueKind::Map(_) => ety.clone(),
         ValueKind::Object(attrs) => {
-            let types: BTreeMap<String, Type> =
-                attrs.iter().map(|(k, v)| (k.clone(), v.ty())).collect();
+            let types: BTreeMap<String, Type> = attrs.iter().map(|(k, v)| (k.clone(), v.ty())).collect();
             match object_element_target(&types, ety) {
                 Some(t) => t,
                 None => return Err(mismatch(v, &Type::Map(Box::new(ety.clone())))),
@@ -732,17 +634,10 @@ fn conv_map(v: &Value, ety: &Type) -> ConvResult {
     };
     let mut out = BTreeMap::new();
     for (k, item) in v.as_map().into_iter().flatten() {
-        out.insert(
-            k.clone(),
-            conv(item, &target).map_err(|e| e.at(key_step(k)))?,
-        );
+        out.insert(k.clone(), conv(item, &target).map_err(|e| e.at(key_step(k)))?);
     }
-    if matches!(
-        target,
-        Type::List(_) | Type::Set(_) | Type::Map(_) | Type::Object(..)
-    ) {
-        let mut items: Vec<(String, &mut Value)> =
-            out.iter_mut().map(|(k, v)| (key_step(k), v)).collect();
+    if matches!(target, Type::List(_) | Type::Set(_) | Type::Map(_) | Type::Object(..)) {
+        let mut items: Vec<(String, &mut Value)> = out.iter_mut().map(|(k, v)| (key_step(k), v)).collect();
         unify_elements(&mut items)?;
     }
     Ok(rewrap(v, ValueKind::Map(out)))
@@ -759,21 +654,14 @@ fn conv_object(v: &Value, attrs: &BTreeMap<String, Type>, optional: &[String]) -
     for (name, aty) in attrs {
         match given.get(name) {
             Some(item) => {
-                let step = if from_map {
-                    key_step(name)
-                } else {
-                    format!(".{name}")
-                };
+                let step = if from_map { key_step(name) } else { format!(".{name}") };
                 out.insert(name.clone(), conv(item, aty).map_err(|e| e.at(step))?);
             }
             None if optional.contains(name) => {
                 out.insert(name.clone(), Value::null());
             }
             None if from_map => {
-                return Err(ConvError::new(format!(
-                    "map has no element for required attribute {}",
-                    quote(name)
-                )));
+                return Err(ConvError::new(format!("map has no element for required attribute {}", quote(name))));
             }
             None => {
                 let want = Type::Object(attrs.clone(), optional.to_vec());
@@ -815,12 +703,7 @@ mod tests {
         Value::tuple(items)
     }
     fn obj(items: &[(&str, Value)]) -> Value {
-        Value::object(
-            items
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.clone()))
-                .collect(),
-        )
+        Value::object(items.iter().map(|(k, v)| (k.to_string(), v.clone())).collect())
     }
     fn list_of(t: Type) -> Type {
         Type::List(Box::new(t))
@@ -838,65 +721,35 @@ mod tests {
     #[test]
     fn primitives() {
         assert_eq!(convert(&n(1), &Type::String).unwrap(), s("1"));
-        assert_eq!(
-            convert(&num("1e21"), &Type::String).unwrap(),
-            s("1000000000000000000000")
-        );
-        assert_eq!(
-            convert(&Value::bool(true), &Type::String).unwrap(),
-            s("true")
-        );
+        assert_eq!(convert(&num("1e21"), &Type::String).unwrap(), s("1000000000000000000000"));
+        assert_eq!(convert(&Value::bool(true), &Type::String).unwrap(), s("true"));
         assert_eq!(convert(&s("12.5"), &Type::Number).unwrap(), num("12.5"));
         assert_eq!(convert(&s("+5"), &Type::Number).unwrap(), n(5));
-        assert_eq!(
-            convert(&s("x"), &Type::Number).unwrap_err(),
-            "a number is required"
-        );
-        assert_eq!(
-            convert(&s(" 1"), &Type::Number).unwrap_err(),
-            "a number is required"
-        );
-        assert_eq!(
-            convert(&s("false"), &Type::Bool).unwrap(),
-            Value::bool(false)
-        );
+        assert_eq!(convert(&s("x"), &Type::Number).unwrap_err(), "a number is required");
+        assert_eq!(convert(&s(" 1"), &Type::Number).unwrap_err(), "a number is required");
+        assert_eq!(convert(&s("false"), &Type::Bool).unwrap(), Value::bool(false));
         assert_eq!(convert(&s("1"), &Type::Bool).unwrap(), Value::bool(true));
         assert_eq!(
             convert(&s("True"), &Type::Bool).unwrap_err(),
             "a bool is required; to convert from string, use lowercase \"true\""
         );
-        assert_eq!(
-            convert(&s("yes"), &Type::Bool).unwrap_err(),
-            "a bool is required"
-        );
+        assert_eq!(convert(&s("yes"), &Type::Bool).unwrap_err(), "a bool is required");
         assert_eq!(convert(&n(1), &Type::Bool).unwrap_err(), "bool required");
-        assert_eq!(
-            convert(&tup(vec![]), &Type::String).unwrap_err(),
-            "string required"
-        );
+        assert_eq!(convert(&tup(vec![]), &Type::String).unwrap_err(), "string required");
         assert!(convert(&Value::null(), &Type::Number).unwrap().is_null());
     }
 
     #[test]
     fn collections() {
         let mixed = tup(vec![n(1), s("a")]);
-        assert_eq!(
-            json(&convert(&mixed, &list_of(Type::Dynamic)).unwrap()),
-            r#"["1","a"]"#
-        );
+        assert_eq!(json(&convert(&mixed, &list_of(Type::Dynamic)).unwrap()), r#"["1","a"]"#);
         let set = convert(&tup(vec![s("b"), s("a"), s("b")]), &set_of(Type::Dynamic)).unwrap();
         assert!(matches!(set.kind, ValueKind::Set(_)));
         assert_eq!(json(&set), r#"["a","b"]"#);
         let m = obj(&[("a", n(1)), ("b", s("x")), ("c", Value::bool(true))]);
-        assert_eq!(
-            json(&convert(&m, &map_of(Type::Dynamic)).unwrap()),
-            r#"{"a":"1","b":"x","c":"true"}"#
-        );
+        assert_eq!(json(&convert(&m, &map_of(Type::Dynamic)).unwrap()), r#"{"a":"1","b":"x","c":"true"}"#);
         let bad = tup(vec![n(1), Value::bool(true)]);
-        assert_eq!(
-            convert(&bad, &list_of(Type::Dynamic)).unwrap_err(),
-            "all list elements must have the same type"
-        );
+        assert_eq!(convert(&bad, &list_of(Type::Dynamic)).unwrap_err(), "all list elements must have the same type");
         assert_eq!(
             convert(&tup(vec![s("a"), tup(vec![])]), &list_of(Type::String)).unwrap_err(),
             "element 1: string required"
@@ -907,47 +760,24 @@ mod tests {
         );
         let nested = tup(vec![obj(&[("a", n(1))]), obj(&[("b", s("x"))])]);
         let ty = list_of(map_of(Type::Dynamic));
-        assert_eq!(
-            json(&convert(&nested, &ty).unwrap()),
-            r#"[{"a":"1"},{"b":"x"}]"#
-        );
+        assert_eq!(json(&convert(&nested, &ty).unwrap()), r#"[{"a":"1"},{"b":"x"}]"#);
         let with_null = tup(vec![s("a"), Value::null()]);
-        assert_eq!(
-            json(&convert(&with_null, &list_of(Type::Dynamic)).unwrap()),
-            r#"["a",null]"#
-        );
-        assert_eq!(
-            json(&convert(&tup(vec![]), &list_of(Type::String)).unwrap()),
-            "[]"
-        );
+        assert_eq!(json(&convert(&with_null, &list_of(Type::Dynamic)).unwrap()), r#"["a",null]"#);
+        assert_eq!(json(&convert(&tup(vec![]), &list_of(Type::String)).unwrap()), "[]");
     }
 
     #[test]
     fn objects() {
         let ty = Type::Object(
-            [
-                ("a".to_string(), Type::String),
-                ("b".to_string(), Type::Number),
-            ]
-            .into_iter()
-            .collect(),
+            [("a".to_string(), Type::String), ("b".to_string(), Type::Number)].into_iter().collect(),
             vec!["b".to_string()],
         );
         let out = convert(&obj(&[("a", n(1)), ("z", s("dropped"))]), &ty).unwrap();
         assert_eq!(json(&out), r#"{"a":"1","b":null}"#);
-        assert_eq!(
-            convert(&obj(&[("b", n(1))]), &ty).unwrap_err(),
-            "attribute \"a\" is required"
-        );
+        assert_eq!(convert(&obj(&[("b", n(1))]), &ty).unwrap_err(), "attribute \"a\" is required");
         let m = Value::map([("b".to_string(), s("2"))].into_iter().collect());
-        assert_eq!(
-            convert(&m, &ty).unwrap_err(),
-            "map has no element for required attribute \"a\""
-        );
-        assert_eq!(
-            convert(&obj(&[("a", n(1)), ("b", s("x"))]), &ty).unwrap_err(),
-            ".b: a number is required"
-        );
+        assert_eq!(convert(&m, &ty).unwrap_err(), "map has no element for required attribute \"a\"");
+        assert_eq!(convert(&obj(&[("a", n(1)), ("b", s("x"))]), &ty).unwrap_err(), ".b: a number is required");
     }
 
     #[test]
@@ -976,34 +806,16 @@ mod tests {
         let t1 = Type::Tuple(vec![Type::String]);
         let t2 = Type::Tuple(vec![Type::String, Type::String]);
         assert_eq!(unify(&[t1.clone(), t2]), Some(list_of(Type::String)));
-        assert_eq!(
-            unify(&[t1.clone(), list_of(Type::String)]),
-            Some(list_of(Type::String))
-        );
+        assert_eq!(unify(&[t1.clone(), list_of(Type::String)]), Some(list_of(Type::String)));
         assert_eq!(unify_strict(&[t1, Type::Dynamic]), Some(Type::Dynamic));
-        let o1 = Type::Object(
-            [("a".to_string(), Type::Number)].into_iter().collect(),
-            vec![],
-        );
-        let o2 = Type::Object(
-            [("b".to_string(), Type::String)].into_iter().collect(),
-            vec![],
-        );
+        let o1 = Type::Object([("a".to_string(), Type::Number)].into_iter().collect(), vec![]);
+        let o2 = Type::Object([("b".to_string(), Type::String)].into_iter().collect(), vec![]);
         assert_eq!(unify(&[o1.clone(), o2]), Some(map_of(Type::String)));
-        let o3 = Type::Object(
-            [("a".to_string(), Type::String)].into_iter().collect(),
-            vec![],
-        );
-        let want = Type::Object(
-            [("a".to_string(), Type::String)].into_iter().collect(),
-            vec![],
-        );
+        let o3 = Type::Object([("a".to_string(), Type::String)].into_iter().collect(), vec![]);
+        let want = Type::Object([("a".to_string(), Type::String)].into_iter().collect(), vec![]);
         assert_eq!(unify(&[o1.clone(), o3]), Some(want));
         assert_eq!(unify(&[o1, Type::Tuple(vec![])]), None);
-        assert_eq!(
-            friendly_constraint(&list_of(Type::Dynamic)),
-            "list of any single type"
-        );
+        assert_eq!(friendly_constraint(&list_of(Type::Dynamic)), "list of any single type");
         assert_eq!(friendly_name(&map_of(Type::Number)), "map of number");
     }
 
@@ -1014,10 +826,7 @@ mod tests {
         }
         let a = nest(300, Type::String, &|t| Type::Tuple(vec![t]));
         let c = nest(300, Type::Number, &|t| list_of(t));
-        assert_eq!(
-            unify(&[a, c.clone()]),
-            Some(nest(300, Type::String, &|t| list_of(t)))
-        );
+        assert_eq!(unify(&[a, c.clone()]), Some(nest(300, Type::String, &|t| list_of(t))));
         let wide = nest(12, Type::String, &|t| Type::Tuple(vec![t.clone(), t]));
         let narrow = nest(12, Type::Number, &|t| Type::Tuple(vec![t]));
         assert!(unify(&[wide, narrow]).is_some());

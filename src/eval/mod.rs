@@ -17,8 +17,7 @@ use std::sync::Arc;
 
 use hcl::edit::Span as _;
 use hcl::edit::expr::{
-    BinaryOperator, Expression, ForExpr, FuncCall, ObjectKey, Traversal, TraversalOperator,
-    UnaryOperator,
+    BinaryOperator, Expression, ForExpr, FuncCall, ObjectKey, Traversal, TraversalOperator, UnaryOperator,
 };
 
 use crate::diagnostic::{Diagnostic, codes};
@@ -48,16 +47,10 @@ pub struct Scope<'p> {
 }
 
 impl<'p> Scope<'p> {
-    pub const EMPTY: Scope<'static> = Scope {
-        binding: None,
-        parent: None,
-    };
+    pub const EMPTY: Scope<'static> = Scope { binding: None, parent: None };
 
     pub fn bind(&'p self, name: &'p str, value: &'p Value) -> Scope<'p> {
-        Scope {
-            binding: Some((name, value)),
-            parent: Some(self),
-        }
+        Scope { binding: Some((name, value)), parent: Some(self) }
     }
 
     fn lookup(&self, name: &str) -> Option<&'p Value> {
@@ -141,12 +134,7 @@ impl<'a> Evaluator<'a> {
     /// The source text of a node, trimmed, for unknown values and messages.
     fn text_of(&self, file: FileId, node: &impl hcl::edit::Span) -> String {
         match node.span() {
-            Some(r) => self
-                .sources
-                .get(file)
-                .slice(r.start as u32, r.end as u32)
-                .trim()
-                .to_string(),
+            Some(r) => self.sources.get(file).slice(r.start as u32, r.end as u32).trim().to_string(),
             None => String::from("(expression)"),
         }
     }
@@ -164,11 +152,7 @@ impl<'a> Evaluator<'a> {
     pub fn eval(&mut self, expr: &Expression, file: FileId, scope: &Scope) -> EvalResult {
         if self.depth >= MAX_DEPTH {
             let span = self.span_of(file, expr);
-            return Err(self.error(
-                codes::LIMIT,
-                span,
-                format!("expression nested more than {MAX_DEPTH} levels deep"),
-            ));
+            return Err(self.error(codes::LIMIT, span, format!("expression nested more than {MAX_DEPTH} levels deep")));
         }
         self.depth += 1;
         let result = self.eval_inner(expr, file, scope);
@@ -230,7 +214,9 @@ impl<'a> Evaluator<'a> {
                             if let Some(first) = key_spans.insert(k.clone(), key_span) {
                                 let d = Diagnostic::error(
                                     codes::DUPLICATE_KEY,
-                                    format!("the key `{k}` is repeated in this object; Terraform keeps only the last value"),
+                                    format!(
+                                        "the key `{k}` is repeated in this object; Terraform keeps only the last value"
+                                    ),
                                 )
                                 .at(first)
                                 .label(key_span, "repeated here; this value replaces the first")
@@ -275,12 +261,8 @@ impl<'a> Evaluator<'a> {
                 let t_diags: Vec<Diagnostic> = self.diags.drain(mark..).collect();
                 let f = self.eval(&c.false_expr, file, scope);
                 let f_diags: Vec<Diagnostic> = self.diags.drain(mark..).collect();
-                let types: Vec<Type> = [&t, &f]
-                    .iter()
-                    .filter_map(|r| r.as_ref().ok())
-                    .filter(|v| !v.is_null())
-                    .map(|v| v.ty())
-                    .collect();
+                let types: Vec<Type> =
+                    [&t, &f].iter().filter_map(|r| r.as_ref().ok()).filter(|v| !v.is_null()).map(|v| v.ty()).collect();
                 let unified = if types.len() == 2 { convert::unify(&types) } else { types.first().cloned() };
                 if types.len() == 2 && unified.is_none() {
                     let s = self.span_of(file, &**c);
@@ -302,7 +284,11 @@ impl<'a> Evaluator<'a> {
                     ValueKind::String(s) if s == "true" => true,
                     ValueKind::String(s) if s == "false" => false,
                     ValueKind::Null => {
-                        return Err(self.error(codes::TYPE, cond.span, "the condition value is null; conditions must be either true or false"));
+                        return Err(self.error(
+                            codes::TYPE,
+                            cond.span,
+                            "the condition value is null; conditions must be either true or false",
+                        ));
                     }
                     _ => {
                         let msg = format!("the condition must be a bool, found {}", cond.ty());
@@ -419,7 +405,9 @@ impl<'a> Evaluator<'a> {
         use BinaryOperator as B;
         let sensitive = l.contains_sensitive() || r.contains_sensitive();
         let equality = matches!(op, B::Eq | B::NotEq);
-        if (equality && (!l.is_wholly_known() || !r.is_wholly_known())) || (!equality && (l.is_unknown() || r.is_unknown())) {
+        if (equality && (!l.is_wholly_known() || !r.is_wholly_known()))
+            || (!equality && (l.is_unknown() || r.is_unknown()))
+        {
             return Ok(Value::unknown(self.text_of(file, expr), Type::Dynamic));
         }
         let mut out = match op {
@@ -464,16 +452,16 @@ impl<'a> Evaluator<'a> {
             return Ok(Value::unknown(self.text_of(file, f), Type::Dynamic));
         }
         let items: Vec<(Value, Value)> = match &coll.kind {
-            ValueKind::Tuple(v) | ValueKind::List(v) | ValueKind::Set(v) => v
-                .iter()
-                .enumerate()
-                .map(|(i, x)| (Value::number(Number::from_u64(i as u64)), x.clone()))
-                .collect(),
-            ValueKind::Object(m) | ValueKind::Map(m) => {
-                m.iter().map(|(k, x)| (Value::string(k), x.clone())).collect()
+            ValueKind::Tuple(v) | ValueKind::List(v) | ValueKind::Set(v) => {
+                v.iter().enumerate().map(|(i, x)| (Value::number(Number::from_u64(i as u64)), x.clone())).collect()
             }
+            ValueKind::Object(m) | ValueKind::Map(m) => m.iter().map(|(k, x)| (Value::string(k), x.clone())).collect(),
             ValueKind::Null => {
-                return Err(self.error(codes::TYPE, coll.span, "cannot iterate over a null value in a `for` expression"));
+                return Err(self.error(
+                    codes::TYPE,
+                    coll.span,
+                    "cannot iterate over a null value in a `for` expression",
+                ));
             }
             _ => {
                 let msg = format!("a `for` expression needs a collection, found {}", coll.ty());
@@ -481,7 +469,11 @@ impl<'a> Evaluator<'a> {
             }
         };
         if items.len() > MAX_FOR_ITEMS {
-            return Err(self.error(codes::LIMIT, span, format!("`for` expression over more than {MAX_FOR_ITEMS} elements")));
+            return Err(self.error(
+                codes::LIMIT,
+                span,
+                format!("`for` expression over more than {MAX_FOR_ITEMS} elements"),
+            ));
         }
         let value_name = f.intro.value_var.as_str();
         let key_name = f.intro.key_var.as_ref().map(|k| k.as_str());
@@ -632,7 +624,8 @@ impl<'a> Evaluator<'a> {
             match last.as_seq() {
                 Some(items) => args.extend(items.iter().cloned()),
                 None => {
-                    let msg = format!("the final argument before `...` must be a list, set or tuple, found {}", last.ty());
+                    let msg =
+                        format!("the final argument before `...` must be a list, set or tuple, found {}", last.ty());
                     return Err(self.error(codes::FUNCTION, last.span, msg));
                 }
             }
@@ -683,7 +676,8 @@ impl<'a> Evaluator<'a> {
         }
         let arity_ok = if name == "file" { args.len() == 1 } else { args.len() == 2 };
         if !arity_ok {
-            let want = if name == "file" { "one argument, the path" } else { "two arguments, the path and the variables" };
+            let want =
+                if name == "file" { "one argument, the path" } else { "two arguments, the path and the variables" };
             return Err(self.error(codes::FUNCTION, span, format!("`{name}` takes {want}")));
         }
         if args.iter().any(|a| !a.is_wholly_known()) {
@@ -717,10 +711,15 @@ impl<'a> Evaluator<'a> {
             Err(e) => {
                 let loc = e.location();
                 let at = self.sources.get(id).line_start(loc.line()) + loc.column().saturating_sub(1);
-                return Err(self.error(codes::SYNTAX, Some(Span::new(id, at, at + 1)), format!("invalid template: {}", e.message())));
+                return Err(self.error(
+                    codes::SYNTAX,
+                    Some(Span::new(id, at, at + 1)),
+                    format!("invalid template: {}", e.message()),
+                ));
             }
         };
-        let v = self.with_bindings(&vars, &Scope::EMPTY, &mut |ev, inner| ev.eval_template(&template, id, inner, false))?;
+        let v =
+            self.with_bindings(&vars, &Scope::EMPTY, &mut |ev, inner| ev.eval_template(&template, id, inner, false))?;
         Ok(if v.span.is_none() { v.with_span(whole) } else { v })
     }
 
@@ -808,7 +807,9 @@ impl<'a> Evaluator<'a> {
         };
         match crate::json::decode(s) {
             Ok(v) => Ok(v),
-            Err(e) => Err(self.error(codes::FUNCTION, arg.span.or(span), format!("error in `jsondecode`: {}", e.message))),
+            Err(e) => {
+                Err(self.error(codes::FUNCTION, arg.span.or(span), format!("error in `jsondecode`: {}", e.message)))
+            }
         }
     }
 
@@ -827,7 +828,11 @@ impl<'a> Evaluator<'a> {
                 match root {
                     "var" => {
                         let Some(name) = attr(0) else {
-                            return Err(self.error(codes::UNDEFINED, root_span, "`var` must be followed by a variable name, as in `var.name`"));
+                            return Err(self.error(
+                                codes::UNDEFINED,
+                                root_span,
+                                "`var` must be followed by a variable name, as in `var.name`",
+                            ));
                         };
                         let s = self.span_of(file, t);
                         match self.variables.get(name) {
@@ -850,20 +855,34 @@ impl<'a> Evaluator<'a> {
                     }
                     "local" => {
                         let Some(name) = attr(0) else {
-                            return Err(self.error(codes::UNDEFINED, root_span, "`local` must be followed by a name, as in `local.name`"));
+                            return Err(self.error(
+                                codes::UNDEFINED,
+                                root_span,
+                                "`local` must be followed by a name, as in `local.name`",
+                            ));
                         };
                         let s = self.span_of(file, t);
                         (self.local(name, s)?, 1, None)
                     }
                     "path" => {
                         let Some(name) = attr(0) else {
-                            return Err(self.error(codes::UNDEFINED, root_span, "`path` must be followed by `module`, `root` or `cwd`"));
+                            return Err(self.error(
+                                codes::UNDEFINED,
+                                root_span,
+                                "`path` must be followed by `module`, `root` or `cwd`",
+                            ));
                         };
                         let v = match name {
                             "module" | "root" => Value::string("."),
                             "cwd" => Value::string(self.module.dir.to_string_lossy()),
                             _ => {
-                                return Err(self.error(codes::UNDEFINED, root_span, format!("unknown attribute `path.{name}`; use `path.module`, `path.root` or `path.cwd`")));
+                                return Err(self.error(
+                                    codes::UNDEFINED,
+                                    root_span,
+                                    format!(
+                                        "unknown attribute `path.{name}`; use `path.module`, `path.root` or `path.cwd`"
+                                    ),
+                                ));
                             }
                         };
                         (v, 1, None)
@@ -871,18 +890,25 @@ impl<'a> Evaluator<'a> {
                     "terraform" => match attr(0) {
                         Some("workspace") => (Value::string("default"), 1, None),
                         _ => {
-                            return Err(self.error(codes::UNDEFINED, root_span, "unknown attribute of `terraform`; only `terraform.workspace` exists"));
+                            return Err(self.error(
+                                codes::UNDEFINED,
+                                root_span,
+                                "unknown attribute of `terraform`; only `terraform.workspace` exists",
+                            ));
                         }
                     },
                     "count" | "each" | "self" => {
                         return Err(self.error(
                             codes::UNDEFINED,
                             root_span,
-                            format!("`{root}` can only be used in a resource block with {}", match root {
-                                "count" => "`count`",
-                                "each" => "`for_each`",
-                                _ => "a provisioner",
-                            }),
+                            format!(
+                                "`{root}` can only be used in a resource block with {}",
+                                match root {
+                                    "count" => "`count`",
+                                    "each" => "`for_each`",
+                                    _ => "a provisioner",
+                                }
+                            ),
                         ));
                     }
                     "data" => {
@@ -892,7 +918,11 @@ impl<'a> Evaluator<'a> {
                         let address = format!("data.{kind}.{name}");
                         if self.module.resource(&address).is_none() {
                             let s = self.span_of(file, t);
-                            return Err(self.error(codes::UNDEFINED, s, format!("reference to undeclared data source `{address}`")));
+                            return Err(self.error(
+                                codes::UNDEFINED,
+                                s,
+                                format!("reference to undeclared data source `{address}`"),
+                            ));
                         }
                         let base = match self.module.resource(&address) {
                             Some(res) if kind == "aws_iam_policy_document" => {
@@ -905,7 +935,11 @@ impl<'a> Evaluator<'a> {
                     }
                     "module" => {
                         let Some(name) = attr(0) else {
-                            return Err(self.error(codes::UNDEFINED, root_span, "a module reference needs a name, as in `module.kms`"));
+                            return Err(self.error(
+                                codes::UNDEFINED,
+                                root_span,
+                                "a module reference needs a name, as in `module.kms`",
+                            ));
                         };
                         let address = format!("module.{name}");
                         match self.module_output_values(name) {
@@ -920,7 +954,11 @@ impl<'a> Evaluator<'a> {
                         let address = format!("{kind}.{name}");
                         if self.module.resource(&address).is_none() {
                             let s = self.span_of(file, t);
-                            return Err(self.error(codes::UNDEFINED, s, format!("reference to undeclared resource `{address}`")));
+                            return Err(self.error(
+                                codes::UNDEFINED,
+                                s,
+                                format!("reference to undeclared resource `{address}`"),
+                            ));
                         }
                         (Value::unknown(address.clone(), Type::Dynamic), 1, Some(address))
                     }
@@ -957,10 +995,11 @@ impl<'a> Evaluator<'a> {
                     let rest_end = if full {
                         ops.len()
                     } else {
-                        i + 1 + ops[i + 1..]
-                            .iter()
-                            .take_while(|o| matches!(o.value(), TraversalOperator::GetAttr(_)))
-                            .count()
+                        i + 1
+                            + ops[i + 1..]
+                                .iter()
+                                .take_while(|o| matches!(o.value(), TraversalOperator::GetAttr(_)))
+                                .count()
                     };
                     let rest = &ops[i + 1..rest_end];
                     if cur.is_unknown() {
@@ -1040,13 +1079,23 @@ impl<'a> Evaluator<'a> {
         match &v.kind {
             ValueKind::Object(m) => match m.get(name) {
                 Some(x) => Ok(x.clone()),
-                None => Err(self.error(codes::UNDEFINED, span, format!("this object does not have an attribute named `{name}`"))),
+                None => Err(self.error(
+                    codes::UNDEFINED,
+                    span,
+                    format!("this object does not have an attribute named `{name}`"),
+                )),
             },
             ValueKind::Map(m) => match m.get(name) {
                 Some(x) => Ok(x.clone()),
-                None => Err(self.error(codes::UNDEFINED, span, format!("the map does not have an element with the key `{name}`"))),
+                None => Err(self.error(
+                    codes::UNDEFINED,
+                    span,
+                    format!("the map does not have an element with the key `{name}`"),
+                )),
             },
-            ValueKind::Null => Err(self.error(codes::TYPE, span, format!("attempt to get attribute `{name}` from a null value"))),
+            ValueKind::Null => {
+                Err(self.error(codes::TYPE, span, format!("attempt to get attribute `{name}` from a null value")))
+            }
             _ => {
                 let msg = format!("cannot get attribute `{name}` of a {}", v.ty());
                 Err(self.error(codes::TYPE, span, msg))
@@ -1061,7 +1110,13 @@ impl<'a> Evaluator<'a> {
                     ValueKind::Number(n) => n.clone(),
                     ValueKind::String(s) => match Number::parse(s) {
                         Some(n) => n,
-                        None => return Err(self.error(codes::TYPE, span, format!("a list index must be a number, found `{s}`"))),
+                        None => {
+                            return Err(self.error(
+                                codes::TYPE,
+                                span,
+                                format!("a list index must be a number, found `{s}`"),
+                            ));
+                        }
                     },
                     _ => {
                         let msg = format!("a list index must be a number, found {}", key.ty());
@@ -1092,7 +1147,11 @@ impl<'a> Evaluator<'a> {
                     None => Err(self.error(codes::UNDEFINED, span, format!("the given key `{k}` does not exist"))),
                 }
             }
-            ValueKind::Set(_) => Err(self.error(codes::TYPE, span, "elements of a set cannot be accessed by index; convert it with `tolist` first")),
+            ValueKind::Set(_) => Err(self.error(
+                codes::TYPE,
+                span,
+                "elements of a set cannot be accessed by index; convert it with `tolist` first",
+            )),
             ValueKind::Null => Err(self.error(codes::TYPE, span, "cannot index a null value")),
             _ => {
                 let msg = format!("cannot index a {}", v.ty());
@@ -1150,12 +1209,20 @@ impl<'a> Evaluator<'a> {
             Some(LocalState::Done(v)) => return Ok(v),
             Some(LocalState::Failed) => return Err(Reported),
             Some(LocalState::InProgress) => {
-                return Err(self.error(codes::UNDEFINED, use_span, format!("local value `{name}` refers to itself (a cycle)")));
+                return Err(self.error(
+                    codes::UNDEFINED,
+                    use_span,
+                    format!("local value `{name}` refers to itself (a cycle)"),
+                ));
             }
             None => {}
         }
         let Some(def) = self.module.locals.get(name) else {
-            return Err(self.error(codes::UNDEFINED, use_span, format!("reference to undeclared local value `{name}`")));
+            return Err(self.error(
+                codes::UNDEFINED,
+                use_span,
+                format!("reference to undeclared local value `{name}`"),
+            ));
         };
         let def = def.clone();
         self.locals.borrow_mut().insert(name.to_string(), LocalState::InProgress);
@@ -1187,7 +1254,9 @@ fn undefined_root_message(name: &str) -> String {
         "var" | "local" | "data" | "module" | "path" | "count" | "each" | "terraform" | "self" => {
             format!("`{name}` cannot be used on its own; it must be followed by an attribute")
         }
-        _ => format!("unknown variable `{name}`; references start with `var.`, `local.`, `data.`, `module.` or a resource type"),
+        _ => format!(
+            "unknown variable `{name}`; references start with `var.`, `local.`, `data.`, `module.` or a resource type"
+        ),
     }
 }
 

@@ -50,14 +50,7 @@ const DOC_ATTRS: &[&str] = &[
     "provider",
 ];
 const DOC_BLOCKS: &[&str] = &["statement", "lifecycle"];
-const STATEMENT_ATTRS: &[&str] = &[
-    "sid",
-    "effect",
-    "actions",
-    "not_actions",
-    "resources",
-    "not_resources",
-];
+const STATEMENT_ATTRS: &[&str] = &["sid", "effect", "actions", "not_actions", "resources", "not_resources"];
 const STATEMENT_BLOCKS: &[&str] = &["principals", "not_principals", "condition"];
 const PRINCIPAL_ATTRS: &[&str] = &["type", "identifiers"];
 const CONDITION_ATTRS: &[&str] = &["test", "variable", "values"];
@@ -89,9 +82,7 @@ impl Strings {
     fn node(self) -> Node {
         match self {
             Strings::One(v) | Strings::Unknown(v) => Node::Leaf(v),
-            Strings::Many(items, span) => {
-                Node::Array(items.into_iter().map(Node::Leaf).collect(), span)
-            }
+            Strings::Many(items, span) => Node::Array(items.into_iter().map(Node::Leaf).collect(), span),
         }
     }
 }
@@ -173,11 +164,7 @@ struct Doc {
 
 impl Doc {
     fn empty() -> Doc {
-        Doc {
-            version: Value::string(""),
-            id: Value::string(""),
-            statements: Vec::new(),
-        }
+        Doc { version: Value::string(""), id: Value::string(""), statements: Vec::new() }
     }
 
     /// `IAMPolicyDoc.Merge`: adopt a non-empty Id, let a greater Version win, replace the
@@ -195,9 +182,7 @@ impl Doc {
             self.version = new.version;
         }
         for st in new.statements {
-            let at = st
-                .sid()
-                .and_then(|sid| self.statements.iter().position(|x| x.sid() == Some(sid)));
+            let at = st.sid().and_then(|sid| self.statements.iter().position(|x| x.sid() == Some(sid)));
             match at {
                 Some(i) => self.statements[i] = st,
                 None => self.statements.push(st),
@@ -321,10 +306,7 @@ fn principals_node(entries: Entries<Principal>) -> Option<Node> {
         };
         accumulate(raw.entry(p.ty).or_default(), ids, p.ty_span);
     }
-    let members = raw
-        .into_iter()
-        .filter_map(|(k, v)| v.map(|v| (k, v.node())))
-        .collect();
+    let members = raw.into_iter().filter_map(|(k, v)| v.map(|v| (k, v.node()))).collect();
     Some(Node::Object(members, span))
 }
 
@@ -340,22 +322,13 @@ fn conditions_node(entries: Entries<Condition>) -> Option<Node> {
     let span = cs.first().and_then(|c| c.span);
     let mut raw: BTreeMap<String, (Option<Span>, Members)> = BTreeMap::new();
     for c in cs {
-        let (_, vars) = raw
-            .entry(c.test)
-            .or_insert_with(|| (c.test_span, BTreeMap::new()));
-        accumulate(
-            vars.entry(c.variable).or_default(),
-            c.values,
-            c.variable_span,
-        );
+        let (_, vars) = raw.entry(c.test).or_insert_with(|| (c.test_span, BTreeMap::new()));
+        accumulate(vars.entry(c.variable).or_default(), c.values, c.variable_span);
     }
     let members = raw
         .into_iter()
         .map(|(test, (tspan, vars))| {
-            let inner = vars
-                .into_iter()
-                .filter_map(|(k, v)| v.map(|v| (k, v.node())))
-                .collect();
+            let inner = vars.into_iter().filter_map(|(k, v)| v.map(|v| (k, v.node()))).collect();
             (test, Node::Object(inner, tspan))
         })
         .collect();
@@ -365,14 +338,8 @@ fn conditions_node(entries: Entries<Condition>) -> Option<Node> {
 /// Known strings sorted by bytes and reversed (Go's `sort.Reverse(sort.StringSlice)`),
 /// then the values not known yet, in their order.
 fn sort_reversed(items: Vec<Value>) -> Vec<Value> {
-    let (mut known, unknown): (Vec<Value>, Vec<Value>) =
-        items.into_iter().partition(|v| v.as_str().is_some());
-    known.sort_by(|a, b| {
-        b.as_str()
-            .unwrap_or("")
-            .as_bytes()
-            .cmp(a.as_str().unwrap_or("").as_bytes())
-    });
+    let (mut known, unknown): (Vec<Value>, Vec<Value>) = items.into_iter().partition(|v| v.as_str().is_some());
+    known.sort_by(|a, b| b.as_str().unwrap_or("").as_bytes().cmp(a.as_str().unwrap_or("").as_bytes()));
     known.extend(unknown);
     known
 }
@@ -443,16 +410,10 @@ fn write_leaf(v: &Value, out: &mut String) -> Option<()> {
 fn node_value(node: &Node) -> Value {
     match node {
         Node::Leaf(v) => v.clone(),
-        Node::Array(items, span) => {
-            Value::tuple(items.iter().map(node_value).collect()).with_span(*span)
+        Node::Array(items, span) => Value::tuple(items.iter().map(node_value).collect()).with_span(*span),
+        Node::Object(members, span) => {
+            Value::object(members.iter().map(|(k, v)| (k.clone(), node_value(v))).collect()).with_span(*span)
         }
-        Node::Object(members, span) => Value::object(
-            members
-                .iter()
-                .map(|(k, v)| (k.clone(), node_value(v)))
-                .collect(),
-        )
-        .with_span(*span),
     }
 }
 
@@ -462,10 +423,9 @@ fn any_node(v: &Value) -> Node {
         ValueKind::Tuple(items) | ValueKind::List(items) | ValueKind::Set(items) => {
             Node::Array(items.iter().map(any_node).collect(), v.span)
         }
-        ValueKind::Object(m) | ValueKind::Map(m) => Node::Object(
-            m.iter().map(|(k, x)| (k.clone(), any_node(x))).collect(),
-            v.span,
-        ),
+        ValueKind::Object(m) | ValueKind::Map(m) => {
+            Node::Object(m.iter().map(|(k, x)| (k.clone(), any_node(x))).collect(), v.span)
+        }
         _ => Node::Leaf(v.clone()),
     }
 }
@@ -480,11 +440,7 @@ fn crc32(data: &[u8]) -> u32 {
     for &b in data {
         crc ^= u32::from(b);
         for _ in 0..8 {
-            crc = if crc & 1 != 0 {
-                (crc >> 1) ^ 0xEDB8_8320
-            } else {
-                crc >> 1
-            };
+            crc = if crc & 1 != 0 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
         }
     }
     !crc
@@ -497,10 +453,7 @@ fn set_code(serialised: &str) -> String {
 
 /// Strings of a set in the SDK's order (each hashed as `value;`), duplicates removed.
 fn sdk_string_set_order(items: &[&str]) -> Vec<String> {
-    let mut coded: Vec<(String, &str)> = items
-        .iter()
-        .map(|s| (set_code(&format!("{s};")), *s))
-        .collect();
+    let mut coded: Vec<(String, &str)> = items.iter().map(|s| (set_code(&format!("{s};")), *s)).collect();
     coded.sort_by(|a, b| a.0.cmp(&b.0));
     coded.dedup_by(|a, b| a.0 == b.0);
     coded.into_iter().map(|(_, s)| s.to_string()).collect()
@@ -544,8 +497,8 @@ enum Expanded<T> {
     Unknown(Value),
 }
 
-type BlockFn<'f, 'a, T> = dyn FnMut(&mut Evaluator<'a>, &mut Ctx, &Body, Option<Span>, &Scope) -> Result<T, Reported>
-    + 'f;
+type BlockFn<'f, 'a, T> =
+    dyn FnMut(&mut Evaluator<'a>, &mut Ctx, &Body, Option<Span>, &Scope) -> Result<T, Reported> + 'f;
 
 /// A `principals` block as written.
 struct PrincipalBlock {
@@ -582,8 +535,7 @@ impl<'a> Evaluator<'a> {
             }
             None => {}
         }
-        self.policy_documents
-            .insert(address.clone(), DocState::InProgress);
+        self.policy_documents.insert(address.clone(), DocState::InProgress);
         let saved_resource = self.resource.take();
         let saved_depth = self.depth;
         let result = self.policy_document_instances(res);
@@ -618,10 +570,7 @@ impl<'a> Evaluator<'a> {
             let mut out = Vec::new();
             let mut failed = false;
             for i in 0..n {
-                let obj = Value::object(BTreeMap::from([(
-                    "index".to_string(),
-                    Value::number(Number::from_i64(i)),
-                )]));
+                let obj = Value::object(BTreeMap::from([("index".to_string(), Value::number(Number::from_i64(i)))]));
                 let scope = Scope::EMPTY;
                 let inner = scope.bind("count", &obj);
                 match self.policy_document_instance(res, &format!("[{i}]"), &inner) {
@@ -641,35 +590,23 @@ impl<'a> Evaluator<'a> {
                 return Ok(Value::unknown(base, Type::Dynamic));
             }
             let pairs: Vec<(String, Value)> = match &v.kind {
-                ValueKind::Map(m) | ValueKind::Object(m) => {
-                    m.iter().map(|(k, x)| (k.clone(), x.clone())).collect()
+                ValueKind::Map(m) | ValueKind::Object(m) => m.iter().map(|(k, x)| (k.clone(), x.clone())).collect(),
+                ValueKind::Set(items) if items.iter().all(|x| x.as_str().is_some()) => {
+                    items.iter().map(|x| (x.as_str().unwrap_or_default().to_string(), x.clone())).collect()
                 }
-                ValueKind::Set(items) if items.iter().all(|x| x.as_str().is_some()) => items
-                    .iter()
-                    .map(|x| (x.as_str().unwrap_or_default().to_string(), x.clone()))
-                    .collect(),
                 _ => {
-                    let msg = format!(
-                        "`for_each` must be a map or a set of strings, found {}",
-                        v.ty()
-                    );
+                    let msg = format!("`for_each` must be a map or a set of strings, found {}", v.ty());
                     return Err(self.error(codes::TYPE, v.span.or(fe.span()), msg));
                 }
             };
             let mut out = BTreeMap::new();
             let mut failed = false;
             for (k, x) in pairs {
-                let obj = Value::object(BTreeMap::from([
-                    ("key".to_string(), Value::string(&k)),
-                    ("value".to_string(), x),
-                ]));
+                let obj =
+                    Value::object(BTreeMap::from([("key".to_string(), Value::string(&k)), ("value".to_string(), x)]));
                 let scope = Scope::EMPTY;
                 let inner = scope.bind("each", &obj);
-                match self.policy_document_instance(
-                    res,
-                    &format!("[{}]", super::quote_hcl(&k)),
-                    &inner,
-                ) {
+                match self.policy_document_instance(res, &format!("[{}]", super::quote_hcl(&k)), &inner) {
                     Ok(v) => {
                         out.insert(k, v);
                     }
@@ -688,23 +625,14 @@ impl<'a> Evaluator<'a> {
     fn policy_document_instance(&mut self, res: &Resource, key: &str, scope: &Scope) -> EvalResult {
         let address = format!("{}{key}", res.address());
         self.resource = Some(address.clone());
-        let mut ctx = Ctx {
-            file: res.file,
-            version: None,
-            unknown: false,
-            failed: false,
-        };
+        let mut ctx = Ctx { file: res.file, version: None, unknown: false, failed: false };
         let (doc, echo) = self.doc_config(&mut ctx, &res.body, scope);
         if ctx.failed {
             return Err(Reported);
         }
         let node = doc_node(doc, res.span);
         let encoded = Arc::new(node_value(&node));
-        let (json, minified) = if ctx.unknown {
-            (None, None)
-        } else {
-            (render(&node, true), render(&node, false))
-        };
+        let (json, minified) = if ctx.unknown { (None, None) } else { (render(&node, true), render(&node, false)) };
         let id = json.as_deref().map(|j| crc32(j.as_bytes()).to_string());
         let text = |s: Option<String>, attr: &str| -> Value {
             let mut v = match s {
@@ -727,26 +655,13 @@ impl<'a> Evaluator<'a> {
         Ok(Value::object(attrs).with_span(res.span))
     }
 
-    fn doc_error(
-        &mut self,
-        ctx: &mut Ctx,
-        code: &'static str,
-        span: Option<Span>,
-        message: impl Into<String>,
-    ) {
+    fn doc_error(&mut self, ctx: &mut Ctx, code: &'static str, span: Option<Span>, message: impl Into<String>) {
         ctx.failed = true;
         self.error(code, span, message);
     }
 
     /// Reports arguments and blocks a body does not accept.
-    fn doc_check(
-        &mut self,
-        ctx: &mut Ctx,
-        body: &Body,
-        attrs: &[&str],
-        blocks: &[&str],
-        what: &str,
-    ) {
+    fn doc_check(&mut self, ctx: &mut Ctx, body: &Body, attrs: &[&str], blocks: &[&str], what: &str) {
         for attr in body.attributes() {
             let name = attr.key.as_str();
             if attrs.contains(&name) {
@@ -765,13 +680,9 @@ impl<'a> Evaluator<'a> {
             let span = self.span_of(ctx.file, &block.ident);
             if name == "dynamic" {
                 match block.labels.as_slice() {
-                    [label]
-                        if blocks.contains(&label.as_str()) && label.as_str() != "lifecycle" => {}
+                    [label] if blocks.contains(&label.as_str()) && label.as_str() != "lifecycle" => {}
                     [label] => {
-                        let msg = format!(
-                            "blocks of type `{}` are not expected in {what}",
-                            label.as_str()
-                        );
+                        let msg = format!("blocks of type `{}` are not expected in {what}", label.as_str());
                         self.doc_error(ctx, codes::TYPE, span, msg);
                     }
                     _ => self.doc_error(
@@ -859,16 +770,10 @@ impl<'a> Evaluator<'a> {
         if r.is_none() && self.diags.len() == mark {
             let (msg, at) = match attr {
                 Some(a) => (
-                    format!(
-                        "the argument `{name}` of a `{}` block must not be null",
-                        block.0
-                    ),
+                    format!("the argument `{name}` of a `{}` block must not be null", block.0),
                     self.span_of(ctx.file, &a.value),
                 ),
-                None => (
-                    format!("the argument `{name}` is required in a `{}` block", block.0),
-                    block.1,
-                ),
+                None => (format!("the argument `{name}` is required in a `{}` block", block.0), block.1),
             };
             self.doc_error(ctx, codes::TYPE, at, msg);
         }
@@ -912,25 +817,14 @@ impl<'a> Evaluator<'a> {
         out: &mut Vec<Expanded<T>>,
     ) {
         let what = format!("a `dynamic \"{ty}\"` block");
-        self.doc_check(
-            ctx,
-            &block.body,
-            &["for_each", "iterator", "labels"],
-            &["content"],
-            &what,
-        );
+        self.doc_check(ctx, &block.body, &["for_each", "iterator", "labels"], &["content"], &what);
         let iterator: &str = match block.body.get_attribute("iterator") {
             None => ty,
             Some(a) => match &a.value {
                 Expression::Variable(id) => id.as_str(),
                 other => {
                     let s = self.span_of(ctx.file, other);
-                    self.doc_error(
-                        ctx,
-                        codes::TYPE,
-                        s,
-                        "`iterator` must be a name, as in `iterator = item`",
-                    );
+                    self.doc_error(ctx, codes::TYPE, s, "`iterator` must be a name, as in `iterator = item`");
                     return;
                 }
             },
@@ -955,53 +849,33 @@ impl<'a> Evaluator<'a> {
         };
         if coll.is_unknown() {
             ctx.unknown = true;
-            let expr = coll
-                .first_unknown()
-                .unwrap_or_else(|| self.text_of(ctx.file, &fe.value));
-            out.push(Expanded::Unknown(
-                Value::unknown(expr, Type::Dynamic).with_span(span),
-            ));
+            let expr = coll.first_unknown().unwrap_or_else(|| self.text_of(ctx.file, &fe.value));
+            out.push(Expanded::Unknown(Value::unknown(expr, Type::Dynamic).with_span(span)));
             return;
         }
         if !coll.is_wholly_known() {
             ctx.unknown = true;
         }
         let items: Vec<(Value, Value)> = match &coll.kind {
-            ValueKind::Tuple(v) | ValueKind::List(v) => v
-                .iter()
-                .enumerate()
-                .map(|(i, x)| (Value::number(Number::from_u64(i as u64)), x.clone()))
-                .collect(),
+            ValueKind::Tuple(v) | ValueKind::List(v) => {
+                v.iter().enumerate().map(|(i, x)| (Value::number(Number::from_u64(i as u64)), x.clone())).collect()
+            }
             ValueKind::Set(v) => v.iter().map(|x| (x.clone(), x.clone())).collect(),
-            ValueKind::Object(m) | ValueKind::Map(m) => m
-                .iter()
-                .map(|(k, x)| (Value::string(k), x.clone()))
-                .collect(),
+            ValueKind::Object(m) | ValueKind::Map(m) => m.iter().map(|(k, x)| (Value::string(k), x.clone())).collect(),
             ValueKind::Null => {
                 let s = coll.span.or(self.span_of(ctx.file, &fe.value));
-                self.doc_error(
-                    ctx,
-                    codes::TYPE,
-                    s,
-                    "the `for_each` of a `dynamic` block must not be null",
-                );
+                self.doc_error(ctx, codes::TYPE, s, "the `for_each` of a `dynamic` block must not be null");
                 return;
             }
             _ => {
                 let s = coll.span.or(self.span_of(ctx.file, &fe.value));
-                let msg = format!(
-                    "the `for_each` of a `dynamic` block must be a collection, found {}",
-                    coll.ty()
-                );
+                let msg = format!("the `for_each` of a `dynamic` block must be a collection, found {}", coll.ty());
                 self.doc_error(ctx, codes::TYPE, s, msg);
                 return;
             }
         };
         for (k, v) in items {
-            let it = Value::object(BTreeMap::from([
-                ("key".to_string(), k),
-                ("value".to_string(), v),
-            ]));
+            let it = Value::object(BTreeMap::from([("key".to_string(), k), ("value".to_string(), v)]));
             let inner = scope.bind(iterator, &it);
             if let Ok(x) = f(self, ctx, &content.body, span, &inner) {
                 out.push(Expanded::Block(x));
@@ -1010,19 +884,8 @@ impl<'a> Evaluator<'a> {
     }
 
     /// The whole block: the merged document and the arguments echoed as attributes.
-    fn doc_config(
-        &mut self,
-        ctx: &mut Ctx,
-        body: &Body,
-        scope: &Scope,
-    ) -> (Doc, BTreeMap<String, Value>) {
-        self.doc_check(
-            ctx,
-            body,
-            DOC_ATTRS,
-            DOC_BLOCKS,
-            "a `aws_iam_policy_document` data source",
-        );
+    fn doc_config(&mut self, ctx: &mut Ctx, body: &Body, scope: &Scope) -> (Doc, BTreeMap<String, Value>) {
+        self.doc_check(ctx, body, DOC_ATTRS, DOC_BLOCKS, "a `aws_iam_policy_document` data source");
         let string = Type::String;
         let strings = Type::List(Box::new(Type::String));
         let mut echo = BTreeMap::new();
@@ -1039,23 +902,15 @@ impl<'a> Evaluator<'a> {
         }
         ctx.version = version.as_str().map(str::to_string);
         echo.insert("version".to_string(), version.clone());
-        let policy_id = self
-            .doc_attr(ctx, body, "policy_id", &string, scope)
-            .map(|(v, _)| v);
-        echo.insert(
-            "policy_id".to_string(),
-            policy_id.clone().unwrap_or_else(Value::null),
-        );
+        let policy_id = self.doc_attr(ctx, body, "policy_id", &string, scope).map(|(v, _)| v);
+        echo.insert("policy_id".to_string(), policy_id.clone().unwrap_or_else(Value::null));
 
         let mut merged = Doc::empty();
         // The source documents, with no Sid repeated among them.
         let sources = self.doc_attr(ctx, body, "source_policy_documents", &strings, scope);
         echo.insert(
             "source_policy_documents".to_string(),
-            sources
-                .as_ref()
-                .map(|(v, _)| v.clone())
-                .unwrap_or_else(Value::null),
+            sources.as_ref().map(|(v, _)| v.clone()).unwrap_or_else(Value::null),
         );
         let mut seen: BTreeMap<String, Option<Span>> = BTreeMap::new();
         for (i, src) in self.doc_list(&sources).into_iter().enumerate() {
@@ -1087,13 +942,8 @@ impl<'a> Evaluator<'a> {
         }
 
         // The document's own statements.
-        let items = self.doc_blocks(
-            ctx,
-            body,
-            scope,
-            "statement",
-            &mut |ev, ctx, b, span, sc| ev.doc_statement(ctx, b, span, sc),
-        );
+        let items = self
+            .doc_blocks(ctx, body, scope, "statement", &mut |ev, ctx, b, span, sc| ev.doc_statement(ctx, b, span, sc));
         let mut own = Vec::new();
         let mut sids: BTreeMap<String, Option<Span>> = BTreeMap::new();
         for it in items {
@@ -1104,9 +954,7 @@ impl<'a> Evaluator<'a> {
                         if let Some(first) = sids.insert(sid.to_string(), at) {
                             let d = Diagnostic::error(
                                 codes::POLICY_SHAPE,
-                                format!(
-                                    "duplicate Sid `{sid}`; remove the Sid or make the Sids unique"
-                                ),
+                                format!("duplicate Sid `{sid}`; remove the Sid or make the Sids unique"),
                             )
                             .at(at)
                             .label(first, "the same Sid is here");
@@ -1123,20 +971,13 @@ impl<'a> Evaluator<'a> {
                 Expanded::Unknown(v) => own.push(Item::Unknown(v)),
             }
         }
-        merged.merge(Doc {
-            version,
-            id: policy_id.unwrap_or_else(|| Value::string("")),
-            statements: own,
-        });
+        merged.merge(Doc { version, id: policy_id.unwrap_or_else(|| Value::string("")), statements: own });
 
         // The override documents, in order.
         let overrides = self.doc_attr(ctx, body, "override_policy_documents", &strings, scope);
         echo.insert(
             "override_policy_documents".to_string(),
-            overrides
-                .as_ref()
-                .map(|(v, _)| v.clone())
-                .unwrap_or_else(Value::null),
+            overrides.as_ref().map(|(v, _)| v.clone()).unwrap_or_else(Value::null),
         );
         for src in self.doc_list(&overrides) {
             if let Some(doc) = self.source_doc(ctx, &src, "override_policy_documents") {
@@ -1166,18 +1007,9 @@ impl<'a> Evaluator<'a> {
     ) -> Result<Statement, Reported> {
         let failed_before = ctx.failed;
         ctx.failed = false;
-        self.doc_check(
-            ctx,
-            body,
-            STATEMENT_ATTRS,
-            STATEMENT_BLOCKS,
-            "a `statement` block",
-        );
+        self.doc_check(ctx, body, STATEMENT_ATTRS, STATEMENT_BLOCKS, "a `statement` block");
         let string = Type::String;
-        let sid = self
-            .doc_attr(ctx, body, "sid", &string, scope)
-            .map(|(v, _)| v)
-            .unwrap_or_else(|| Value::string(""));
+        let sid = self.doc_attr(ctx, body, "sid", &string, scope).map(|(v, _)| v).unwrap_or_else(|| Value::string(""));
         let effect = match self.doc_attr(ctx, body, "effect", &string, scope) {
             Some((v, _)) => v,
             None => Value::string("Allow"),
@@ -1217,16 +1049,8 @@ impl<'a> Evaluator<'a> {
 
     /// `actions`, `resources`, ...: a set of strings, sorted and reversed, one element
     /// collapsed to a string; `&{` replaced in resources.
-    fn doc_string_set(
-        &mut self,
-        ctx: &mut Ctx,
-        body: &Body,
-        name: &str,
-        scope: &Scope,
-        replace: bool,
-    ) -> Option<Node> {
-        let (v, span) =
-            self.doc_attr(ctx, body, name, &Type::Set(Box::new(Type::String)), scope)?;
+    fn doc_string_set(&mut self, ctx: &mut Ctx, body: &Body, name: &str, scope: &Scope, replace: bool) -> Option<Node> {
+        let (v, span) = self.doc_attr(ctx, body, name, &Type::Set(Box::new(Type::String)), scope)?;
         let Some(items) = v.as_seq() else {
             return Some(Node::Leaf(v));
         };
@@ -1249,17 +1073,14 @@ impl<'a> Evaluator<'a> {
     fn replace_vars(&mut self, ctx: &mut Ctx, v: &mut Value) {
         let has = match &v.kind {
             ValueKind::String(s) => s.contains("&{"),
-            ValueKind::Partial(parts) => parts
-                .iter()
-                .any(|p| matches!(p, Part::Known(s) if s.contains("&{"))),
+            ValueKind::Partial(parts) => parts.iter().any(|p| matches!(p, Part::Known(s) if s.contains("&{"))),
             _ => false,
         };
         if !has {
             return;
         }
         if ctx.version.as_deref() == Some("2008-10-17") {
-            let msg =
-                "found a `&{` sequence, which is not supported in document version 2008-10-17";
+            let msg = "found a `&{` sequence, which is not supported in document version 2008-10-17";
             self.doc_error(ctx, codes::POLICY_SHAPE, v.span, msg);
             return;
         }
@@ -1276,25 +1097,14 @@ impl<'a> Evaluator<'a> {
         }
     }
 
-    fn doc_principals(
-        &mut self,
-        ctx: &mut Ctx,
-        body: &Body,
-        scope: &Scope,
-        ty: &str,
-    ) -> Entries<Principal> {
+    fn doc_principals(&mut self, ctx: &mut Ctx, body: &Body, scope: &Scope, ty: &str) -> Entries<Principal> {
         let blocks = self.doc_blocks(ctx, body, scope, ty, &mut |ev, ctx, b, span, sc| {
             ev.doc_check(ctx, b, PRINCIPAL_ATTRS, &[], &format!("a `{ty}` block"));
             let set = Type::Set(Box::new(Type::String));
             let t = ev.doc_required(ctx, b, "type", &Type::String, sc, (ty, span));
             let ids = ev.doc_required(ctx, b, "identifiers", &set, sc, (ty, span));
             match (t, ids) {
-                (Some((t, ty_span)), Some((ids, _))) => Ok(PrincipalBlock {
-                    ty: t,
-                    ids,
-                    span,
-                    ty_span,
-                }),
+                (Some((t, ty_span)), Some((ids, _))) => Ok(PrincipalBlock { ty: t, ids, span, ty_span }),
                 _ => Err(Reported),
             }
         });
@@ -1311,10 +1121,7 @@ impl<'a> Evaluator<'a> {
             let (ids, code) = match b.ids.as_seq() {
                 Some(items) => {
                     let code = known_strs(items).map(|strs| {
-                        let ordered: String = sdk_string_set_order(&strs)
-                            .iter()
-                            .map(|s| format!("{s};"))
-                            .collect();
+                        let ordered: String = sdk_string_set_order(&strs).iter().map(|s| format!("{s};")).collect();
                         set_code(&format!("identifiers:{{{ordered}}};type:{t};"))
                     });
                     let mut items = sort_reversed(items.to_vec());
@@ -1329,49 +1136,26 @@ impl<'a> Evaluator<'a> {
                 }
                 None => (Strings::Unknown(b.ids.clone()), None),
             };
-            coded.push((
-                code,
-                Principal {
-                    ty: t,
-                    ids,
-                    span: b.span,
-                    ty_span: b.ty_span,
-                },
-            ));
+            coded.push((code, Principal { ty: t, ids, span: b.span, ty_span: b.ty_span }));
         }
         Entries::Items(sdk_set_order(coded))
     }
 
     fn doc_conditions(&mut self, ctx: &mut Ctx, body: &Body, scope: &Scope) -> Entries<Condition> {
-        let blocks = self.doc_blocks(
-            ctx,
-            body,
-            scope,
-            "condition",
-            &mut |ev, ctx, b, span, sc| {
-                ev.doc_check(ctx, b, CONDITION_ATTRS, &[], "a `condition` block");
-                let list = Type::List(Box::new(Type::String));
-                let what = ("condition", span);
-                let test = ev.doc_required(ctx, b, "test", &Type::String, sc, what);
-                let variable = ev.doc_required(ctx, b, "variable", &Type::String, sc, what);
-                let values = ev.doc_required(ctx, b, "values", &list, sc, what);
-                match (test, variable, values) {
-                    (
-                        Some((test, test_span)),
-                        Some((variable, variable_span)),
-                        Some((values, _)),
-                    ) => Ok(ConditionBlock {
-                        test,
-                        variable,
-                        values,
-                        span,
-                        test_span,
-                        variable_span,
-                    }),
-                    _ => Err(Reported),
+        let blocks = self.doc_blocks(ctx, body, scope, "condition", &mut |ev, ctx, b, span, sc| {
+            ev.doc_check(ctx, b, CONDITION_ATTRS, &[], "a `condition` block");
+            let list = Type::List(Box::new(Type::String));
+            let what = ("condition", span);
+            let test = ev.doc_required(ctx, b, "test", &Type::String, sc, what);
+            let variable = ev.doc_required(ctx, b, "variable", &Type::String, sc, what);
+            let values = ev.doc_required(ctx, b, "values", &list, sc, what);
+            match (test, variable, values) {
+                (Some((test, test_span)), Some((variable, variable_span)), Some((values, _))) => {
+                    Ok(ConditionBlock { test, variable, values, span, test_span, variable_span })
                 }
-            },
-        );
+                _ => Err(Reported),
+            }
+        });
         let mut coded = Vec::new();
         for b in blocks {
             let b = match b {
@@ -1379,11 +1163,7 @@ impl<'a> Evaluator<'a> {
                 Expanded::Unknown(v) => return Entries::Unknown(v),
             };
             let (Some(test), Some(variable)) = (b.test.as_str(), b.variable.as_str()) else {
-                let expr = b
-                    .test
-                    .first_unknown()
-                    .or_else(|| b.variable.first_unknown())
-                    .unwrap_or_default();
+                let expr = b.test.first_unknown().or_else(|| b.variable.first_unknown()).unwrap_or_default();
                 return Entries::Unknown(Value::unknown(expr, Type::Dynamic).with_span(b.span));
             };
             let (values, code) = match b.values.as_seq() {
@@ -1437,8 +1217,7 @@ impl<'a> Evaluator<'a> {
             };
             // The structure the string was encoded from carries the spans of its source;
             // use it when it says exactly what the string says.
-            let same = |enc: &Value| match (crate::json::encode(enc), crate::json::encode(&decoded))
-            {
+            let same = |enc: &Value| match (crate::json::encode(enc), crate::json::encode(&decoded)) {
                 (Ok(a), Ok(b)) => a == b,
                 _ => false,
             };
@@ -1473,11 +1252,7 @@ impl<'a> Evaluator<'a> {
             let (base, offsets) = (base?, offsets.as_deref()?);
             let a = *offsets.get(s)?;
             let b = *offsets.get(e).or(offsets.last())?;
-            Some(Span::new(
-                base.file,
-                base.start as usize + a,
-                base.start as usize + b.max(a),
-            ))
+            Some(Span::new(base.file, base.start as usize + a, base.start as usize + b.max(a)))
         };
         crate::json::decode_spanned(text, &map)
     }
@@ -1492,11 +1267,7 @@ type Errors = Vec<(Option<Span>, String)>;
 /// A member of a JSON object as Go's decoder finds a struct field: the exact name, else
 /// a name equal ignoring case.
 fn field<'v>(m: &'v BTreeMap<String, Value>, name: &str) -> Option<&'v Value> {
-    m.get(name).or_else(|| {
-        m.iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v)
-    })
+    m.get(name).or_else(|| m.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v))
 }
 
 fn go_type(v: &Value) -> &'static str {
@@ -1517,10 +1288,7 @@ fn string_field(m: &BTreeMap<String, Value>, name: &str, errors: &mut Errors) ->
             ValueKind::Null => Value::string("").with_span(v.span),
             ValueKind::String(_) | ValueKind::Partial(_) | ValueKind::Unknown(_) => v.clone(),
             _ => {
-                errors.push((
-                    v.span,
-                    format!("`{name}` must be a string, found {}", go_type(v)),
-                ));
+                errors.push((v.span, format!("`{name}` must be a string, found {}", go_type(v))));
                 Value::string("")
             }
         },
@@ -1537,10 +1305,7 @@ fn unmarshal_doc(v: &Value, span: Option<Span>, errors: &mut Errors) -> Doc {
             return doc;
         }
         _ => {
-            errors.push((
-                v.span.or(span),
-                format!("a policy document must be an object, found {}", go_type(v)),
-            ));
+            errors.push((v.span.or(span), format!("a policy document must be an object, found {}", go_type(v))));
             return doc;
         }
     };
@@ -1555,33 +1320,20 @@ fn unmarshal_doc(v: &Value, span: Option<Span>, errors: &mut Errors) -> Doc {
             for it in items {
                 match &it.kind {
                     ValueKind::Object(sm) | ValueKind::Map(sm) => {
-                        doc.statements
-                            .push(Item::Known(Box::new(unmarshal_statement(
-                                sm, it.span, errors,
-                            ))));
+                        doc.statements.push(Item::Known(Box::new(unmarshal_statement(sm, it.span, errors))));
                     }
                     ValueKind::Unknown(_) => doc.statements.push(Item::Unknown(it.clone())),
-                    _ => errors.push((
-                        it.span,
-                        format!("a statement must be an object, found {}", go_type(it)),
-                    )),
+                    _ => errors.push((it.span, format!("a statement must be an object, found {}", go_type(it)))),
                 }
             }
         }
         ValueKind::Unknown(_) => doc.statements.push(Item::Unknown(st.clone())),
-        _ => errors.push((
-            st.span,
-            format!("`Statement` must be an array, found {}", go_type(st)),
-        )),
+        _ => errors.push((st.span, format!("`Statement` must be an array, found {}", go_type(st)))),
     }
     doc
 }
 
-fn unmarshal_statement(
-    m: &BTreeMap<String, Value>,
-    span: Option<Span>,
-    errors: &mut Errors,
-) -> Statement {
+fn unmarshal_statement(m: &BTreeMap<String, Value>, span: Option<Span>, errors: &mut Errors) -> Statement {
     let any = |name: &str| field(m, name).filter(|v| !v.is_null()).map(any_node);
     Statement {
         sid: string_field(m, "Sid", errors),
@@ -1590,15 +1342,9 @@ fn unmarshal_statement(
         not_action: any("NotAction"),
         resource: any("Resource"),
         not_resource: any("NotResource"),
-        principals: field(m, "Principal")
-            .map(|v| unmarshal_principals(v, errors))
-            .unwrap_or_default(),
-        not_principals: field(m, "NotPrincipal")
-            .map(|v| unmarshal_principals(v, errors))
-            .unwrap_or_default(),
-        conditions: field(m, "Condition")
-            .map(|v| unmarshal_conditions(v, errors))
-            .unwrap_or_default(),
+        principals: field(m, "Principal").map(|v| unmarshal_principals(v, errors)).unwrap_or_default(),
+        not_principals: field(m, "NotPrincipal").map(|v| unmarshal_principals(v, errors)).unwrap_or_default(),
+        conditions: field(m, "Condition").map(|v| unmarshal_conditions(v, errors)).unwrap_or_default(),
         span,
     }
 }
@@ -1621,10 +1367,7 @@ fn unmarshal_strings(v: &Value, bools: bool, what: &str, errors: &mut Errors) ->
                 match one(it) {
                     Some(s) => out.push(s),
                     None => {
-                        errors.push((
-                            it.span.or(v.span),
-                            format!("{what} must be strings, found {}", go_type(it)),
-                        ));
+                        errors.push((it.span.or(v.span), format!("{what} must be strings, found {}", go_type(it))));
                         return None;
                     }
                 }
@@ -1634,13 +1377,7 @@ fn unmarshal_strings(v: &Value, bools: bool, what: &str, errors: &mut Errors) ->
         _ => match one(v) {
             Some(s) => Some(Strings::One(s)),
             None => {
-                errors.push((
-                    v.span,
-                    format!(
-                        "{what} must be a string or an array of strings, found {}",
-                        go_type(v)
-                    ),
-                ));
+                errors.push((v.span, format!("{what} must be a string or an array of strings, found {}", go_type(v))));
                 None
             }
         },
@@ -1661,24 +1398,13 @@ fn unmarshal_principals(v: &Value, errors: &mut Errors) -> Entries<Principal> {
             let mut out = Vec::new();
             for (ty, raw) in m {
                 if let Some(ids) = unmarshal_strings(raw, false, "principal identifiers", errors) {
-                    out.push(Principal {
-                        ty: ty.clone(),
-                        ids,
-                        span: v.span,
-                        ty_span: raw.span,
-                    });
+                    out.push(Principal { ty: ty.clone(), ids, span: v.span, ty_span: raw.span });
                 }
             }
             Entries::Items(out)
         }
         _ => {
-            errors.push((
-                v.span,
-                format!(
-                    "a principal must be a string or an object, found {}",
-                    go_type(v)
-                ),
-            ));
+            errors.push((v.span, format!("a principal must be a string or an object, found {}", go_type(v))));
             Entries::default()
         }
     }
@@ -1690,10 +1416,7 @@ fn unmarshal_conditions(v: &Value, errors: &mut Errors) -> Entries<Condition> {
         ValueKind::Object(m) | ValueKind::Map(m) => m,
         ValueKind::Unknown(_) | ValueKind::Partial(_) => return Entries::Unknown(v.clone()),
         _ => {
-            errors.push((
-                v.span,
-                format!("a condition must be an object, found {}", go_type(v)),
-            ));
+            errors.push((v.span, format!("a condition must be an object, found {}", go_type(v))));
             return Entries::default();
         }
     };
@@ -1704,13 +1427,7 @@ fn unmarshal_conditions(v: &Value, errors: &mut Errors) -> Entries<Condition> {
             ValueKind::Object(vm) | ValueKind::Map(vm) => vm,
             ValueKind::Unknown(_) | ValueKind::Partial(_) => return Entries::Unknown(vars.clone()),
             _ => {
-                errors.push((
-                    vars.span,
-                    format!(
-                        "condition `{test}` must be an object, found {}",
-                        go_type(vars)
-                    ),
-                ));
+                errors.push((vars.span, format!("condition `{test}` must be an object, found {}", go_type(vars))));
                 continue;
             }
         };
@@ -1759,17 +1476,11 @@ mod tests {
             vec![
                 ("A".to_string(), Node::Leaf(Value::string("<&>"))),
                 ("B".to_string(), Node::Array(vec![], None)),
-                (
-                    "C".to_string(),
-                    Node::Array(vec![Node::Leaf(Value::string("x"))], None),
-                ),
+                ("C".to_string(), Node::Array(vec![Node::Leaf(Value::string("x"))], None)),
             ],
             None,
         );
-        assert_eq!(
-            render(&node, false).unwrap(),
-            r#"{"A":"\u003c\u0026\u003e","B":[],"C":["x"]}"#
-        );
+        assert_eq!(render(&node, false).unwrap(), r#"{"A":"\u003c\u0026\u003e","B":[],"C":["x"]}"#);
         assert_eq!(
             render(&node, true).unwrap(),
             "{\n  \"A\": \"\\u003c\\u0026\\u003e\",\n  \"B\": [],\n  \"C\": [\n    \"x\"\n  ]\n}"

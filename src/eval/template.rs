@@ -101,10 +101,7 @@ impl Evaluator<'_> {
                 ));
             }
             _ => {
-                let msg = format!(
-                    "cannot include a {} in a string template; a string is required",
-                    v.ty()
-                );
+                let msg = format!("cannot include a {} in a string template; a string is required", v.ty());
                 return Err(self.error(codes::TYPE, span(file, expr).or(v.span), msg));
             }
         }
@@ -138,10 +135,7 @@ impl Evaluator<'_> {
                 if b {
                     self.template_parts(&ifd.if_expr.template, file, scope, if_strip, parts, sensitive)
                 } else if let Some(e) = &ifd.else_expr {
-                    let else_strip = Strip {
-                        lead: e.strip.strip_end(),
-                        trail: ifd.endif_expr.strip.strip_start(),
-                    };
+                    let else_strip = Strip { lead: e.strip.strip_end(), trail: ifd.endif_expr.strip.strip_start() };
                     self.template_parts(&e.template, file, scope, else_strip, parts, sensitive)
                 } else {
                     Ok(())
@@ -169,10 +163,7 @@ impl Evaluator<'_> {
                         return Err(self.error(codes::TYPE, coll.span, msg));
                     }
                 };
-                let strip = Strip {
-                    lead: f.strip.strip_end(),
-                    trail: ford.endfor_expr.strip.strip_start(),
-                };
+                let strip = Strip { lead: f.strip.strip_end(), trail: ford.endfor_expr.strip.strip_start() };
                 let value_name = f.value_var.as_str();
                 let key_name = f.key_var.as_ref().map(|k| k.as_str());
                 for (k, v) in &items {

@@ -53,7 +53,9 @@ pub fn parse_type(expr: &Expression) -> Result<Type, String> {
                     _ => Err("`optional(...)` takes a type and an optional default".to_string()),
                 },
                 "tuple" => match args.as_slice() {
-                    [Expression::Array(items)] => items.iter().map(parse_type).collect::<Result<_, _>>().map(Type::Tuple),
+                    [Expression::Array(items)] => {
+                        items.iter().map(parse_type).collect::<Result<_, _>>().map(Type::Tuple)
+                    }
                     _ => Err("`tuple(...)` takes a list of types, as in `tuple([string, number])`".to_string()),
                 },
                 "object" => match args.as_slice() {
@@ -65,7 +67,9 @@ pub fn parse_type(expr: &Expression) -> Result<Type, String> {
                                 ObjectKey::Ident(id) => id.as_str().to_string(),
                                 ObjectKey::Expression(Expression::String(s)) => s.value().to_string(),
                                 ObjectKey::Expression(Expression::Variable(id)) => id.as_str().to_string(),
-                                ObjectKey::Expression(_) => return Err("object attribute names must be identifiers".to_string()),
+                                ObjectKey::Expression(_) => {
+                                    return Err("object attribute names must be identifiers".to_string());
+                                }
                             };
                             if let Expression::FuncCall(c) = v.expr()
                                 && c.name.name.as_str() == "optional"
@@ -76,7 +80,8 @@ pub fn parse_type(expr: &Expression) -> Result<Type, String> {
                         }
                         Ok(Type::Object(attrs, optional))
                     }
-                    _ => Err("`object(...)` takes an object of attribute types, as in `object({ name = string })`".to_string()),
+                    _ => Err("`object(...)` takes an object of attribute types, as in `object({ name = string })`"
+                        .to_string()),
                 },
                 other => Err(format!("unknown type constructor `{other}`")),
             }

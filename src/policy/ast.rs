@@ -71,20 +71,13 @@ impl PolicyString {
     /// A known string.
     pub fn known(s: impl Into<String>, from: Scalar) -> PolicyString {
         let s = s.into();
-        let parts = if s.is_empty() {
-            Vec::new()
-        } else {
-            vec![Part::Known(s)]
-        };
+        let parts = if s.is_empty() { Vec::new() } else { vec![Part::Known(s)] };
         PolicyString { parts, from }
     }
 
     /// A whole value unknown until apply, produced by the Terraform expression `expr`.
     pub fn unknown(expr: impl Into<String>) -> PolicyString {
-        PolicyString {
-            parts: vec![Part::Unknown(expr.into())],
-            from: Scalar::Unknown,
-        }
+        PolicyString { parts: vec![Part::Unknown(expr.into())], from: Scalar::Unknown }
     }
 
     /// A string from parts (adjacent known parts merged, empty ones dropped).
@@ -97,10 +90,7 @@ impl PolicyString {
                 (_, p) => merged.push(p),
             }
         }
-        PolicyString {
-            parts: merged,
-            from: Scalar::String,
-        }
+        PolicyString { parts: merged, from: Scalar::String }
     }
 
     /// The text when the string is wholly known.

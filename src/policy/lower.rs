@@ -19,25 +19,15 @@ use crate::source::Span;
 use crate::value::{Type, Value, ValueKind};
 
 use super::ast::{
-    ConditionBlock, Effect, KeyPolicy, PolicyString, Principal, Scalar, Spanned, Statement,
-    Statements, StringList,
+    ConditionBlock, Effect, KeyPolicy, PolicyString, Principal, Scalar, Spanned, Statement, Statements, StringList,
 };
 
 /// Members allowed at the top of a policy.
 const POLICY_MEMBERS: &[&str] = &["Version", "Id", "Statement"];
 
 /// Members allowed in a statement.
-const STATEMENT_MEMBERS: &[&str] = &[
-    "Sid",
-    "Effect",
-    "Principal",
-    "NotPrincipal",
-    "Action",
-    "NotAction",
-    "Resource",
-    "NotResource",
-    "Condition",
-];
+const STATEMENT_MEMBERS: &[&str] =
+    &["Sid", "Effect", "Principal", "NotPrincipal", "Action", "NotAction", "Resource", "NotResource", "Condition"];
 
 /// Lowers the evaluated policy value (the argument of `jsonencode(...)`, i.e.
 /// `value.encoded` when present, or a decoded JSON document) into a [`KeyPolicy`].
@@ -45,10 +35,7 @@ const STATEMENT_MEMBERS: &[&str] = &[
 /// Returns `None` only when the value is not an object at all. Diagnostics carry
 /// `address` as their resource.
 pub fn lower(v: &Value, address: &str) -> (Option<KeyPolicy>, Vec<Diagnostic>) {
-    let mut l = Lowerer {
-        address,
-        diags: Vec::new(),
-    };
+    let mut l = Lowerer { address, diags: Vec::new() };
     let policy = l.policy(v);
     (policy, l.diags)
 }
@@ -101,9 +88,7 @@ fn scalar(v: &Value) -> Option<PolicyString> {
 /// The closest allowed member name, for a "did you mean" help.
 fn suggestion(name: &str, allowed: &[&str]) -> Option<String> {
     if let Some(m) = allowed.iter().find(|m| m.eq_ignore_ascii_case(name)) {
-        return Some(format!(
-            "member names are case-sensitive: did you mean `{m}`?"
-        ));
+        return Some(format!("member names are case-sensitive: did you mean `{m}`?"));
     }
     let lower = name.to_ascii_lowercase();
     allowed
@@ -131,26 +116,19 @@ fn edit_distance(a: &str, b: &str) -> usize {
 
 impl Lowerer<'_> {
     fn shape(&mut self, span: Option<Span>, message: String) -> &mut Diagnostic {
-        self.diags.push(
-            Diagnostic::error(codes::POLICY_SHAPE, message)
-                .at(span)
-                .resource(self.address),
-        );
+        self.diags.push(Diagnostic::error(codes::POLICY_SHAPE, message).at(span).resource(self.address));
         self.diags.last_mut().expect("just pushed")
     }
 
     fn unknown(&mut self, v: &Value, span: Option<Span>, what: &str, expected: &str) {
         let expr = v.first_unknown().unwrap_or_default();
-        let d = Diagnostic::error(
-            codes::UNKNOWN,
-            format!("{what} is unknown until apply (`{expr}`)"),
-        )
-        .at(span)
-        .resource(self.address)
-        .help(format!(
-            "kmsc needs {what} to be {expected} to compile the policy; write it out or \
+        let d = Diagnostic::error(codes::UNKNOWN, format!("{what} is unknown until apply (`{expr}`)"))
+            .at(span)
+            .resource(self.address)
+            .help(format!(
+                "kmsc needs {what} to be {expected} to compile the policy; write it out or \
              give the value it depends on"
-        ));
+            ));
         self.diags.push(d);
     }
 
@@ -158,32 +136,20 @@ impl Lowerer<'_> {
         let span = v.span;
         let Some(map) = members(v) else {
             match &v.kind {
-                ValueKind::Unknown(_) | ValueKind::Partial(_) => {
-                    self.unknown(v, span, "the policy", "a known object")
-                }
+                ValueKind::Unknown(_) | ValueKind::Partial(_) => self.unknown(v, span, "the policy", "a known object"),
                 _ => {
-                    self.shape(
-                        span,
-                        format!("policy must be an object, found {}", found(v)),
-                    );
+                    self.shape(span, format!("policy must be an object, found {}", found(v)));
                 }
             }
             return None;
         };
-        let mut policy = KeyPolicy {
-            version: None,
-            id: None,
-            statement: None,
-            span,
-        };
+        let mut policy = KeyPolicy { version: None, id: None, statement: None, span };
         for (name, value) in map {
             if !POLICY_MEMBERS.contains(&name.as_str()) {
                 let at = value.span.or(span);
                 let help = suggestion(name, POLICY_MEMBERS);
                 let d = self.shape(at, format!("unknown policy member `{name}`"));
-                d.help = help.or_else(|| {
-                    Some("a policy has only `Version`, `Id` and `Statement`".to_string())
-                });
+                d.help = help.or_else(|| Some("a policy has only `Version`, `Id` and `Statement`".to_string()));
                 continue;
             }
             if value.is_null() {
@@ -200,8 +166,7 @@ impl Lowerer<'_> {
     }
 
     fn null(&mut self, name: &str, value: &Value, parent: Option<Span>) {
-        self.shape(value.span.or(parent), format!("`{name}` is null"))
-            .help = Some(
+        self.shape(value.span.or(parent), format!("`{name}` is null")).help = Some(
             "Terraform writes a null attribute as `null`, which AWS rejects; leave the \
              member out instead"
                 .to_string(),
@@ -209,12 +174,7 @@ impl Lowerer<'_> {
     }
 
     /// A string member (`Version`, `Id`, `Sid`, `Effect`).
-    fn string(
-        &mut self,
-        v: &Value,
-        parent: Option<Span>,
-        what: &str,
-    ) -> Option<Spanned<PolicyString>> {
+    fn string(&mut self, v: &Value, parent: Option<Span>, what: &str) -> Option<Spanned<PolicyString>> {
         let span = v.span.or(parent);
         if let Some(s) = scalar(v) {
             return Some(Spanned::new(s, span));
@@ -234,11 +194,7 @@ impl Lowerer<'_> {
     fn string_list(&mut self, v: &Value, parent: Option<Span>, what: &str) -> Option<StringList> {
         let span = v.span.or(parent);
         if let Some(s) = scalar(v) {
-            return Some(StringList {
-                items: vec![Spanned::new(s, span)],
-                was_list: false,
-                span,
-            });
+            return Some(StringList { items: vec![Spanned::new(s, span)], was_list: false, span });
         }
         match &v.kind {
             ValueKind::Unknown(u) if string_list_type(&u.ty) => Some(StringList {
@@ -273,20 +229,10 @@ impl Lowerer<'_> {
                         }
                     }
                 }
-                Some(StringList {
-                    items,
-                    was_list: true,
-                    span,
-                })
+                Some(StringList { items, was_list: true, span })
             }
             _ => {
-                self.shape(
-                    span,
-                    format!(
-                        "{what} must be a string or a list of strings, found {}",
-                        found(v)
-                    ),
-                );
+                self.shape(span, format!("{what} must be a string or a list of strings, found {}", found(v)));
                 None
             }
         }
@@ -296,11 +242,7 @@ impl Lowerer<'_> {
         let span = v.span.or(parent);
         if members(v).is_some() {
             let items = self.statement(v, span).into_iter().collect();
-            return Some(Statements {
-                items,
-                was_object: true,
-                span,
-            });
+            return Some(Statements { items, was_object: true, span });
         }
         match &v.kind {
             ValueKind::Tuple(elems) | ValueKind::List(elems) | ValueKind::Set(elems) => {
@@ -311,38 +253,23 @@ impl Lowerer<'_> {
                         ValueKind::Object(_) | ValueKind::Map(_) => {
                             items.extend(self.statement(e, espan));
                         }
-                        ValueKind::Unknown(_) => {
-                            self.unknown(e, espan, "a statement", "a known object")
-                        }
+                        ValueKind::Unknown(_) => self.unknown(e, espan, "a statement", "a known object"),
                         ValueKind::Null => {
                             self.shape(espan, "`Statement` must not contain null".to_string());
                         }
                         _ => {
-                            self.shape(
-                                espan,
-                                format!("a statement must be an object, found {}", found(e)),
-                            );
+                            self.shape(espan, format!("a statement must be an object, found {}", found(e)));
                         }
                     }
                 }
-                Some(Statements {
-                    items,
-                    was_object: false,
-                    span,
-                })
+                Some(Statements { items, was_object: false, span })
             }
             ValueKind::Unknown(_) => {
                 self.unknown(v, span, "`Statement`", "a known list of objects");
                 None
             }
             _ => {
-                self.shape(
-                    span,
-                    format!(
-                        "`Statement` must be an object or a list of objects, found {}",
-                        found(v)
-                    ),
-                );
+                self.shape(span, format!("`Statement` must be an object or a list of objects, found {}", found(v)));
                 None
             }
         }
@@ -397,40 +324,23 @@ impl Lowerer<'_> {
                 _ => st.condition = self.condition(value, span),
             }
         }
-        for (x, not_x) in [
-            ("Principal", "NotPrincipal"),
-            ("Action", "NotAction"),
-            ("Resource", "NotResource"),
-        ] {
+        for (x, not_x) in [("Principal", "NotPrincipal"), ("Action", "NotAction"), ("Resource", "NotResource")] {
             let (Some(a), Some(b)) = (map.get(x), map.get(not_x)) else {
                 continue;
             };
             if a.is_null() || b.is_null() {
                 continue;
             }
-            let d = self.shape(
-                b.span.or(span),
-                format!("statement has both `{x}` and `{not_x}`"),
-            );
+            let d = self.shape(b.span.or(span), format!("statement has both `{x}` and `{not_x}`"));
             if let Some(a_span) = a.span {
-                d.labels.push(crate::diagnostic::Label {
-                    span: a_span,
-                    message: format!("`{x}` is here"),
-                });
+                d.labels.push(crate::diagnostic::Label { span: a_span, message: format!("`{x}` is here") });
             }
-            d.help = Some(format!(
-                "a statement has either `{x}` or `{not_x}`, not both"
-            ));
+            d.help = Some(format!("a statement has either `{x}` or `{not_x}`, not both"));
         }
         Some(st)
     }
 
-    fn principal(
-        &mut self,
-        v: &Value,
-        parent: Option<Span>,
-        name: &str,
-    ) -> Option<Spanned<Principal>> {
+    fn principal(&mut self, v: &Value, parent: Option<Span>, name: &str) -> Option<Spanned<Principal>> {
         let span = v.span.or(parent);
         let what = format!("`{name}`");
         if let Some(map) = members(v) {
@@ -458,11 +368,7 @@ impl Lowerer<'_> {
                 } else {
                     "write `\"*\"` or an object such as `{ AWS = \"arn:...\" }`".to_string()
                 };
-                self.shape(
-                    span,
-                    format!("{what} must be `*` or an object, found string `{s}`"),
-                )
-                .help = Some(help);
+                self.shape(span, format!("{what} must be `*` or an object, found string `{s}`")).help = Some(help);
                 None
             }
             // Could be `"*"` or an object once known.
@@ -471,41 +377,25 @@ impl Lowerer<'_> {
                 None
             }
             ValueKind::Unknown(u)
-                if !matches!(
-                    u.ty,
-                    Type::List(_) | Type::Set(_) | Type::Tuple(_) | Type::Bool | Type::Number
-                ) =>
+                if !matches!(u.ty, Type::List(_) | Type::Set(_) | Type::Tuple(_) | Type::Bool | Type::Number) =>
             {
                 self.unknown(v, span, &what, "`*` or an object");
                 None
             }
             _ => {
-                self.shape(
-                    span,
-                    format!("{what} must be `*` or an object, found {}", found(v)),
-                );
+                self.shape(span, format!("{what} must be `*` or an object, found {}", found(v)));
                 None
             }
         }
     }
 
-    fn condition(
-        &mut self,
-        v: &Value,
-        parent: Option<Span>,
-    ) -> Option<Spanned<Vec<ConditionBlock>>> {
+    fn condition(&mut self, v: &Value, parent: Option<Span>) -> Option<Spanned<Vec<ConditionBlock>>> {
         let span = v.span.or(parent);
         let Some(map) = members(v) else {
             if let ValueKind::Unknown(_) = v.kind {
                 self.unknown(v, span, "`Condition`", "a known object");
             } else {
-                self.shape(
-                    span,
-                    format!(
-                        "`Condition` must be an object of objects, found {}",
-                        found(v)
-                    ),
-                );
+                self.shape(span, format!("`Condition` must be an object of objects, found {}", found(v)));
             }
             return None;
         };
@@ -522,14 +412,9 @@ impl Lowerer<'_> {
                     _ => {
                         self.shape(
                             bspan,
-                            format!(
-                                "{bwhat} must be an object of condition keys, found {}",
-                                found(block)
-                            ),
+                            format!("{bwhat} must be an object of condition keys, found {}", found(block)),
                         )
-                        .help = Some(format!(
-                            "write `{op} = {{ \"<condition key>\" = <value or list> }}`"
-                        ));
+                        .help = Some(format!("write `{op} = {{ \"<condition key>\" = <value or list> }}`"));
                     }
                 }
                 continue;
@@ -546,10 +431,7 @@ impl Lowerer<'_> {
                     list.push((Spanned::new(key.clone(), vspan), values));
                 }
             }
-            blocks.push(ConditionBlock {
-                operator: Spanned::new(op.clone(), bspan),
-                entries: list,
-            });
+            blocks.push(ConditionBlock { operator: Spanned::new(op.clone(), bspan), entries: list });
         }
         Some(Spanned::new(blocks, span))
     }
@@ -590,10 +472,7 @@ mod tests {
                 b.t(vec![b.o(vec![
                     ("Sid", b.s("Root")),
                     ("Effect", b.s("Allow")),
-                    (
-                        "Principal",
-                        b.o(vec![("AWS", b.s("arn:aws:iam::111122223333:root"))]),
-                    ),
+                    ("Principal", b.o(vec![("AWS", b.s("arn:aws:iam::111122223333:root"))])),
                     ("Action", b.s("kms:*")),
                     ("Resource", b.t(vec![b.s("*")])),
                 ])]),
@@ -621,10 +500,7 @@ mod tests {
         // Spans come from the values.
         assert_eq!(
             action.items[0].span,
-            v.as_map().unwrap()["Statement"].as_seq().unwrap()[0]
-                .as_map()
-                .unwrap()["Action"]
-                .span
+            v.as_map().unwrap()["Statement"].as_seq().unwrap()[0].as_map().unwrap()["Action"].span
         );
         assert_eq!(p.span, v.span);
     }
@@ -638,10 +514,7 @@ mod tests {
                 ("Effect", b.bool(true)),
                 (
                     "Condition",
-                    b.o(vec![(
-                        "NumericLessThan",
-                        b.o(vec![("kms:X", b.t(vec![b.num("1.50"), b.bool(false)]))]),
-                    )]),
+                    b.o(vec![("NumericLessThan", b.o(vec![("kms:X", b.t(vec![b.num("1.50"), b.bool(false)]))]))]),
                 ),
             ]),
         )]);
@@ -650,10 +523,7 @@ mod tests {
         let p = p.unwrap();
         assert!(p.statement.as_ref().unwrap().was_object);
         let st = &p.statements()[0];
-        assert_eq!(
-            st.effect.as_ref().unwrap().node,
-            Effect::Other(PolicyString::known("true", Scalar::Bool))
-        );
+        assert_eq!(st.effect.as_ref().unwrap().node, Effect::Other(PolicyString::known("true", Scalar::Bool)));
         let cond = &st.condition.as_ref().unwrap().node;
         assert_eq!(cond[0].operator.node, "NumericLessThan");
         let values = &cond[0].entries[0].1.items;
@@ -668,10 +538,7 @@ mod tests {
             "Statement",
             b.t(vec![b.o(vec![
                 ("Sid", b.unknown("var.sid", Type::String)),
-                (
-                    "Action",
-                    b.unknown("var.actions", Type::List(Box::new(Type::String))),
-                ),
+                ("Action", b.unknown("var.actions", Type::List(Box::new(Type::String)))),
                 ("NotResource", b.unknown("var.r", Type::String)),
                 (
                     "Principal",
@@ -692,26 +559,15 @@ mod tests {
         let (p, diags) = lower(&v, "k");
         assert!(diags.is_empty(), "{diags:?}");
         let st = &p.as_ref().unwrap().statements()[0];
-        assert_eq!(
-            st.sid.as_ref().unwrap().node,
-            PolicyString::unknown("var.sid")
-        );
+        assert_eq!(st.sid.as_ref().unwrap().node, PolicyString::unknown("var.sid"));
         let action = st.action.as_ref().unwrap();
         assert!(action.was_list);
         assert_eq!(action.items[0].node.from, Scalar::Unknown);
         assert_eq!(action.items[0].node.to_string(), "${var.actions}");
         assert!(!st.not_resource.as_ref().unwrap().was_list);
-        let Principal::Map(kinds) = &st.principal.as_ref().unwrap().node else {
-            panic!()
-        };
+        let Principal::Map(kinds) = &st.principal.as_ref().unwrap().node else { panic!() };
         let ids: Vec<String> = kinds[0].1.items.iter().map(|s| s.to_string()).collect();
-        assert_eq!(
-            ids,
-            [
-                "arn:aws:iam::${data.aws_caller_identity.current.account_id}:root",
-                "${var.admin}"
-            ]
-        );
+        assert_eq!(ids, ["arn:aws:iam::${data.aws_caller_identity.current.account_id}:root", "${var.admin}"]);
         assert!(!kinds[0].1.items[0].is_known());
     }
 
@@ -733,10 +589,7 @@ mod tests {
         let (p, diags) = lower(&u, "k");
         assert!(p.is_none());
         assert_eq!(diags[0].code, codes::UNKNOWN);
-        assert_eq!(
-            diags[0].message,
-            "the policy is unknown until apply (`var.policy`)"
-        );
+        assert_eq!(diags[0].message, "the policy is unknown until apply (`var.policy`)");
     }
 
     #[test]
@@ -748,40 +601,19 @@ mod tests {
             ("Statment", statment),
             ("version", b.s("2012-10-17")),
             ("Foo", b.s("x")),
-            (
-                "Statement",
-                b.o(vec![("Actions", b.s("kms:*")), ("effect", b.s("Allow"))]),
-            ),
+            ("Statement", b.o(vec![("Actions", b.s("kms:*")), ("effect", b.s("Allow"))])),
         ]);
         let (p, diags) = lower(&v, "k");
         assert!(p.is_some());
-        let got: Vec<(&str, Option<&str>)> = diags
-            .iter()
-            .map(|d| (d.message.as_str(), d.help.as_deref()))
-            .collect();
+        let got: Vec<(&str, Option<&str>)> = diags.iter().map(|d| (d.message.as_str(), d.help.as_deref())).collect();
         assert_eq!(
             got,
             [
-                (
-                    "unknown policy member `Foo`",
-                    Some("a policy has only `Version`, `Id` and `Statement`")
-                ),
-                (
-                    "unknown statement member `Actions`",
-                    Some("did you mean `Action`?")
-                ),
-                (
-                    "unknown statement member `effect`",
-                    Some("member names are case-sensitive: did you mean `Effect`?")
-                ),
-                (
-                    "unknown policy member `Statment`",
-                    Some("did you mean `Statement`?")
-                ),
-                (
-                    "unknown policy member `version`",
-                    Some("member names are case-sensitive: did you mean `Version`?")
-                ),
+                ("unknown policy member `Foo`", Some("a policy has only `Version`, `Id` and `Statement`")),
+                ("unknown statement member `Actions`", Some("did you mean `Action`?")),
+                ("unknown statement member `effect`", Some("member names are case-sensitive: did you mean `Effect`?")),
+                ("unknown policy member `Statment`", Some("did you mean `Statement`?")),
+                ("unknown policy member `version`", Some("member names are case-sensitive: did you mean `Version`?")),
             ]
         );
         assert_eq!(diags[3].span, statment_span);
@@ -805,10 +637,7 @@ mod tests {
                         ("Effect", b.o(vec![])),
                         ("Action", bad_action),
                         ("Resource", b.t(vec![b.s("*"), nested, b.null()])),
-                        (
-                            "NotResource",
-                            b.unknown("var.m", Type::Map(Box::new(Type::String))),
-                        ),
+                        ("NotResource", b.unknown("var.m", Type::Map(Box::new(Type::String)))),
                     ]),
                     b.s("not a statement"),
                     b.null(),
@@ -837,10 +666,7 @@ mod tests {
         assert_eq!(errs[4].1, nested_span);
 
         let v = b.o(vec![("Statement", b.s("x"))]);
-        assert_eq!(
-            messages(&v),
-            ["`Statement` must be an object or a list of objects, found string"]
-        );
+        assert_eq!(messages(&v), ["`Statement` must be an object or a list of objects, found string"]);
         let v = b.o(vec![("Statement", b.unknown("var.s", Type::Dynamic))]);
         let (p, diags) = lower(&v, "k");
         assert!(p.unwrap().statement.is_none());
@@ -916,23 +742,11 @@ mod tests {
         assert_eq!(
             msgs,
             [
-                (
-                    "KMS010",
-                    "`Condition` must be an object of objects, found string"
-                ),
-                (
-                    "KMS010",
-                    "`Condition` must be an object of objects, found tuple"
-                ),
+                ("KMS010", "`Condition` must be an object of objects, found string"),
+                ("KMS010", "`Condition` must be an object of objects, found tuple"),
                 ("KMS010", "`Condition.Bool` is null"),
-                (
-                    "KMS008",
-                    "`Condition.Null` is unknown until apply (`var.c`)"
-                ),
-                (
-                    "KMS010",
-                    "`Condition.StringEquals` must be an object of condition keys, found string"
-                ),
+                ("KMS008", "`Condition.Null` is unknown until apply (`var.c`)"),
+                ("KMS010", "`Condition.StringEquals` must be an object of condition keys, found string"),
                 (
                     "KMS010",
                     "`Condition.StringLike.aws:PrincipalArn` must be a string or a list of \
@@ -961,21 +775,14 @@ mod tests {
                 b.o(vec![("Principal", b.t(vec![b.s("*")]))]),
                 b.o(vec![(
                     "Principal",
-                    b.o(vec![
-                        ("AWS", b.o(vec![])),
-                        ("Service", b.null()),
-                        ("CanonicalUser", b.t(vec![b.t(vec![])])),
-                    ]),
+                    b.o(vec![("AWS", b.o(vec![])), ("Service", b.null()), ("CanonicalUser", b.t(vec![b.t(vec![])]))]),
                 )]),
                 b.o(vec![("NotPrincipal", b.unknown("var.p", Type::Dynamic))]),
                 b.o(vec![("Principal", b.bool(true))]),
             ]),
         )]);
         let (_, diags) = lower(&v, "k");
-        let got: Vec<(&str, Option<&str>)> = diags
-            .iter()
-            .map(|d| (d.message.as_str(), d.help.as_deref()))
-            .collect();
+        let got: Vec<(&str, Option<&str>)> = diags.iter().map(|d| (d.message.as_str(), d.help.as_deref())).collect();
         assert_eq!(
             got,
             [
@@ -989,10 +796,7 @@ mod tests {
                     Some("write an object: `{ Service = \"ec2.amazonaws.com\" }`")
                 ),
                 ("`Principal` must be `*` or an object, found tuple", None),
-                (
-                    "`Principal.AWS` must be a string or a list of strings, found object",
-                    None
-                ),
+                ("`Principal.AWS` must be a string or a list of strings, found object", None),
                 (
                     "`Principal.CanonicalUser` must be a string or a list of strings, found an \
                      element of type tuple",
@@ -1014,22 +818,13 @@ mod tests {
     #[test]
     fn null_members() {
         let b = B::new();
-        let v = b.o(vec![
-            ("Id", b.null()),
-            (
-                "Statement",
-                b.o(vec![("Sid", b.null()), ("Effect", b.s("Deny"))]),
-            ),
-        ]);
+        let v = b.o(vec![("Id", b.null()), ("Statement", b.o(vec![("Sid", b.null()), ("Effect", b.s("Deny"))]))]);
         let (p, diags) = lower(&v, "k");
         let msgs: Vec<&str> = diags.iter().map(|d| d.message.as_str()).collect();
         assert_eq!(msgs, ["`Id` is null", "`Sid` is null"]);
         let p = p.unwrap();
         assert!(p.id.is_none());
-        assert_eq!(
-            p.statements()[0].effect.as_ref().unwrap().node,
-            Effect::Deny
-        );
+        assert_eq!(p.statements()[0].effect.as_ref().unwrap().node, Effect::Deny);
         assert!(p.statements()[0].sid.is_none());
     }
 
@@ -1040,9 +835,7 @@ mod tests {
         let v = b.o(vec![(
             "Statement",
             Value::tuple(vec![Value::object(
-                [("Action".to_string(), Value::object(BTreeMap::new()))]
-                    .into_iter()
-                    .collect(),
+                [("Action".to_string(), Value::object(BTreeMap::new()))].into_iter().collect(),
             )]),
         )]);
         let errs = errors(&v);
@@ -1054,10 +847,7 @@ mod tests {
         let b = B::new();
         let st: BTreeMap<String, Value> = [
             ("Effect".to_string(), Value::string("Allow")),
-            (
-                "Action".to_string(),
-                Value::set(vec![Value::string("kms:B"), Value::string("kms:A")]),
-            ),
+            ("Action".to_string(), Value::set(vec![Value::string("kms:B"), Value::string("kms:A")])),
         ]
         .into_iter()
         .collect();

@@ -4,8 +4,7 @@ pub mod ast;
 pub mod lower;
 
 pub use ast::{
-    ConditionBlock, Effect, KeyPolicy, PolicyString, Principal, Scalar, Spanned, Statement,
-    Statements, StringList,
+    ConditionBlock, Effect, KeyPolicy, PolicyString, Principal, Scalar, Spanned, Statement, Statements, StringList,
 };
 pub use lower::lower;
 
@@ -54,12 +53,7 @@ pub(crate) mod test_support {
             self.t(items)
         }
         pub(crate) fn o(&self, members: Vec<(&str, Value)>) -> Value {
-            self.sp(Value::object(
-                members
-                    .into_iter()
-                    .map(|(k, v)| (k.to_string(), v))
-                    .collect(),
-            ))
+            self.sp(Value::object(members.into_iter().map(|(k, v)| (k.to_string(), v)).collect()))
         }
         pub(crate) fn unknown(&self, expr: &str, ty: Type) -> Value {
             self.sp(Value::unknown(expr, ty))

@@ -59,27 +59,14 @@ pub(crate) fn items<'a>(a: &'a Analysis, resources: bool) -> Vec<Item<'a>> {
         let Some(policy) = &cp.policy else { continue };
         for st in policy.statements() {
             let members = if resources {
-                [
-                    (Member::Positive, "Resource", &st.resource),
-                    (Member::Negated, "NotResource", &st.not_resource),
-                ]
+                [(Member::Positive, "Resource", &st.resource), (Member::Negated, "NotResource", &st.not_resource)]
             } else {
-                [
-                    (Member::Positive, "Action", &st.action),
-                    (Member::Negated, "NotAction", &st.not_action),
-                ]
+                [(Member::Positive, "Action", &st.action), (Member::Negated, "NotAction", &st.not_action)]
             };
             for (member, name, list) in members {
                 let Some(list) = list else { continue };
                 for value in &list.items {
-                    out.push(Item {
-                        cp,
-                        statement: st,
-                        member,
-                        name,
-                        list,
-                        value,
-                    });
+                    out.push(Item { cp, statement: st, member, name, list, value });
                 }
             }
         }
@@ -211,9 +198,7 @@ fn may_match_key_arn(p: &str) -> bool {
     let segs: Vec<&str> = p.splitn(6, ':').collect();
     let n = segs.len();
     let (last, init) = segs.split_last().expect("splitn yields at least one part");
-    init.iter()
-        .zip(KEY_ARN_PATTERN)
-        .all(|(s, t)| globs_intersect(s, t))
+    init.iter().zip(KEY_ARN_PATTERN).all(|(s, t)| globs_intersect(s, t))
         && if n == 6 {
             globs_intersect(last, KEY_ARN_PATTERN[5])
         } else {
@@ -232,9 +217,7 @@ pub(crate) fn is_key_arn(s: &str) -> bool {
         && PARTITIONS.contains(partition)
         && *service == "kms"
         && !region.is_empty()
-        && region
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && region.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
         && account.len() == 12
         && account.chars().all(|c| c.is_ascii_digit())
         && !id.is_empty()
@@ -283,11 +266,7 @@ pub(crate) fn classify_resource(s: &PolicyString) -> ResourceKind {
         Part::Known(t) => t.chars().all(|c| c == '*'),
         Part::Unknown(_) => true,
     });
-    if could_be_all || may_match_key_arn(&pattern) {
-        ResourceKind::Unsure
-    } else {
-        ResourceKind::Other
-    }
+    if could_be_all || may_match_key_arn(&pattern) { ResourceKind::Unsure } else { ResourceKind::Other }
 }
 
 /// Test support: a key whose policy has the root statement and one statement with the
@@ -297,8 +276,7 @@ pub(crate) fn key_with(members: &str) -> String {
     let st = format!(
         r#"{{ Sid = "Use", Effect = "Allow", Principal = {{ AWS = "arn:aws:iam::111122223333:role/app" }}, {members} }}"#
     );
-    crate::rules::grammar::key_with(&st)
-        + "variable \"v\" {}\ndata \"aws_caller_identity\" \"current\" {}\n"
+    crate::rules::grammar::key_with(&st) + "variable \"v\" {}\ndata \"aws_caller_identity\" \"current\" {}\n"
 }
 
 #[cfg(test)]
@@ -329,23 +307,11 @@ mod tests {
     #[test]
     fn action_classes() {
         assert!(matches!(classify_action("*"), ActionName::All));
-        assert!(matches!(
-            classify_action("kms:Decrypt"),
-            ActionName::Exact(_)
-        ));
-        assert!(matches!(
-            classify_action("KMS:decrypt"),
-            ActionName::Exact(_)
-        ));
-        assert!(matches!(
-            classify_action("kms:Encrpyt"),
-            ActionName::Unknown
-        ));
+        assert!(matches!(classify_action("kms:Decrypt"), ActionName::Exact(_)));
+        assert!(matches!(classify_action("KMS:decrypt"), ActionName::Exact(_)));
+        assert!(matches!(classify_action("kms:Encrpyt"), ActionName::Unknown));
         assert!(matches!(classify_action("Decrypt"), ActionName::Unknown));
-        assert!(matches!(
-            classify_action("s3:GetObject"),
-            ActionName::NonKms
-        ));
+        assert!(matches!(classify_action("s3:GetObject"), ActionName::NonKms));
         assert!(matches!(classify_action("s3:*"), ActionName::NonKms));
         assert!(matches!(classify_action("kms:Frob*"), ActionName::Pattern(ref v) if v.is_empty()));
         assert!(matches!(classify_action("kms:Re*"), ActionName::Pattern(ref v) if !v.is_empty()));
@@ -374,13 +340,7 @@ mod tests {
             PolicyString::from_parts(
                 parts
                     .iter()
-                    .map(|(t, k)| {
-                        if *k {
-                            Part::Known(t.to_string())
-                        } else {
-                            Part::Unknown(t.to_string())
-                        }
-                    })
+                    .map(|(t, k)| if *k { Part::Known(t.to_string()) } else { Part::Unknown(t.to_string()) })
                     .collect(),
             )
         };

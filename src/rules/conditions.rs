@@ -10,9 +10,7 @@ use std::collections::BTreeMap;
 use super::Rule;
 use crate::analysis::Analysis;
 use crate::compile::CompiledPolicy;
-use crate::facts::{
-    CONDITION_OPERATORS, NARROWING_CONDITION_KEYS, OperatorKind, facts, wildcard_match,
-};
+use crate::facts::{CONDITION_OPERATORS, NARROWING_CONDITION_KEYS, OperatorKind, facts, wildcard_match};
 use crate::policy::ast::{ConditionBlock, PolicyString, Spanned, Statement, StringList};
 use crate::source::{SourceMap, Span};
 use crate::value::Value;
@@ -57,11 +55,7 @@ pub(crate) fn statements<'a>(a: &'a Analysis) -> Vec<StatementRef<'a>> {
         let Some(policy) = &cp.policy else { continue };
         let (_, complete) = completeness(cp);
         for (i, st) in policy.statements().iter().enumerate() {
-            out.push(StatementRef {
-                policy: cp,
-                statement: st,
-                complete: complete.get(i).copied().unwrap_or(false),
-            });
+            out.push(StatementRef { policy: cp, statement: st, complete: complete.get(i).copied().unwrap_or(false) });
         }
     }
     out
@@ -85,7 +79,8 @@ fn completeness(cp: &CompiledPolicy) -> &(bool, Vec<bool>) {
         };
         let aligned = raw.len() == items.len();
         let each: Vec<bool> = (0..items.len()).map(|i| aligned && lowers_completely(&raw[i])).collect();
-        let whole = policy.statement.is_some() && whole_statement_count(cp) == Some(items.len()) && each.iter().all(|c| *c);
+        let whole =
+            policy.statement.is_some() && whole_statement_count(cp) == Some(items.len()) && each.iter().all(|c| *c);
         (whole, each)
     })
 }
@@ -120,22 +115,12 @@ fn raw_statements(cp: &CompiledPolicy) -> Option<Vec<Value>> {
     if member.as_map().is_some() {
         return Some(vec![member.clone()]);
     }
-    Some(
-        member
-            .as_seq()?
-            .iter()
-            .filter(|e| e.as_map().is_some())
-            .cloned()
-            .collect(),
-    )
+    Some(member.as_seq()?.iter().filter(|e| e.as_map().is_some()).cloned().collect())
 }
 
 /// Whether lowering the raw statement alone reports nothing (nothing left out).
 fn lowers_completely(raw_statement: &Value) -> bool {
-    let doc = Value::object(BTreeMap::from([(
-        "Statement".to_string(),
-        raw_statement.clone(),
-    )]));
+    let doc = Value::object(BTreeMap::from([("Statement".to_string(), raw_statement.clone())]));
     let (policy, diags) = crate::policy::lower::lower(&doc, "");
     policy.is_some() && diags.is_empty()
 }
@@ -173,49 +158,24 @@ pub(crate) fn parse_operator(op: &str) -> Operator<'_> {
     } else {
         (None, op)
     };
-    let kind_of = |b: &str| {
-        CONDITION_OPERATORS
-            .iter()
-            .find(|(n, _)| *n == b)
-            .map(|(_, k)| *k)
-    };
+    let kind_of = |b: &str| CONDITION_OPERATORS.iter().find(|(n, _)| *n == b).map(|(_, k)| *k);
     if let Some(kind) = kind_of(rest) {
-        return Operator {
-            prefix,
-            base: rest,
-            if_exists: false,
-            kind: Some(kind),
-        };
+        return Operator { prefix, base: rest, if_exists: false, kind: Some(kind) };
     }
     if let Some(base) = rest.strip_suffix("IfExists")
         && let Some(kind) = kind_of(base)
     {
-        return Operator {
-            prefix,
-            base,
-            if_exists: true,
-            kind: Some(kind),
-        };
+        return Operator { prefix, base, if_exists: true, kind: Some(kind) };
     }
-    Operator {
-        prefix,
-        base: rest,
-        if_exists: false,
-        kind: None,
-    }
+    Operator { prefix, base: rest, if_exists: false, kind: None }
 }
 
 /// Every `(block, key, values)` of a statement's condition.
-pub(crate) fn condition_entries(
-    st: &Statement,
-) -> Vec<(&ConditionBlock, &Spanned<String>, &StringList)> {
+pub(crate) fn condition_entries(st: &Statement) -> Vec<(&ConditionBlock, &Spanned<String>, &StringList)> {
     let Some(cond) = &st.condition else {
         return Vec::new();
     };
-    cond.node
-        .iter()
-        .flat_map(|b| b.entries.iter().map(move |(k, v)| (b, k, v)))
-        .collect()
+    cond.node.iter().flat_map(|b| b.entries.iter().map(move |(k, v)| (b, k, v))).collect()
 }
 
 /// Whether the statement's condition narrows a wildcard principal to known callers: a key
@@ -223,9 +183,7 @@ pub(crate) fn condition_entries(
 pub(crate) fn narrows(st: &Statement) -> bool {
     condition_entries(st).into_iter().any(|(block, key, _)| {
         parse_operator(&block.operator).kind != Some(OperatorKind::Null)
-            && NARROWING_CONDITION_KEYS
-                .iter()
-                .any(|n| n.eq_ignore_ascii_case(key))
+            && NARROWING_CONDITION_KEYS.iter().any(|n| n.eq_ignore_ascii_case(key))
     })
 }
 
@@ -260,10 +218,7 @@ pub(crate) fn covers_action(st: &Statement, action: &str) -> Option<bool> {
 pub(crate) fn statement_actions(st: &Statement) -> Option<Vec<&'static str>> {
     let all = &facts().actions;
     let known = |list: &StringList| -> Option<Vec<String>> {
-        list.items
-            .iter()
-            .map(|i| i.as_known().map(str::to_ascii_lowercase))
-            .collect()
+        list.items.iter().map(|i| i.as_known().map(str::to_ascii_lowercase)).collect()
     };
     let hit = |patterns: &[String], name: &str| {
         let n = name.to_ascii_lowercase();
@@ -271,33 +226,18 @@ pub(crate) fn statement_actions(st: &Statement) -> Option<Vec<&'static str>> {
     };
     if let Some(list) = &st.action {
         let patterns = known(list)?;
-        Some(
-            all.iter()
-                .filter(|a| hit(&patterns, &a.action))
-                .map(|a| a.action.as_str())
-                .collect(),
-        )
+        Some(all.iter().filter(|a| hit(&patterns, &a.action)).map(|a| a.action.as_str()).collect())
     } else if let Some(list) = &st.not_action {
         let patterns = known(list)?;
-        Some(
-            all.iter()
-                .filter(|a| !hit(&patterns, &a.action))
-                .map(|a| a.action.as_str())
-                .collect(),
-        )
+        Some(all.iter().filter(|a| !hit(&patterns, &a.action)).map(|a| a.action.as_str()).collect())
     } else {
         Some(Vec::new())
     }
 }
 
 /// Known values of a condition entry, with their spans (unknown ones left out).
-pub(crate) fn known_values(
-    values: &StringList,
-) -> impl Iterator<Item = (&str, &Spanned<PolicyString>)> {
-    values
-        .items
-        .iter()
-        .filter_map(|v| v.as_known().map(|s| (s, v)))
+pub(crate) fn known_values(values: &StringList) -> impl Iterator<Item = (&str, &Spanned<PolicyString>)> {
+    values.items.iter().filter_map(|v| v.as_known().map(|s| (s, v)))
 }
 
 /// The span of an object key written just before its value (`key = value`,
@@ -307,10 +247,7 @@ pub(crate) fn key_span(sources: &SourceMap, value: Option<Span>, key: &str) -> O
     let v = value?;
     let before = sources.get(v.file).text.get(..v.start as usize)?;
     let t = before.trim_end();
-    let t = t
-        .strip_suffix('=')
-        .or_else(|| t.strip_suffix(':'))?
-        .trim_end();
+    let t = t.strip_suffix('=').or_else(|| t.strip_suffix(':'))?.trim_end();
     let (t, quoted) = match t.strip_suffix('"') {
         Some(t) => (t, true),
         None => (t, false),
@@ -319,11 +256,7 @@ pub(crate) fn key_span(sources: &SourceMap, value: Option<Span>, key: &str) -> O
     if key.is_empty() || (quoted && !t.ends_with('"')) {
         return None;
     }
-    if !quoted
-        && t.chars()
-            .next_back()
-            .is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '-')
-    {
+    if !quoted && t.chars().next_back().is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '-') {
         return None;
     }
     Some(Span::new(v.file, t.len(), t.len() + key.len()))
@@ -347,11 +280,7 @@ pub(crate) fn member_span(sources: &SourceMap, object: Option<Span>, name: &str)
         if found.is_some() {
             return None;
         }
-        found = Some(Span::new(
-            o.file,
-            o.start as usize + i,
-            o.start as usize + i + name.len(),
-        ));
+        found = Some(Span::new(o.file, o.start as usize + i, o.start as usize + i + name.len()));
     }
     found
 }
@@ -381,10 +310,7 @@ mod tests {
         assert_eq!(op.base, "StringLike");
         assert!(op.if_exists && op.is_like());
         assert_eq!(op.kind, Some(OperatorKind::String));
-        assert_eq!(
-            parse_operator("NullIfExists").kind,
-            Some(OperatorKind::Null)
-        );
+        assert_eq!(parse_operator("NullIfExists").kind, Some(OperatorKind::Null));
         assert_eq!(parse_operator("StringEqual").kind, None);
         assert_eq!(parse_operator("stringEquals").kind, None);
         assert_eq!(parse_operator("ForAnyValues:StringEquals").kind, None);

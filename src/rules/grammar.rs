@@ -49,12 +49,8 @@ pub static RULES: &[&Rule] = &[
 ];
 
 /// Every policy that could be lowered, with its compiled form.
-pub(crate) fn policies<'a>(
-    a: &'a Analysis,
-) -> impl Iterator<Item = (&'a CompiledPolicy, &'a KeyPolicy)> + 'a {
-    a.policies
-        .iter()
-        .filter_map(|cp| cp.policy.as_ref().map(|p| (cp, p)))
+pub(crate) fn policies<'a>(a: &'a Analysis) -> impl Iterator<Item = (&'a CompiledPolicy, &'a KeyPolicy)> + 'a {
+    a.policies.iter().filter_map(|cp| cp.policy.as_ref().map(|p| (cp, p)))
 }
 
 /// The raw evaluated policy: the structure given to `jsonencode`, or the decoded JSON
@@ -90,10 +86,7 @@ pub(crate) fn each_statement<'a>(
     mut f: impl FnMut(&'a Statement, Option<&BTreeMap<String, Value>>),
 ) {
     let raw = raw_policy(cp);
-    let raws = raw
-        .as_deref()
-        .and_then(raw_statements)
-        .filter(|r| r.len() == policy.statements().len());
+    let raws = raw.as_deref().and_then(raw_statements).filter(|r| r.len() == policy.statements().len());
     for (i, st) in policy.statements().iter().enumerate() {
         f(st, raws.as_ref().map(|r| r[i]));
     }
@@ -127,24 +120,11 @@ fn known_parts(s: &PolicyString) -> Vec<&str> {
 /// kinds, condition operators and condition keys.
 pub(crate) fn policy_strings(policy: &KeyPolicy) -> Vec<KnownText<'_>> {
     let mut out = Vec::new();
-    fn string<'a>(
-        out: &mut Vec<KnownText<'a>>,
-        what: &str,
-        s: &'a PolicyString,
-        span: Option<Span>,
-    ) {
-        out.push(KnownText {
-            what: what.to_string(),
-            parts: known_parts(s),
-            span,
-        });
+    fn string<'a>(out: &mut Vec<KnownText<'a>>, what: &str, s: &'a PolicyString, span: Option<Span>) {
+        out.push(KnownText { what: what.to_string(), parts: known_parts(s), span });
     }
     fn name<'a>(out: &mut Vec<KnownText<'a>>, what: &str, s: &'a str, span: Option<Span>) {
-        out.push(KnownText {
-            what: what.to_string(),
-            parts: vec![s],
-            span,
-        });
+        out.push(KnownText { what: what.to_string(), parts: vec![s], span });
     }
     fn list<'a>(out: &mut Vec<KnownText<'a>>, what: &str, l: &'a StringList) {
         for it in &l.items {
@@ -192,12 +172,7 @@ pub(crate) fn policy_strings(policy: &KeyPolicy) -> Vec<KnownText<'_>> {
         }
         if let Some(c) = &st.condition {
             for block in &c.node {
-                name(
-                    &mut out,
-                    "condition operator",
-                    &block.operator.node,
-                    block.operator.span,
-                );
+                name(&mut out, "condition operator", &block.operator.node, block.operator.span);
                 for (key, values) in &block.entries {
                     name(&mut out, "condition key", &key.node, key.span);
                     list(&mut out, &format!("`{}` condition value", key.node), values);
@@ -238,17 +213,12 @@ pub(crate) fn encoded_size_lower_bound(v: &Value) -> usize {
         }
         ValueKind::Unknown(_) => 0,
         ValueKind::Tuple(items) | ValueKind::List(items) | ValueKind::Set(items) => {
-            let known = items
-                .iter()
-                .filter(|i| !matches!(i.kind, ValueKind::Unknown(_)))
-                .count();
+            let known = items.iter().filter(|i| !matches!(i.kind, ValueKind::Unknown(_))).count();
             2 + known.saturating_sub(1) + items.iter().map(encoded_size_lower_bound).sum::<usize>()
         }
         ValueKind::Object(m) | ValueKind::Map(m) => {
             2 + m.len().saturating_sub(1)
-                + m.iter()
-                    .map(|(k, x)| string(k) + 1 + encoded_size_lower_bound(x))
-                    .sum::<usize>()
+                + m.iter().map(|(k, x)| string(k) + 1 + encoded_size_lower_bound(x)).sum::<usize>()
         }
     }
 }
@@ -260,10 +230,7 @@ pub(crate) fn diagnostics_of(code: &str, src: &str) -> Vec<crate::diagnostic::Di
         vec![(std::path::PathBuf::from("main.tf"), src.to_string())],
         &crate::compile::Options::default(),
     );
-    c.diagnostics
-        .into_iter()
-        .filter(|d| d.code == code)
-        .collect()
+    c.diagnostics.into_iter().filter(|d| d.code == code).collect()
 }
 
 /// Test support: a key whose policy has the root statement followed by `statements`
@@ -298,21 +265,12 @@ mod tests {
     #[test]
     fn size_lower_bound_matches_jsonencode_when_known() {
         let v = Value::object(BTreeMap::from([
-            (
-                "a".to_string(),
-                Value::tuple(vec![Value::string("x<y"), Value::bool(false)]),
-            ),
+            ("a".to_string(), Value::tuple(vec![Value::string("x<y"), Value::bool(false)])),
             ("b".to_string(), Value::number(Number::from_i64(12))),
             ("c".to_string(), Value::null()),
         ]));
-        assert_eq!(
-            encoded_size_lower_bound(&v),
-            crate::json::encode(&v).unwrap().len()
-        );
-        let p = Value::partial(vec![
-            Part::Known("ab".into()),
-            Part::Unknown("var.x".into()),
-        ]);
+        assert_eq!(encoded_size_lower_bound(&v), crate::json::encode(&v).unwrap().len());
+        let p = Value::partial(vec![Part::Known("ab".into()), Part::Unknown("var.x".into())]);
         assert_eq!(encoded_size_lower_bound(&p), 4);
     }
 }

@@ -71,19 +71,12 @@ fn surely_set<'k>(key: &'k KeyInfo, name: &str) -> Option<&'k Value> {
 
 /// Where to report about argument `name`: its value, else its name.
 fn value_span(key: &KeyInfo, name: &str) -> Option<Span> {
-    key.attrs
-        .get(name)
-        .and_then(|v| v.span)
-        .or_else(|| key.attr_spans.get(name).copied())
+    key.attrs.get(name).and_then(|v| v.span).or_else(|| key.attr_spans.get(name).copied())
 }
 
 /// Runs `find` and keeps one of the findings that differ only in the instance they are
 /// about (`aws_kms_key.app[0]`, `aws_kms_key.app[1]`: the same value written once).
-fn once_per_resource(
-    a: &Analysis,
-    out: &mut Vec<Diagnostic>,
-    find: fn(&Analysis, &mut Vec<Diagnostic>),
-) {
+fn once_per_resource(a: &Analysis, out: &mut Vec<Diagnostic>, find: fn(&Analysis, &mut Vec<Diagnostic>)) {
     let start = out.len();
     find(a, out);
     let found: Vec<Diagnostic> = out.drain(start..).collect();
@@ -117,14 +110,7 @@ impl AtValue for Diagnostic {
             _ => false,
         };
         let d = self.at(at);
-        if outside {
-            d.label(
-                key.attr_spans.get(name).copied(),
-                format!("used as `{name}` here"),
-            )
-        } else {
-            d
-        }
+        if outside { d.label(key.attr_spans.get(name).copied(), format!("used as `{name}` here")) } else { d }
     }
 }
 
@@ -171,14 +157,7 @@ fn whole_number<'k>(key: &'k KeyInfo, name: &str) -> Option<(i64, &'k Value)> {
     if !n.is_integer() {
         return None;
     }
-    Some((
-        n.to_i64().unwrap_or(if n.is_sign_negative() {
-            i64::MIN
-        } else {
-            i64::MAX
-        }),
-        v,
-    ))
+    Some((n.to_i64().unwrap_or(if n.is_sign_negative() { i64::MIN } else { i64::MAX }), v))
 }
 
 /// The parts of a string value, known or not.
@@ -206,11 +185,7 @@ fn display(v: &Value) -> Option<String> {
 
 /// A control character as an escape (`\\t`), anything else as itself.
 fn escape_control(c: char) -> String {
-    if c.is_control() {
-        c.escape_default().collect()
-    } else {
-        c.to_string()
-    }
+    if c.is_control() { c.escape_default().collect() } else { c.to_string() }
 }
 
 /// The number of characters known to be in a string value, and whether that is all of it.
@@ -247,11 +222,7 @@ fn span_in_literal(a: &Analysis, v: &Value, start: usize, end: usize) -> Option<
         return Some(span);
     };
     if a.sources.text(span) == format!("\"{s}\"") {
-        Some(Span::new(
-            span.file,
-            span.start as usize + 1 + start,
-            span.start as usize + 1 + end,
-        ))
+        Some(Span::new(span.file, span.start as usize + 1 + start, span.start as usize + 1 + end))
     } else {
         Some(span)
     }
@@ -261,11 +232,7 @@ fn span_in_literal(a: &Analysis, v: &Value, start: usize, end: usize) -> Option<
 /// (`aws_kms_key.app[0]`, `aws_kms_key.app["blue"]`) when that instance exists, else every
 /// instance of the resource.
 fn referenced_keys<'a>(a: &'a Analysis, reference: &Reference) -> Vec<&'a KeyInfo> {
-    let all: Vec<&KeyInfo> = a
-        .keys
-        .iter()
-        .filter(|k| k.resource == reference.address)
-        .collect();
+    let all: Vec<&KeyInfo> = a.keys.iter().filter(|k| k.resource == reference.address).collect();
     let Some(span) = reference.span else {
         return all;
     };
@@ -273,10 +240,7 @@ fn referenced_keys<'a>(a: &'a Analysis, reference: &Reference) -> Vec<&'a KeyInf
     let Some(rest) = text.strip_prefix(reference.address.as_str()) else {
         return all;
     };
-    let index = rest
-        .strip_prefix('[')
-        .and_then(|r| r.split_once(']'))
-        .map(|(i, _)| i.trim());
+    let index = rest.strip_prefix('[').and_then(|r| r.split_once(']')).map(|(i, _)| i.trim());
     let literal = index.filter(|i| {
         i.parse::<u64>().is_ok()
             || (i.len() >= 2
@@ -299,12 +263,9 @@ fn resource_address(address: &str) -> &str {
 
 /// The name arguments of an alias that are given: `name`, `name_prefix`.
 fn alias_names(alias: &AliasInfo) -> impl Iterator<Item = (&'static str, &Value)> {
-    [
-        ("name", alias.name.as_ref()),
-        ("name_prefix", alias.name_prefix.as_ref()),
-    ]
-    .into_iter()
-    .filter_map(|(n, v)| v.filter(|v| !v.is_null()).map(|v| (n, v)))
+    [("name", alias.name.as_ref()), ("name_prefix", alias.name_prefix.as_ref())]
+        .into_iter()
+        .filter_map(|(n, v)| v.filter(|v| !v.is_null()).map(|v| (n, v)))
 }
 
 /// The longest alias name AWS accepts, in characters.

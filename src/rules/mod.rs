@@ -108,7 +108,11 @@ mod tests {
         for c in &codes {
             assert!(c.code.starts_with("KMS") && c.code.len() == 6, "{}", c.code);
             assert!(!c.summary.is_empty() && !c.explanation.is_empty(), "{}", c.code);
-            assert!(c.summary.chars().next().is_some_and(|ch| !ch.is_uppercase()), "{}: summary starts lowercase", c.code);
+            assert!(
+                c.summary.chars().next().is_some_and(|ch| !ch.is_uppercase()),
+                "{}: summary starts lowercase",
+                c.code
+            );
         }
         let names: Vec<&str> = all().iter().map(|r| r.name).collect();
         let mut sorted = names.clone();

@@ -41,20 +41,12 @@ pub(crate) fn identifiers<'a>(a: &'a Analysis) -> Vec<PrincipalRef<'a>> {
     for s in statements(a) {
         let st = s.statement;
         for p in [&st.principal, &st.not_principal] {
-            let Some(Spanned {
-                node: Principal::Map(kinds),
-                ..
-            }) = p
-            else {
+            let Some(Spanned { node: Principal::Map(kinds), .. }) = p else {
                 continue;
             };
             for (kind, list) in kinds {
                 for id in &list.items {
-                    out.push(PrincipalRef {
-                        policy: s.policy,
-                        kind,
-                        id,
-                    });
+                    out.push(PrincipalRef { policy: s.policy, kind, id });
                 }
             }
         }
@@ -88,13 +80,9 @@ pub(crate) struct Arn<'a> {
 /// Splits an ARN into its six fields; `None` when `s` is not `arn:` and five more fields.
 pub(crate) fn parse_arn(s: &str) -> Option<Arn<'_>> {
     match s.splitn(6, ':').collect::<Vec<_>>().as_slice() {
-        ["arn", partition, service, region, account, resource] => Some(Arn {
-            partition,
-            service,
-            region,
-            account,
-            resource,
-        }),
+        ["arn", partition, service, region, account, resource] => {
+            Some(Arn { partition, service, region, account, resource })
+        }
         _ => None,
     }
 }
@@ -119,16 +107,8 @@ pub(crate) struct Placeholder {
     pub example_account: bool,
 }
 
-const BRACKETS: &[(char, char)] = &[
-    ('[', ']'),
-    ('<', '>'),
-    ('{', '}'),
-    ('【', '】'),
-    ('［', '］'),
-    ('〔', '〕'),
-    ('＜', '＞'),
-    ('｛', '｝'),
-];
+const BRACKETS: &[(char, char)] =
+    &[('[', ']'), ('<', '>'), ('{', '}'), ('【', '】'), ('［', '］'), ('〔', '〕'), ('＜', '＞'), ('｛', '｝')];
 
 /// The byte range of the account field of an ARN-like text (`arn:p:s:r:ACCOUNT:...`).
 fn account_range(text: &str) -> Option<(usize, usize)> {
@@ -166,11 +146,8 @@ pub(crate) fn placeholder(id: &PolicyString, kind: &str) -> Option<Placeholder> 
         .filter(|_| iam_kind)
         .or_else(|| (kind == "AWS" && !text.contains([':', '/', '.'])).then_some((0, text.len())));
     let in_account = |at: usize| account.is_some_and(|(a, b)| a <= at && at < b.max(a + 1));
-    let found = |at: usize, t: &str| Placeholder {
-        text: t.to_string(),
-        in_account: in_account(at),
-        example_account: false,
-    };
+    let found =
+        |at: usize, t: &str| Placeholder { text: t.to_string(), in_account: in_account(at), example_account: false };
     // Brackets around a description: `[ACCOUNT_ID]`, `<account-id>`, `【アカウントID】`.
     let mut best: Option<(usize, usize)> = None;
     for (open, close) in BRACKETS {
@@ -195,9 +172,7 @@ pub(crate) fn placeholder(id: &PolicyString, kind: &str) -> Option<Placeholder> 
         if !segment.contains(UNKNOWN) {
             return Some(found(start, segment));
         }
-        let run_end = text[i..]
-            .find(|c: char| c.is_ascii())
-            .map_or(text.len(), |x| i + x);
+        let run_end = text[i..].find(|c: char| c.is_ascii()).map_or(text.len(), |x| i + x);
         return Some(found(i, &text[i..run_end]));
     }
     // The account field itself.
@@ -207,10 +182,7 @@ pub(crate) fn placeholder(id: &PolicyString, kind: &str) -> Option<Placeholder> 
         return None;
     }
     if field == "123456789012" {
-        return Some(Placeholder {
-            example_account: true,
-            ..found(a, field)
-        });
+        return Some(Placeholder { example_account: true, ..found(a, field) });
     }
     placeholder_word(field).then(|| found(a, field))
 }
@@ -231,48 +203,18 @@ mod tests {
     #[test]
     fn placeholders_are_found() {
         let some = |t: &str, acct: bool| Some((t.to_string(), acct));
-        assert_eq!(
-            text("arn:aws:iam::[アカウントID]:root", "AWS"),
-            some("[アカウントID]", true)
-        );
-        assert_eq!(
-            text("arn:aws:iam::【アカウントID】:root", "AWS"),
-            some("【アカウントID】", true)
-        );
-        assert_eq!(
-            text("arn:aws:iam::［ACCOUNT_ID］:root", "AWS"),
-            some("［ACCOUNT_ID］", true)
-        );
-        assert_eq!(
-            text("arn:aws:iam::<account-id>:role/admin", "AWS"),
-            some("<account-id>", true)
-        );
-        assert_eq!(
-            text("arn:aws:iam::111122223333:user/CPI-HIG[IAMユーザー]", "AWS"),
-            some("[IAMユーザー]", false)
-        );
-        assert_eq!(
-            text("arn:aws:iam::アカウントID:root", "AWS"),
-            some("アカウントID", true)
-        );
-        assert_eq!(
-            text("arn:aws:iam::ACCOUNT_ID:root", "AWS"),
-            some("ACCOUNT_ID", true)
-        );
-        assert_eq!(
-            text("arn:aws:iam::AccountId:root", "AWS"),
-            some("AccountId", true)
-        );
-        assert_eq!(
-            text("arn:aws:iam::xxxxxxxxxxxx:root", "AWS"),
-            some("xxxxxxxxxxxx", true)
-        );
+        assert_eq!(text("arn:aws:iam::[アカウントID]:root", "AWS"), some("[アカウントID]", true));
+        assert_eq!(text("arn:aws:iam::【アカウントID】:root", "AWS"), some("【アカウントID】", true));
+        assert_eq!(text("arn:aws:iam::［ACCOUNT_ID］:root", "AWS"), some("［ACCOUNT_ID］", true));
+        assert_eq!(text("arn:aws:iam::<account-id>:role/admin", "AWS"), some("<account-id>", true));
+        assert_eq!(text("arn:aws:iam::111122223333:user/CPI-HIG[IAMユーザー]", "AWS"), some("[IAMユーザー]", false));
+        assert_eq!(text("arn:aws:iam::アカウントID:root", "AWS"), some("アカウントID", true));
+        assert_eq!(text("arn:aws:iam::ACCOUNT_ID:root", "AWS"), some("ACCOUNT_ID", true));
+        assert_eq!(text("arn:aws:iam::AccountId:root", "AWS"), some("AccountId", true));
+        assert_eq!(text("arn:aws:iam::xxxxxxxxxxxx:root", "AWS"), some("xxxxxxxxxxxx", true));
         assert_eq!(text("XXXXXXXXXXXX", "AWS"), some("XXXXXXXXXXXX", true));
         assert_eq!(text("account-id", "AWS"), some("account-id", true));
-        assert_eq!(
-            text("{ACCOUNT_ID}.amazonaws.com", "Service"),
-            some("{ACCOUNT_ID}", false)
-        );
+        assert_eq!(text("{ACCOUNT_ID}.amazonaws.com", "Service"), some("{ACCOUNT_ID}", false));
         let example = placeholder(&known("arn:aws:iam::123456789012:root"), "AWS").unwrap();
         assert!(example.example_account && example.in_account);
         for clean in [
@@ -298,23 +240,14 @@ mod tests {
             Part::Known("arn:aws:iam::[ACCOUNT]:role/".into()),
             Part::Unknown("var.role".into()),
         ]);
-        assert_eq!(
-            placeholder(&id, "AWS").map(|p| p.text),
-            Some("[ACCOUNT]".to_string())
-        );
+        assert_eq!(placeholder(&id, "AWS").map(|p| p.text), Some("[ACCOUNT]".to_string()));
     }
 
     #[test]
     fn arns_are_taken_apart() {
         let arn = parse_arn("arn:aws:iam::111122223333:role/path/name").unwrap();
         assert_eq!(
-            (
-                arn.partition,
-                arn.service,
-                arn.region,
-                arn.account,
-                arn.resource
-            ),
+            (arn.partition, arn.service, arn.region, arn.account, arn.resource),
             ("aws", "iam", "", "111122223333", "role/path/name")
         );
         assert_eq!(parse_arn("arn:aws:iam::111122223333"), None);

@@ -31,12 +31,8 @@ pub fn find(sources: &SourceMap) -> Vec<Suppression> {
                 Some((c, r)) => (c, Some(r.trim().to_string()).filter(|r| !r.is_empty())),
                 None => (rest, None),
             };
-            let codes: Vec<String> = codes
-                .split([',', ' '])
-                .map(str::trim)
-                .filter(|c| !c.is_empty())
-                .map(str::to_ascii_uppercase)
-                .collect();
+            let codes: Vec<String> =
+                codes.split([',', ' ']).map(str::trim).filter(|c| !c.is_empty()).map(str::to_ascii_uppercase).collect();
             if !codes.is_empty() {
                 out.push(Suppression { file, line: i + 1, codes, reason });
             }

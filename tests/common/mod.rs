@@ -102,10 +102,7 @@ fn principal(v: &J, indent: usize) -> String {
         J::Object(m) => {
             let mut keys: Vec<&String> = m.keys().collect();
             keys.sort();
-            let members = keys
-                .into_iter()
-                .map(|k| (k.clone(), rendered_list(&m[k], indent + 2, k == "AWS")))
-                .collect();
+            let members = keys.into_iter().map(|k| (k.clone(), rendered_list(&m[k], indent + 2, k == "AWS"))).collect();
             let mut s = String::new();
             write_object(&mut s, members, indent);
             s
@@ -117,17 +114,9 @@ fn principal(v: &J, indent: usize) -> String {
 fn statement(st: &J, indent: usize) -> String {
     let m = st.as_object().expect("statement object");
     let mut members = Vec::new();
-    for key in [
-        "Sid",
-        "Effect",
-        "Principal",
-        "NotPrincipal",
-        "Action",
-        "NotAction",
-        "Resource",
-        "NotResource",
-        "Condition",
-    ] {
+    for key in
+        ["Sid", "Effect", "Principal", "NotPrincipal", "Action", "NotAction", "Resource", "NotResource", "Condition"]
+    {
         let Some(v) = m.get(key) else { continue };
         let rendered = match key {
             "Sid" | "Effect" => string(&scalar(v)),
@@ -142,10 +131,8 @@ fn statement(st: &J, indent: usize) -> String {
                         let keys = ops[op].as_object().expect("condition keys");
                         let mut ks: Vec<&String> = keys.keys().collect();
                         ks.sort();
-                        let inner = ks
-                            .into_iter()
-                            .map(|k| (k.clone(), rendered_list(&keys[k], indent + 6, false)))
-                            .collect();
+                        let inner =
+                            ks.into_iter().map(|k| (k.clone(), rendered_list(&keys[k], indent + 6, false))).collect();
                         let mut s = String::new();
                         write_object(&mut s, inner, indent + 4);
                         (op.clone(), s)

@@ -36,10 +36,7 @@ pub(super) fn element(args: &[Value]) -> Result<Value, FnError> {
     let items = match &list.kind {
         ValueKind::List(items) | ValueKind::Tuple(items) => items,
         _ => {
-            return err(format!(
-                "cannot read elements from {}",
-                friendly_name(&list.ty())
-            ));
+            return err(format!("cannot read elements from {}", friendly_name(&list.ty())));
         }
     };
     let index = to_int(&args[1]).or_else(|e| err(format!("invalid index: {e}")))?;
@@ -76,10 +73,7 @@ pub(super) fn concat(args: &[Value]) -> Result<Value, FnError> {
             ValueKind::Tuple(items) | ValueKind::List(items) => out.extend(items.iter().cloned()),
             _ => {
                 let got = friendly_name(&a.ty());
-                return arg_err(
-                    i,
-                    format!("all arguments must be lists or tuples; got {got}"),
-                );
+                return arg_err(i, format!("all arguments must be lists or tuples; got {got}"));
             }
         }
     }
@@ -91,37 +85,25 @@ pub(super) fn concat(args: &[Value]) -> Result<Value, FnError> {
 pub(super) fn merge(args: &[Value]) -> Result<Value, FnError> {
     for a in args {
         if !a.is_null() && !matches!(a.kind, ValueKind::Map(_) | ValueKind::Object(_)) {
-            return err(format!(
-                "arguments must be maps or objects, got {}",
-                go_quote(&friendly_name(&a.ty()))
-            ));
+            return err(format!("arguments must be maps or objects, got {}", go_quote(&friendly_name(&a.ty()))));
         }
     }
     let first = args.first().map(Value::ty);
     let as_map = !args.is_empty()
-        && args
-            .iter()
-            .all(|a| !a.is_null() && matches!(a.kind, ValueKind::Map(_)) && Some(a.ty()) == first);
+        && args.iter().all(|a| !a.is_null() && matches!(a.kind, ValueKind::Map(_)) && Some(a.ty()) == first);
     let mut out = BTreeMap::new();
     for a in args {
         for (k, v) in a.as_map().into_iter().flatten() {
             out.insert(k.clone(), v.clone());
         }
     }
-    Ok(if as_map {
-        Value::map(out)
-    } else {
-        Value::object(out)
-    })
+    Ok(if as_map { Value::map(out) } else { Value::object(out) })
 }
 
 /// `flatten(list)`: the elements of nested lists, sets and tuples, as a tuple.
 pub(super) fn flatten(args: &[Value]) -> Result<Value, FnError> {
     let v = &args[0];
-    if !matches!(
-        v.kind,
-        ValueKind::List(_) | ValueKind::Set(_) | ValueKind::Tuple(_)
-    ) {
+    if !matches!(v.kind, ValueKind::List(_) | ValueKind::Set(_) | ValueKind::Tuple(_)) {
         return err("can only flatten lists, sets and tuples");
     }
     let mut out = Vec::new();
@@ -142,12 +124,7 @@ fn flatten_into(v: &Value, out: &mut Vec<Value>, marked: &mut bool) -> Result<()
                 *marked |= item.sensitive;
                 flatten_into(item, out, marked)?;
             }
-            ValueKind::Unknown(u)
-                if matches!(
-                    u.ty,
-                    Type::List(_) | Type::Set(_) | Type::Tuple(_) | Type::Dynamic
-                ) =>
-            {
+            ValueKind::Unknown(u) if matches!(u.ty, Type::List(_) | Type::Set(_) | Type::Tuple(_) | Type::Dynamic) => {
                 return Err(FnError::Unknown);
             }
             _ => out.push(item.clone()),
@@ -172,11 +149,7 @@ pub(super) fn distinct(args: &[Value]) -> Result<Value, FnError> {
 pub(super) fn compact(args: &[Value]) -> Result<Value, FnError> {
     known(&args[0])?;
     let items = args[0].as_seq().unwrap_or_default();
-    let out = items
-        .iter()
-        .filter(|v| !v.is_null() && v.as_str() != Some(""))
-        .cloned()
-        .collect();
+    let out = items.iter().filter(|v| !v.is_null() && v.as_str() != Some("")).cloned().collect();
     Ok(Value::list(out))
 }
 
@@ -205,10 +178,7 @@ pub(super) fn coalescelist(args: &[Value]) -> Result<Value, FnError> {
     if args.is_empty() {
         return err("at least one argument is required");
     }
-    if args
-        .iter()
-        .any(|a| !a.is_null() && !matches!(a.kind, ValueKind::List(_) | ValueKind::Tuple(_)))
-    {
+    if args.iter().any(|a| !a.is_null() && !matches!(a.kind, ValueKind::List(_) | ValueKind::Tuple(_))) {
         return err("coalescelist arguments must be lists or tuples");
     }
     for a in args {
@@ -222,10 +192,7 @@ pub(super) fn coalescelist(args: &[Value]) -> Result<Value, FnError> {
 /// `lookup(map, key, default)`: the element of `map` at `key`, or `default`.
 pub(super) fn lookup(args: &[Value]) -> Result<Value, FnError> {
     if args.len() > 3 {
-        return err(format!(
-            "lookup() takes two or three arguments, got {}",
-            args.len()
-        ));
+        return err(format!("lookup() takes two or three arguments, got {}", args.len()));
     }
     let (m, key) = (&args[0], text(&args[1]));
     let marked = args[0].sensitive || args[1].sensitive;
@@ -235,10 +202,7 @@ pub(super) fn lookup(args: &[Value]) -> Result<Value, FnError> {
             (Some(v), _) => v.clone(),
             (None, Some(d)) => d.clone(),
             (None, None) => {
-                return arg_err(
-                    0,
-                    format!("the given object has no attribute {}", go_quote(key)),
-                );
+                return arg_err(0, format!("the given object has no attribute {}", go_quote(key)));
             }
         },
         ValueKind::Map(items) => {
@@ -247,23 +211,17 @@ pub(super) fn lookup(args: &[Value]) -> Result<Value, FnError> {
                 _ => Type::Dynamic,
             };
             let default = match default {
-                Some(d) => Some(convert(d, &ety).or_else(|_| {
-                    arg_err(
-                        2,
-                        "the default value must have the same type as the map elements",
-                    )
-                })?),
+                Some(d) => Some(
+                    convert(d, &ety)
+                        .or_else(|_| arg_err(2, "the default value must have the same type as the map elements"))?,
+                ),
                 None => None,
             };
             match (items.get(key), default) {
                 (Some(v), _) => v.clone(),
                 (None, Some(d)) => d,
                 (None, None) => {
-                    let shown = if args[1].sensitive {
-                        "(sensitive value)".to_string()
-                    } else {
-                        go_quote(key)
-                    };
+                    let shown = if args[1].sensitive { "(sensitive value)".to_string() } else { go_quote(key) };
                     return err(format!("lookup failed to find key {shown}"));
                 }
             }
@@ -301,16 +259,12 @@ pub(super) fn sort(args: &[Value]) -> Result<Value, FnError> {
         match v.as_str() {
             Some(s) => strings.push(s),
             None => {
-                return err(format!(
-                    "given list element {i} is null; a null string cannot be sorted"
-                ));
+                return err(format!("given list element {i} is null; a null string cannot be sorted"));
             }
         }
     }
     strings.sort_unstable_by(|a, b| a.as_bytes().cmp(b.as_bytes()));
-    Ok(Value::list(
-        strings.into_iter().map(Value::string).collect(),
-    ))
+    Ok(Value::list(strings.into_iter().map(Value::string).collect()))
 }
 
 /// `reverse(list)`: the elements in reverse order (a tuple stays a tuple).
@@ -320,13 +274,7 @@ pub(super) fn reverse(args: &[Value]) -> Result<Value, FnError> {
     match &v.kind {
         ValueKind::Tuple(items) => Ok(Value::tuple(reversed(items))),
         ValueKind::List(items) | ValueKind::Set(items) => Ok(Value::list(reversed(items))),
-        _ => arg_err(
-            0,
-            format!(
-                "can only reverse list or tuple values, not {}",
-                friendly_name(&v.ty())
-            ),
-        ),
+        _ => arg_err(0, format!("can only reverse list or tuple values, not {}", friendly_name(&v.ty()))),
     }
 }
 
@@ -392,30 +340,20 @@ pub(super) fn slice(args: &[Value]) -> Result<Value, FnError> {
         return arg_err(1, "start index must not be less than zero");
     }
     if start > len {
-        return arg_err(
-            1,
-            "start index must not be greater than the length of the list",
-        );
+        return arg_err(1, "start index must not be greater than the length of the list");
     }
     let end = to_int(&args[2]).or_else(|e| arg_err(2, format!("invalid end index: {e}")))?;
     if end < 0 {
         return arg_err(2, "end index must not be less than zero");
     }
     if end > len {
-        return arg_err(
-            2,
-            "end index must not be greater than the length of the list",
-        );
+        return arg_err(2, "end index must not be greater than the length of the list");
     }
     if start > end {
         return arg_err(1, "start index must not be greater than end index");
     }
     let part = items[start as usize..end as usize].to_vec();
-    Ok(if matches!(v.kind, ValueKind::Tuple(_)) {
-        Value::tuple(part)
-    } else {
-        Value::list(part)
-    })
+    Ok(if matches!(v.kind, ValueKind::Tuple(_)) { Value::tuple(part) } else { Value::list(part) })
 }
 
 /// `one(list)`: null for an empty collection, the element of a one-element collection.
@@ -451,11 +389,7 @@ pub(super) fn contains(args: &[Value]) -> Result<Value, FnError> {
             None => unknown = true,
         }
     }
-    if unknown {
-        Err(FnError::Unknown)
-    } else {
-        Ok(Value::bool(false))
-    }
+    if unknown { Err(FnError::Unknown) } else { Ok(Value::bool(false)) }
 }
 
 /// `index(list, value)`: the index of the first element equal to `value`.
@@ -491,10 +425,7 @@ pub(super) fn chunklist(args: &[Value]) -> Result<Value, FnError> {
     if size == 0 {
         return Ok(Value::list(vec![Value::list(items.to_vec())]));
     }
-    let chunks = items
-        .chunks(size as usize)
-        .map(|c| Value::list(c.to_vec()))
-        .collect();
+    let chunks = items.chunks(size as usize).map(|c| Value::list(c.to_vec())).collect();
     Ok(Value::list(chunks))
 }
 
@@ -533,16 +464,9 @@ pub(super) fn zipmap(args: &[Value]) -> Result<Value, FnError> {
         _ => return err("values argument must be a list or tuple value"),
     };
     known(keys)?;
-    let (ks, vs) = (
-        keys.as_seq().unwrap_or_default(),
-        vals.as_seq().unwrap_or_default(),
-    );
+    let (ks, vs) = (keys.as_seq().unwrap_or_default(), vals.as_seq().unwrap_or_default());
     if ks.len() != vs.len() {
-        return err(format!(
-            "number of keys ({}) does not match number of values ({})",
-            ks.len(),
-            vs.len()
-        ));
+        return err(format!("number of keys ({}) does not match number of values ({})", ks.len(), vs.len()));
     }
     let mut out = BTreeMap::new();
     for (i, (k, v)) in ks.iter().zip(vs).enumerate() {
@@ -551,11 +475,7 @@ pub(super) fn zipmap(args: &[Value]) -> Result<Value, FnError> {
         };
         out.insert(k.to_string(), v.clone());
     }
-    let mut result = if to_object {
-        Value::object(out)
-    } else {
-        Value::map(out)
-    };
+    let mut result = if to_object { Value::object(out) } else { Value::map(out) };
     result.sensitive = keys.contains_sensitive() || vals.sensitive;
     Ok(result)
 }
@@ -583,11 +503,7 @@ pub(super) fn anytrue(args: &[Value]) -> Result<Value, FnError> {
             return Ok(Value::bool(true));
         }
     }
-    if unknown {
-        Err(FnError::Unknown)
-    } else {
-        Ok(Value::bool(false))
-    }
+    if unknown { Err(FnError::Unknown) } else { Ok(Value::bool(false)) }
 }
 
 /// `matchkeys(values, keys, searchset)`: the elements of `values` whose corresponding
@@ -636,17 +552,11 @@ mod tests {
         assert_eq!(ok("length", vec![strs(&["a", "b"])]), n(2));
         assert_eq!(ok("length", vec![obj(&[("a", n(1))])]), n(1));
         assert_eq!(ok("length", vec![tup(vec![unknown("x")])]), n(1));
-        assert_eq!(
-            fail("length", vec![n(1)]),
-            "argument must be a string, a collection type, or a structural type"
-        );
+        assert_eq!(fail("length", vec![n(1)]), "argument must be a string, a collection type, or a structural type");
         assert_eq!(ok("element", vec![strs(&["a", "b", "c"]), n(1)]), s("b"));
         assert_eq!(ok("element", vec![strs(&["a", "b", "c"]), n(4)]), s("b"));
         assert_eq!(ok("element", vec![strs(&["a", "b", "c"]), n(-1)]), s("c"));
-        assert_eq!(
-            fail("element", vec![tup(vec![]), n(0)]),
-            "cannot use element function with an empty list"
-        );
+        assert_eq!(fail("element", vec![tup(vec![]), n(0)]), "cannot use element function with an empty list");
         assert_eq!(
             fail("element", vec![strs(&["a"]), num("1.5")]),
             "invalid index: value must be a whole number, between -9223372036854775808 and 9223372036854775807"
@@ -661,54 +571,24 @@ mod tests {
 
     #[test]
     fn concat_merge_flatten() {
-        assert_eq!(
-            j("concat", vec![strs(&["x"]), strs(&["y"])]),
-            r#"["x","y"]"#
-        );
-        let l = ok(
-            "concat",
-            vec![
-                ok("tolist", vec![strs(&["a"])]),
-                ok("tolist", vec![strs(&["b"])]),
-            ],
-        );
+        assert_eq!(j("concat", vec![strs(&["x"]), strs(&["y"])]), r#"["x","y"]"#);
+        let l = ok("concat", vec![ok("tolist", vec![strs(&["a"])]), ok("tolist", vec![strs(&["b"])])]);
         assert!(matches!(l.kind, crate::value::ValueKind::List(_)));
         let t = ok("concat", vec![strs(&["a"]), tup(vec![n(1)])]);
         assert!(matches!(t.kind, crate::value::ValueKind::Tuple(_)));
-        assert_eq!(
-            fail("concat", vec![s("a")]),
-            "all arguments must be lists or tuples; got string"
-        );
-        assert_eq!(
-            j(
-                "merge",
-                vec![obj(&[("b", n(1))]), obj(&[("a", n(2)), ("b", n(3))])]
-            ),
-            r#"{"a":2,"b":3}"#
-        );
+        assert_eq!(fail("concat", vec![s("a")]), "all arguments must be lists or tuples; got string");
+        assert_eq!(j("merge", vec![obj(&[("b", n(1))]), obj(&[("a", n(2)), ("b", n(3))])]), r#"{"a":2,"b":3}"#);
         let m = ok("merge", vec![map(&[("a", s("x"))]), map(&[("b", s("y"))])]);
         assert!(matches!(m.kind, crate::value::ValueKind::Map(_)));
         let o = ok("merge", vec![map(&[("a", s("x"))]), obj(&[("b", n(1))])]);
         assert!(matches!(o.kind, crate::value::ValueKind::Object(_)));
         assert_eq!(j("merge", vec![]), "{}");
         assert_eq!(j("merge", vec![null(), obj(&[("a", n(1))])]), r#"{"a":1}"#);
-        assert_eq!(
-            fail("merge", vec![tup(vec![])]),
-            "arguments must be maps or objects, got \"tuple\""
-        );
+        assert_eq!(fail("merge", vec![tup(vec![])]), "arguments must be maps or objects, got \"tuple\"");
         let nested = tup(vec![strs(&["a"]), tup(vec![s("b"), strs(&["c"])])]);
         assert_eq!(j("flatten", vec![nested]), r#"["a","b","c"]"#);
-        assert_eq!(
-            fail("flatten", vec![s("a")]),
-            "can only flatten lists, sets and tuples"
-        );
-        assert!(is_unknown(
-            "flatten",
-            vec![tup(vec![crate::value::Value::unknown(
-                "x",
-                crate::value::Type::Dynamic
-            )])]
-        ));
+        assert_eq!(fail("flatten", vec![s("a")]), "can only flatten lists, sets and tuples");
+        assert!(is_unknown("flatten", vec![tup(vec![crate::value::Value::unknown("x", crate::value::Type::Dynamic)])]));
         let f = ok("flatten", vec![tup(vec![unknown("x")])]);
         assert!(!f.is_wholly_known());
     }
@@ -717,32 +597,17 @@ mod tests {
     fn lists() {
         assert_eq!(j("distinct", vec![strs(&["b", "a", "b"])]), r#"["b","a"]"#);
         assert_eq!(j("distinct", vec![tup(vec![n(1), s("1")])]), r#"["1"]"#);
-        assert!(is_unknown(
-            "distinct",
-            vec![tup(vec![unknown("x"), s("a")])]
-        ));
-        assert_eq!(
-            j("compact", vec![tup(vec![s("a"), s(""), null(), s("b")])]),
-            r#"["a","b"]"#
-        );
-        assert_eq!(
-            j("sort", vec![strs(&["b", "a", "B", "10", "9"])]),
-            r#"["10","9","B","a","b"]"#
-        );
+        assert!(is_unknown("distinct", vec![tup(vec![unknown("x"), s("a")])]));
+        assert_eq!(j("compact", vec![tup(vec![s("a"), s(""), null(), s("b")])]), r#"["a","b"]"#);
+        assert_eq!(j("sort", vec![strs(&["b", "a", "B", "10", "9"])]), r#"["10","9","B","a","b"]"#);
         assert_eq!(j("sort", vec![tup(vec![n(10), n(9)])]), r#"["10","9"]"#);
         assert_eq!(
             fail("sort", vec![tup(vec![s("a"), null()])]),
             "given list element 1 is null; a null string cannot be sorted"
         );
         assert_eq!(j("reverse", vec![strs(&["a", "b"])]), r#"["b","a"]"#);
-        assert_eq!(
-            fail("reverse", vec![s("ab")]),
-            "can only reverse list or tuple values, not string"
-        );
-        assert_eq!(
-            j("slice", vec![strs(&["a", "b", "c"]), n(1), n(3)]),
-            r#"["b","c"]"#
-        );
+        assert_eq!(fail("reverse", vec![s("ab")]), "can only reverse list or tuple values, not string");
+        assert_eq!(j("slice", vec![strs(&["a", "b", "c"]), n(1), n(3)]), r#"["b","c"]"#);
         assert_eq!(
             fail("slice", vec![strs(&["a"]), n(0), n(2)]),
             "end index must not be greater than the length of the list"
@@ -759,32 +624,14 @@ mod tests {
         );
         assert_eq!(ok("contains", vec![strs(&["a", "b"]), s("b")]), b(true));
         assert_eq!(ok("contains", vec![strs(&["1"]), n(1)]), b(false));
-        assert!(is_unknown(
-            "contains",
-            vec![tup(vec![unknown("x")]), s("b")]
-        ));
-        assert_eq!(
-            ok("contains", vec![tup(vec![unknown("x"), s("b")]), s("b")]),
-            b(true)
-        );
+        assert!(is_unknown("contains", vec![tup(vec![unknown("x")]), s("b")]));
+        assert_eq!(ok("contains", vec![tup(vec![unknown("x"), s("b")]), s("b")]), b(true));
         assert_eq!(ok("index", vec![strs(&["a", "b"]), s("b")]), n(1));
         assert_eq!(fail("index", vec![strs(&["a"]), s("z")]), "item not found");
-        assert_eq!(
-            fail("index", vec![tup(vec![]), s("z")]),
-            "cannot search an empty list"
-        );
-        assert_eq!(
-            j("chunklist", vec![strs(&["a", "b", "c"]), n(2)]),
-            r#"[["a","b"],["c"]]"#
-        );
-        assert_eq!(
-            j("chunklist", vec![strs(&["a", "b"]), n(0)]),
-            r#"[["a","b"]]"#
-        );
-        assert_eq!(
-            fail("chunklist", vec![strs(&["a"]), n(-1)]),
-            "the size argument must be positive"
-        );
+        assert_eq!(fail("index", vec![tup(vec![]), s("z")]), "cannot search an empty list");
+        assert_eq!(j("chunklist", vec![strs(&["a", "b", "c"]), n(2)]), r#"[["a","b"],["c"]]"#);
+        assert_eq!(j("chunklist", vec![strs(&["a", "b"]), n(0)]), r#"[["a","b"]]"#);
+        assert_eq!(fail("chunklist", vec![strs(&["a"]), n(-1)]), "the size argument must be positive");
         assert_eq!(ok("alltrue", vec![tup(vec![])]), b(true));
         assert_eq!(ok("alltrue", vec![tup(vec![b(true), s("true")])]), b(true));
         assert_eq!(ok("alltrue", vec![tup(vec![b(true), null()])]), b(false));
@@ -792,10 +639,7 @@ mod tests {
         assert_eq!(ok("anytrue", vec![tup(vec![])]), b(false));
         let vals = strs(&["i-1", "i-2", "i-3"]);
         let keys = strs(&["us-west", "us-east", "us-west"]);
-        assert_eq!(
-            j("matchkeys", vec![vals, keys, strs(&["us-west"])]),
-            r#"["i-1","i-3"]"#
-        );
+        assert_eq!(j("matchkeys", vec![vals, keys, strs(&["us-west"])]), r#"["i-1","i-3"]"#);
         assert_eq!(
             fail("matchkeys", vec![strs(&["a"]), tup(vec![]), tup(vec![])]),
             "length of keys and values should be equal"
@@ -806,26 +650,11 @@ mod tests {
     fn coalescing() {
         assert_eq!(ok("coalesce", vec![s(""), s("fallback")]), s("fallback"));
         assert_eq!(ok("coalesce", vec![null(), n(1), s("a")]), s("1"));
-        assert_eq!(
-            fail("coalesce", vec![s(""), null()]),
-            "no non-null, non-empty-string arguments"
-        );
-        assert_eq!(
-            fail("coalesce", vec![n(1), b(true)]),
-            "all arguments must have the same type"
-        );
-        assert_eq!(
-            j("coalescelist", vec![tup(vec![]), strs(&["a"])]),
-            r#"["a"]"#
-        );
-        assert_eq!(
-            fail("coalescelist", vec![tup(vec![])]),
-            "no non-null arguments"
-        );
-        assert_eq!(
-            fail("coalescelist", vec![s("a")]),
-            "coalescelist arguments must be lists or tuples"
-        );
+        assert_eq!(fail("coalesce", vec![s(""), null()]), "no non-null, non-empty-string arguments");
+        assert_eq!(fail("coalesce", vec![n(1), b(true)]), "all arguments must have the same type");
+        assert_eq!(j("coalescelist", vec![tup(vec![]), strs(&["a"])]), r#"["a"]"#);
+        assert_eq!(fail("coalescelist", vec![tup(vec![])]), "no non-null arguments");
+        assert_eq!(fail("coalescelist", vec![s("a")]), "coalescelist arguments must be lists or tuples");
     }
 
     #[test]
@@ -833,30 +662,15 @@ mod tests {
         let m = map(&[("a", s("x")), ("b", s("y"))]);
         assert_eq!(ok("lookup", vec![m.clone(), s("a")]), s("x"));
         assert_eq!(ok("lookup", vec![m.clone(), s("z"), s("d")]), s("d"));
-        assert_eq!(
-            ok("lookup", vec![map(&[("a", s("1"))]), s("z"), n(2)]),
-            s("2")
-        );
-        assert_eq!(
-            fail("lookup", vec![m.clone(), s("z")]),
-            "lookup failed to find key \"z\""
-        );
+        assert_eq!(ok("lookup", vec![map(&[("a", s("1"))]), s("z"), n(2)]), s("2"));
+        assert_eq!(fail("lookup", vec![m.clone(), s("z")]), "lookup failed to find key \"z\"");
         assert_eq!(
             fail("lookup", vec![m.clone(), s("z"), tup(vec![])]),
             "the default value must have the same type as the map elements"
         );
-        assert_eq!(
-            fail("lookup", vec![obj(&[("a", n(1))]), s("z")]),
-            "the given object has no attribute \"z\""
-        );
-        assert_eq!(
-            ok("lookup", vec![obj(&[("a", n(1))]), s("z"), b(true)]),
-            b(true)
-        );
-        assert_eq!(
-            fail("lookup", vec![strs(&["a"]), s("z")]),
-            "lookup() requires a map as the first argument"
-        );
+        assert_eq!(fail("lookup", vec![obj(&[("a", n(1))]), s("z")]), "the given object has no attribute \"z\"");
+        assert_eq!(ok("lookup", vec![obj(&[("a", n(1))]), s("z"), b(true)]), b(true));
+        assert_eq!(fail("lookup", vec![strs(&["a"]), s("z")]), "lookup() requires a map as the first argument");
         assert_eq!(
             fail("lookup", vec![m.clone(), s("a"), s("b"), s("c")]),
             "lookup() takes two or three arguments, got 4"
@@ -867,33 +681,18 @@ mod tests {
         assert_eq!(json(&keys), r#"["a","b"]"#);
         let keys = ok("keys", vec![obj(&[("b", n(1)), ("a", n(2))])]);
         assert!(matches!(keys.kind, crate::value::ValueKind::Tuple(_)));
-        assert_eq!(
-            fail("keys", vec![strs(&["a"])]),
-            "must have map or object type"
-        );
+        assert_eq!(fail("keys", vec![strs(&["a"])]), "must have map or object type");
         assert_eq!(j("values", vec![map(&[("b", n(1)), ("a", n(2))])]), "[2,1]");
-        assert_eq!(
-            fail("values", vec![s("x")]),
-            "values() requires a map as the first argument"
-        );
-        assert_eq!(
-            j("zipmap", vec![strs(&["a", "b"]), tup(vec![n(1), s("x")])]),
-            r#"{"a":1,"b":"x"}"#
-        );
-        let zm = ok(
-            "zipmap",
-            vec![strs(&["a", "b"]), ok("tolist", vec![strs(&["x", "y"])])],
-        );
+        assert_eq!(fail("values", vec![s("x")]), "values() requires a map as the first argument");
+        assert_eq!(j("zipmap", vec![strs(&["a", "b"]), tup(vec![n(1), s("x")])]), r#"{"a":1,"b":"x"}"#);
+        let zm = ok("zipmap", vec![strs(&["a", "b"]), ok("tolist", vec![strs(&["x", "y"])])]);
         assert!(matches!(zm.kind, crate::value::ValueKind::Map(_)));
         assert_eq!(
             fail("zipmap", vec![strs(&["a"]), tup(vec![])]),
             "number of keys (1) does not match number of values (0)"
         );
         let t = map(&[("a", strs(&["1", "2"])), ("b", strs(&["2", "3"]))]);
-        assert_eq!(
-            j("transpose", vec![t]),
-            r#"{"1":["a"],"2":["a","b"],"3":["b"]}"#
-        );
+        assert_eq!(j("transpose", vec![t]), r#"{"1":["a"],"2":["a","b"],"3":["b"]}"#);
     }
 
     #[test]
@@ -901,27 +700,15 @@ mod tests {
         assert_eq!(j("range", vec![n(3)]), "[0,1,2]");
         assert_eq!(j("range", vec![n(-3)]), "[0,-1,-2]");
         assert_eq!(j("range", vec![n(1), n(4)]), "[1,2,3]");
-        assert_eq!(
-            j("range", vec![n(0), n(1), num("0.25")]),
-            "[0,0.25,0.5,0.75]"
-        );
+        assert_eq!(j("range", vec![n(0), n(1), num("0.25")]), "[0,0.25,0.5,0.75]");
         assert_eq!(j("range", vec![n(5), n(5), n(0)]), "[]");
         assert_eq!(j("range", vec![n(3), n(1), n(-1)]), "[3,2]");
-        assert_eq!(
-            fail("range", vec![n(0), n(5), n(-1)]),
-            "end must be less than start when step is negative"
-        );
-        assert_eq!(
-            fail("range", vec![n(5), n(0), n(1)]),
-            "end must be greater than start when step is positive"
-        );
+        assert_eq!(fail("range", vec![n(0), n(5), n(-1)]), "end must be less than start when step is negative");
+        assert_eq!(fail("range", vec![n(5), n(0), n(1)]), "end must be greater than start when step is positive");
         let many = "more than 1024 values were generated; either decrease the difference between start and end or use a smaller step";
         assert_eq!(fail("range", vec![n(2000)]), many);
         assert_eq!(fail("range", vec![n(0), n(5), n(0)]), many);
         assert_eq!(ok("range", vec![n(1024)]).as_seq().unwrap().len(), 1024);
-        assert_eq!(
-            fail("range", vec![]),
-            "must have one, two, or three arguments"
-        );
+        assert_eq!(fail("range", vec![]), "must have one, two, or three arguments");
     }
 }

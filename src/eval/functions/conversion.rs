@@ -3,38 +3,22 @@
 
 use super::FnError;
 use super::util::{arg_err, go_quote};
-use crate::eval::convert::{
-    can_convert, convert, friendly_constraint, friendly_name, mismatch_message,
-};
+use crate::eval::convert::{can_convert, convert, friendly_constraint, friendly_name, mismatch_message};
 use crate::value::{Type, Value};
 
 /// Terraform's `to*` functions: cty conversion with messages written for explicit
 /// conversions.
 fn to(v: &Value, want: &Type) -> Result<Value, FnError> {
     let got = v.ty();
-    let cannot = || {
-        format!(
-            "cannot convert {} to {}",
-            friendly_name(&got),
-            friendly_constraint(want)
-        )
-    };
+    let cannot = || format!("cannot convert {} to {}", friendly_name(&got), friendly_constraint(want));
     if !can_convert(&got, want) {
         return match (&got, want) {
-            (Type::Tuple(_), Type::Tuple(_)) => arg_err(
-                0,
-                format!(
-                    "incompatible tuple type for conversion: {}",
-                    mismatch_message(&got, want)
-                ),
-            ),
-            (Type::Object(..), Type::Object(..)) => arg_err(
-                0,
-                format!(
-                    "incompatible object type for conversion: {}",
-                    mismatch_message(&got, want)
-                ),
-            ),
+            (Type::Tuple(_), Type::Tuple(_)) => {
+                arg_err(0, format!("incompatible tuple type for conversion: {}", mismatch_message(&got, want)))
+            }
+            (Type::Object(..), Type::Object(..)) => {
+                arg_err(0, format!("incompatible object type for conversion: {}", mismatch_message(&got, want)))
+            }
             _ => arg_err(0, cannot()),
         };
     }
@@ -42,19 +26,12 @@ fn to(v: &Value, want: &Type) -> Result<Value, FnError> {
         Ok(out) => Ok(out),
         Err(_) if v.contains_sensitive() => arg_err(
             0,
-            format!(
-                "cannot convert this sensitive {} to {}",
-                friendly_name(&got),
-                friendly_constraint(want)
-            ),
+            format!("cannot convert this sensitive {} to {}", friendly_name(&got), friendly_constraint(want)),
         ),
         Err(_) => match (v.as_str(), want) {
             (Some(s), Type::Bool) => arg_err(
                 0,
-                format!(
-                    "cannot convert {} to bool; only the strings \"true\" or \"false\" are allowed",
-                    go_quote(s)
-                ),
+                format!("cannot convert {} to bool; only the strings \"true\" or \"false\" are allowed", go_quote(s)),
             ),
             (Some(s), Type::Number) => arg_err(
                 0,
@@ -130,65 +107,35 @@ mod tests {
     #[test]
     fn to_functions() {
         assert_eq!(ok("tostring", vec![n(3)]), s("3"));
-        assert_eq!(
-            ok("tostring", vec![num("1e21")]),
-            s("1000000000000000000000")
-        );
+        assert_eq!(ok("tostring", vec![num("1e21")]), s("1000000000000000000000"));
         assert!(ok("tostring", vec![null()]).is_null());
-        assert_eq!(
-            fail("tostring", vec![tup(vec![])]),
-            "cannot convert tuple to string"
-        );
+        assert_eq!(fail("tostring", vec![tup(vec![])]), "cannot convert tuple to string");
         assert_eq!(ok("tonumber", vec![s("0.1")]), num("0.1"));
         assert_eq!(
             fail("tonumber", vec![s("x")]),
             "cannot convert \"x\" to number; given string must be a decimal representation of a number"
         );
-        assert_eq!(
-            fail("tonumber", vec![b(true)]),
-            "cannot convert bool to number"
-        );
-        assert_eq!(
-            fail("tonumber", vec![secret(s("x"))]),
-            "cannot convert this sensitive string to number"
-        );
+        assert_eq!(fail("tonumber", vec![b(true)]), "cannot convert bool to number");
+        assert_eq!(fail("tonumber", vec![secret(s("x"))]), "cannot convert this sensitive string to number");
         assert_eq!(ok("tobool", vec![s("true")]), b(true));
         assert_eq!(
             fail("tobool", vec![s("yes")]),
             "cannot convert \"yes\" to bool; only the strings \"true\" or \"false\" are allowed"
         );
         assert_eq!(j("tolist", vec![tup(vec![n(1), s("a")])]), r#"["1","a"]"#);
-        assert_eq!(
-            fail("tolist", vec![tup(vec![n(1), b(true)])]),
-            "cannot convert tuple to list of any single type"
-        );
-        assert_eq!(
-            fail("tolist", vec![s("a")]),
-            "cannot convert string to list of any single type"
-        );
+        assert_eq!(fail("tolist", vec![tup(vec![n(1), b(true)])]), "cannot convert tuple to list of any single type");
+        assert_eq!(fail("tolist", vec![s("a")]), "cannot convert string to list of any single type");
         let set = ok("toset", vec![strs(&["b", "a", "b", "B", "10", "9"])]);
         assert!(matches!(set.kind, ValueKind::Set(_)));
         assert_eq!(json(&set), r#"["10","9","B","a","b"]"#);
+        assert_eq!(j("toset", vec![tup(vec![n(10), n(3), n(1), num("2.5")])]), "[1,2.5,3,10]");
+        assert_eq!(j("toset", vec![tup(vec![b(true), b(false)])]), "[false,true]");
         assert_eq!(
-            j("toset", vec![tup(vec![n(10), n(3), n(1), num("2.5")])]),
-            "[1,2.5,3,10]"
-        );
-        assert_eq!(
-            j("toset", vec![tup(vec![b(true), b(false)])]),
-            "[false,true]"
-        );
-        assert_eq!(
-            j(
-                "tomap",
-                vec![obj(&[("a", n(1)), ("b", s("x")), ("c", b(true))])]
-            ),
+            j("tomap", vec![obj(&[("a", n(1)), ("b", s("x")), ("c", b(true))])]),
             r#"{"a":"1","b":"x","c":"true"}"#
         );
         assert_eq!(j("tomap", vec![obj(&[])]), "{}");
-        assert_eq!(
-            j("tolist", vec![ok("toset", vec![strs(&["b", "a"])])]),
-            r#"["a","b"]"#
-        );
+        assert_eq!(j("tolist", vec![ok("toset", vec![strs(&["b", "a"])])]), r#"["a","b"]"#);
     }
 
     #[test]

@@ -11,11 +11,7 @@ pub(super) fn base64encode(args: &[Value]) -> Result<Value, FnError> {
     let bytes = text(&args[0]).as_bytes();
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
-        let b = [
-            chunk[0],
-            *chunk.get(1).unwrap_or(&0),
-            *chunk.get(2).unwrap_or(&0),
-        ];
+        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
         let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
         for i in 0..4 {
             if i <= chunk.len() {
@@ -57,11 +53,7 @@ fn decode_std(s: &str) -> Option<Vec<u8>> {
 pub(super) fn base64decode(args: &[Value]) -> Result<Value, FnError> {
     let s = text(&args[0]);
     let Some(bytes) = decode_std(s) else {
-        let shown = if args[0].sensitive {
-            "(sensitive value)".to_string()
-        } else {
-            go_quote(s)
-        };
+        let shown = if args[0].sensitive { "(sensitive value)".to_string() } else { go_quote(s) };
         return err(format!("failed to decode base64 data {shown}"));
     };
     match String::from_utf8(bytes) {
@@ -75,9 +67,7 @@ pub(super) fn urlencode(args: &[Value]) -> Result<Value, FnError> {
     let mut out = String::new();
     for &b in text(&args[0]).as_bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(b as char)
-            }
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
             b' ' => out.push('+'),
             _ => out.push_str(&format!("%{b:02X}")),
         }
@@ -91,25 +81,13 @@ mod tests {
 
     #[test]
     fn base64() {
-        assert_eq!(
-            ok("base64encode", vec![s("Hello World")]),
-            s("SGVsbG8gV29ybGQ=")
-        );
+        assert_eq!(ok("base64encode", vec![s("Hello World")]), s("SGVsbG8gV29ybGQ="));
         assert_eq!(ok("base64encode", vec![s("é")]), s("w6k="));
         assert_eq!(ok("base64encode", vec![s("")]), s(""));
-        assert_eq!(
-            ok("base64decode", vec![s("SGVsbG8gV29ybGQ=")]),
-            s("Hello World")
-        );
+        assert_eq!(ok("base64decode", vec![s("SGVsbG8gV29ybGQ=")]), s("Hello World"));
         assert_eq!(ok("base64decode", vec![s("SGVs\nbG8=")]), s("Hello"));
-        assert_eq!(
-            fail("base64decode", vec![s("SGVsbG8")]),
-            "failed to decode base64 data \"SGVsbG8\""
-        );
-        assert_eq!(
-            fail("base64decode", vec![secret(s("@@@@"))]),
-            "failed to decode base64 data (sensitive value)"
-        );
+        assert_eq!(fail("base64decode", vec![s("SGVsbG8")]), "failed to decode base64 data \"SGVsbG8\"");
+        assert_eq!(fail("base64decode", vec![secret(s("@@@@"))]), "failed to decode base64 data (sensitive value)");
         assert_eq!(
             fail("base64decode", vec![s("/w==")]),
             "the result of decoding the provided string is not valid UTF-8"
@@ -119,9 +97,6 @@ mod tests {
 
     #[test]
     fn url() {
-        assert_eq!(
-            ok("urlencode", vec![s("Hello World?x=1&y=é~")]),
-            s("Hello+World%3Fx%3D1%26y%3D%C3%A9~")
-        );
+        assert_eq!(ok("urlencode", vec![s("Hello World?x=1&y=é~")]), s("Hello+World%3Fx%3D1%26y%3D%C3%A9~"));
     }
 }

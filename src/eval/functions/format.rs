@@ -8,8 +8,7 @@
 
 use super::FnError;
 use super::util::{
-    MAX_STRING, arg_err, check_len, err, go_quote, go_quote_rune, grapheme_count, graphemes, known,
-    new_string, text,
+    MAX_STRING, arg_err, check_len, err, go_quote, go_quote_rune, grapheme_count, graphemes, known, new_string, text,
 };
 use crate::eval::convert::convert;
 use crate::number::Number;
@@ -58,25 +57,16 @@ pub(super) fn formatlist(args: &[Value]) -> Result<Value, FnError> {
     let mut out = Vec::with_capacity(count);
     let mut total = 0usize;
     for it in 0..count {
-        let row: Vec<Value> = vals
-            .iter()
-            .map(|a| {
-                a.as_seq()
-                    .map_or_else(|| a.clone(), |items| items[it].clone())
-            })
-            .collect();
-        if let Some(u) = row
-            .iter()
-            .find_map(|v| (!v.is_wholly_known()).then(|| v.first_unknown()))
-        {
+        let row: Vec<Value> =
+            vals.iter().map(|a| a.as_seq().map_or_else(|| a.clone(), |items| items[it].clone())).collect();
+        if let Some(u) = row.iter().find_map(|v| (!v.is_wholly_known()).then(|| v.first_unknown())) {
             out.push(Value::unknown(u.unwrap_or_default(), Type::String));
             continue;
         }
         let s = format_str(spec, &row).map_err(|e| match e {
-            FnError::Error { message, .. } => FnError::Error {
-                message: format!("error on format iteration {it}: {message}"),
-                arg: None,
-            },
+            FnError::Error { message, .. } => {
+                FnError::Error { message: format!("error on format iteration {it}: {message}"), arg: None }
+            }
             other => other,
         })?;
         total += s.len();
@@ -104,18 +94,13 @@ struct Verb<'a> {
 
 fn unrecognized<T>(spec: &str, at: usize) -> Result<T, FnError> {
     let c = spec[at..].chars().next().unwrap_or('\u{FFFD}');
-    err(format!(
-        "unrecognized format character {} at offset {at}",
-        go_quote_rune(c)
-    ))
+    err(format!("unrecognized format character {} at offset {at}", go_quote_rune(c)))
 }
 
 fn read_number(bytes: &[u8], p: &mut usize) -> usize {
     let mut n: usize = 0;
     while *p < bytes.len() && bytes[*p].is_ascii_digit() {
-        n = n
-            .saturating_mul(10)
-            .saturating_add(usize::from(bytes[*p] - b'0'));
+        n = n.saturating_mul(10).saturating_add(usize::from(bytes[*p] - b'0'));
         *p += 1;
     }
     n
@@ -144,11 +129,7 @@ fn format_str(spec: &str, args: &[Value]) -> Result<String, FnError> {
         }
         let start = p;
         p += 1;
-        let mut verb = Verb {
-            offset: start,
-            arg: next_arg,
-            ..Verb::default()
-        };
+        let mut verb = Verb { offset: start, arg: next_arg, ..Verb::default() };
         while p < len {
             match bytes[p] {
                 b'0' => verb.zero = true,
@@ -211,10 +192,7 @@ fn format_str(spec: &str, args: &[Value]) -> Result<String, FnError> {
         if highest == 0 {
             return arg_err(first_bad, "too many arguments; no verbs in format string");
         }
-        return arg_err(
-            first_bad,
-            format!("too many arguments; only {highest} used by format string"),
-        );
+        return arg_err(first_bad, format!("too many arguments; only {highest} used by format string"));
     }
     Ok(out)
 }
@@ -231,11 +209,7 @@ fn append(verb: &Verb, args: &[Value], out: &mut String) -> Result<(), FnError> 
         ));
     };
     let unsupported = |msg: &str| FnError::Error {
-        message: format!(
-            "unsupported value for {} at {}: {msg}",
-            go_quote(verb.raw),
-            verb.offset
-        ),
+        message: format!("unsupported value for {} at {}: {msg}", go_quote(verb.raw), verb.offset),
         arg: None,
     };
     if verb.mode != b'v' && arg.is_null() {
@@ -252,11 +226,7 @@ fn append(verb: &Verb, args: &[Value], out: &mut String) -> Result<(), FnError> 
         }
         b't' => {
             let v = convert(arg, &Type::Bool).map_err(|m| unsupported(&m))?;
-            out.push_str(if v.as_bool() == Some(true) {
-                "true"
-            } else {
-                "false"
-            });
+            out.push_str(if v.as_bool() == Some(true) { "true" } else { "false" });
         }
         b'b' | b'd' | b'o' | b'x' | b'X' | b'e' | b'E' | b'f' | b'g' | b'G' => {
             let v = convert(arg, &Type::Number).map_err(|m| unsupported(&m))?;
@@ -308,11 +278,7 @@ fn pad(verb: &Verb, s: &str) -> String {
         return s.to_string();
     }
     let fill = (if verb.zero { "0" } else { " " }).repeat(width - have);
-    if verb.minus {
-        format!("{s}{fill}")
-    } else {
-        format!("{fill}{s}")
-    }
+    if verb.minus { format!("{s}{fill}") } else { format!("{fill}{s}") }
 }
 
 /// Go's `fmt` of a `*big.Int` with the verb's flags, width and precision.
@@ -365,12 +331,7 @@ fn format_int(verb: &Verb, n: &Number) -> String {
             left = d;
         }
     }
-    format!(
-        "{}{sign}{prefix}{}{digits}{}",
-        " ".repeat(left),
-        "0".repeat(zeros),
-        " ".repeat(right)
-    )
+    format!("{}{sign}{prefix}{}{digits}{}", " ".repeat(left), "0".repeat(zeros), " ".repeat(right))
 }
 
 /// Go's `fmt` of a `*big.Float` for `%e %E %f %g %G`.
@@ -392,9 +353,7 @@ fn format_float(verb: &Verb, n: &Number) -> String {
         None if verb.space => (" ", text.as_str()),
         None => ("", text.as_str()),
     };
-    let padding = verb
-        .width
-        .map_or(0, |w| w.saturating_sub(sign.len() + body.len()));
+    let padding = verb.width.map_or(0, |w| w.saturating_sub(sign.len() + body.len()));
     if verb.zero && !verb.minus {
         format!("{sign}{}{body}", "0".repeat(padding))
     } else if verb.minus {
@@ -472,11 +431,7 @@ fn fmt_f(mant: &[u8], exp: i64, prec: i64) -> String {
         out.push('.');
         for i in 0..prec {
             let at = exp + i;
-            let d = if at >= 0 && (at as usize) < mant.len() {
-                mant[at as usize]
-            } else {
-                b'0'
-            };
+            let d = if at >= 0 && (at as usize) < mant.len() { mant[at as usize] } else { b'0' };
             out.push(char::from(d));
         }
     }
@@ -545,24 +500,12 @@ mod tests {
         assert_eq!(f("%+d % d", vec![n(5), n(5)]), "+5  5");
         assert_eq!(f("%.3d", vec![n(7)]), "007");
         assert_eq!(f("%.0d", vec![n(0)]), "");
-        assert_eq!(
-            f("%b %o %x %X", vec![n(5), n(8), n(255), n(255)]),
-            "101 10 ff FF"
-        );
+        assert_eq!(f("%b %o %x %X", vec![n(5), n(8), n(255), n(255)]), "101 10 ff FF");
         assert_eq!(f("%#x %#o %#b", vec![n(255), n(8), n(5)]), "0xff 010 0b101");
         assert_eq!(f("%d", vec![s("12")]), "12");
-        assert_eq!(
-            f("%d", vec![num("123456789012345678901234567890")]),
-            "123456789012345678901234567890"
-        );
-        assert_eq!(
-            ferr("%d", vec![num("1.5")]),
-            "unsupported value for \"%d\" at 0: an integer is required"
-        );
-        assert_eq!(
-            ferr("%d", vec![s("x")]),
-            "unsupported value for \"%d\" at 0: a number is required"
-        );
+        assert_eq!(f("%d", vec![num("123456789012345678901234567890")]), "123456789012345678901234567890");
+        assert_eq!(ferr("%d", vec![num("1.5")]), "unsupported value for \"%d\" at 0: an integer is required");
+        assert_eq!(ferr("%d", vec![s("x")]), "unsupported value for \"%d\" at 0: a number is required");
     }
 
     #[test]
@@ -570,10 +513,7 @@ mod tests {
         assert_eq!(f("%.2f", vec![n(1)]), "1.00");
         assert_eq!(f("%f", vec![num("3.14159")]), "3.141590");
         assert_eq!(f("%05.2f", vec![num("3.14159")]), "03.14");
-        assert_eq!(
-            f("%8.3f|%-8.3f|", vec![num("-1.5"), num("1.5")]),
-            "  -1.500|1.500   |"
-        );
+        assert_eq!(f("%8.3f|%-8.3f|", vec![num("-1.5"), num("1.5")]), "  -1.500|1.500   |");
         assert_eq!(f("%e", vec![num("1234.5678")]), "1.234568e+03");
         assert_eq!(f("%.2E", vec![num("0.000123")]), "1.23E-04");
         assert_eq!(f("%g", vec![num("1234567")]), "1.234567e+06");
@@ -592,29 +532,17 @@ mod tests {
 
     #[test]
     fn strings_and_values() {
-        assert_eq!(
-            f("arn:aws:iam::%s:role/%s", vec![s("123"), s("x<y>&z")]),
-            "arn:aws:iam::123:role/x<y>&z"
-        );
-        assert_eq!(
-            f("%d-%05.2f-%q-%%", vec![n(7), num("3.14159"), s("q")]),
-            "7-03.14-\"q\"-%"
-        );
+        assert_eq!(f("arn:aws:iam::%s:role/%s", vec![s("123"), s("x<y>&z")]), "arn:aws:iam::123:role/x<y>&z");
+        assert_eq!(f("%d-%05.2f-%q-%%", vec![n(7), num("3.14159"), s("q")]), "7-03.14-\"q\"-%");
         assert_eq!(f("%s", vec![n(1)]), "1");
         assert_eq!(f("%s", vec![b(true)]), "true");
-        assert_eq!(
-            f("%5s|%-5s|%05s", vec![s("ab"), s("ab"), s("ab")]),
-            "   ab|ab   |000ab"
-        );
+        assert_eq!(f("%5s|%-5s|%05s", vec![s("ab"), s("ab"), s("ab")]), "   ab|ab   |000ab");
         assert_eq!(f("%.2s", vec![s("héllo")]), "hé");
         assert_eq!(f("%q", vec![s("a\"<b>\n")]), "\"a\\\"\\u003cb\\u003e\\n\"");
         assert_eq!(f("%v %v %v", vec![s("x"), b(true), null()]), "x true null");
         assert_eq!(f("%v", vec![tup(vec![n(1), s("a")])]), "[1,\"a\"]");
         assert_eq!(f("%#v", vec![s("x")]), "\"x\"");
-        assert_eq!(
-            f("%v", vec![obj(&[("b", n(1)), ("a", n(2))])]),
-            "{\"a\":2,\"b\":1}"
-        );
+        assert_eq!(f("%v", vec![obj(&[("b", n(1)), ("a", n(2))])]), "{\"a\":2,\"b\":1}");
         assert_eq!(f("%t", vec![s("true")]), "true");
         assert_eq!(f("%[2]s %s %[1]s", vec![s("a"), s("b"), s("c")]), "b c a");
         assert_eq!(f("100%%", vec![]), "100%");
@@ -623,52 +551,22 @@ mod tests {
 
     #[test]
     fn errors() {
-        assert_eq!(
-            ferr("%s", vec![]),
-            "not enough arguments for \"%s\" at 0: need index 1 but have 0 total"
-        );
-        assert_eq!(
-            ferr("%s", vec![null()]),
-            "unsupported value for \"%s\" at 0: null value cannot be formatted"
-        );
-        assert_eq!(
-            ferr("%y", vec![n(1)]),
-            "unsupported format verb 'y' in \"%y\" at offset 0"
-        );
-        assert_eq!(
-            ferr("ab%", vec![]),
-            "invalid format string starting at offset 3"
-        );
-        assert_eq!(
-            ferr("%!", vec![]),
-            "unrecognized format character '!' at offset 1"
-        );
-        assert_eq!(
-            ferr("%*d", vec![n(1)]),
-            "unrecognized format character '*' at offset 1"
-        );
-        assert_eq!(
-            ferr("%[0]d", vec![n(1)]),
-            "unrecognized format character '0' at offset 2"
-        );
+        assert_eq!(ferr("%s", vec![]), "not enough arguments for \"%s\" at 0: need index 1 but have 0 total");
+        assert_eq!(ferr("%s", vec![null()]), "unsupported value for \"%s\" at 0: null value cannot be formatted");
+        assert_eq!(ferr("%y", vec![n(1)]), "unsupported format verb 'y' in \"%y\" at offset 0");
+        assert_eq!(ferr("ab%", vec![]), "invalid format string starting at offset 3");
+        assert_eq!(ferr("%!", vec![]), "unrecognized format character '!' at offset 1");
+        assert_eq!(ferr("%*d", vec![n(1)]), "unrecognized format character '*' at offset 1");
+        assert_eq!(ferr("%[0]d", vec![n(1)]), "unrecognized format character '0' at offset 2");
         assert_eq!(
             fail_at("format", vec![s("x"), n(1)]),
-            (
-                "too many arguments; no verbs in format string".into(),
-                Some(1)
-            )
+            ("too many arguments; no verbs in format string".into(), Some(1))
         );
         assert_eq!(
             fail_at("format", vec![s("%s"), n(1), n(2)]),
-            (
-                "too many arguments; only 1 used by format string".into(),
-                Some(2)
-            )
+            ("too many arguments; only 1 used by format string".into(), Some(2))
         );
-        assert_eq!(
-            ferr("%s", vec![tup(vec![])]),
-            "unsupported value for \"%s\" at 0: string required"
-        );
+        assert_eq!(ferr("%s", vec![tup(vec![])]), "unsupported value for \"%s\" at 0: string required");
         assert!(ferr("%10001s", vec![s("a")]).contains("limit"));
         assert!(is_unknown("format", vec![s("%v"), tup(vec![unknown("x")])]));
     }
@@ -676,33 +574,21 @@ mod tests {
     #[test]
     fn lists() {
         assert_eq!(
-            j(
-                "formatlist",
-                vec![s("Hello, %s!"), strs(&["Valentina", "Ander"])]
-            ),
+            j("formatlist", vec![s("Hello, %s!"), strs(&["Valentina", "Ander"])]),
             r#"["Hello, Valentina!","Hello, Ander!"]"#
         );
-        assert_eq!(
-            j("formatlist", vec![s("%s=%s"), strs(&["a", "b"]), s("x")]),
-            r#"["a=x","b=x"]"#
-        );
+        assert_eq!(j("formatlist", vec![s("%s=%s"), strs(&["a", "b"]), s("x")]), r#"["a=x","b=x"]"#);
         assert_eq!(j("formatlist", vec![s("x")]), r#"["x"]"#);
         assert_eq!(j("formatlist", vec![s("%s"), tup(vec![])]), "[]");
         assert_eq!(
-            fail(
-                "formatlist",
-                vec![s("%s%s"), strs(&["a"]), strs(&["a", "b"])]
-            ),
+            fail("formatlist", vec![s("%s%s"), strs(&["a"]), strs(&["a", "b"])]),
             "argument 2 has length 2, which is inconsistent with argument 1 of length 1"
         );
         assert_eq!(
             fail("formatlist", vec![s("%d"), strs(&["a"])]),
             "error on format iteration 0: unsupported value for \"%d\" at 0: a number is required"
         );
-        let l = ok(
-            "formatlist",
-            vec![s("%s"), tup(vec![unknown("var.x"), s("b")])],
-        );
+        let l = ok("formatlist", vec![s("%s"), tup(vec![unknown("var.x"), s("b")])]);
         let items = l.as_seq().unwrap();
         assert!(items[0].is_unknown());
         assert_eq!(items[1], s("b"));

@@ -119,19 +119,11 @@ struct Param {
 }
 
 const fn p(name: &'static str, ty: P) -> Param {
-    Param {
-        name,
-        ty,
-        null: false,
-    }
+    Param { name, ty, null: false }
 }
 
 const fn pn(name: &'static str, ty: P) -> Param {
-    Param {
-        name,
-        ty,
-        null: true,
-    }
+    Param { name, ty, null: true }
 }
 
 /// How sensitive marks on the arguments reach the result.
@@ -165,69 +157,25 @@ macro_rules! params {
 fn spec(name: &str) -> Option<Spec> {
     use Marks::*;
     use P::*;
-    let s = |params: &'static [Param], var: Option<Param>, marks: Marks, imp: Impl| Spec {
-        params,
-        var,
-        marks,
-        imp,
-    };
+    let s = |params: &'static [Param], var: Option<Param>, marks: Marks, imp: Impl| Spec { params, var, marks, imp };
     const STR: &[Param] = &[p("str", Str)];
     Some(match name {
         // Collections.
-        "chunklist" => s(
-            params![p("list", ListAny), p("size", Num)],
-            None,
-            Top,
-            collections::chunklist,
-        ),
+        "chunklist" => s(params![p("list", ListAny), p("size", Num)], None, Top, collections::chunklist),
         "coalesce" => s(&[], Some(pn("vals", Any)), Deep, collections::coalesce),
         "coalescelist" => s(&[], Some(pn("vals", Any)), Deep, collections::coalescelist),
-        "compact" => s(
-            params![p("list", ListStr)],
-            None,
-            Deep,
-            collections::compact,
-        ),
+        "compact" => s(params![p("list", ListStr)], None, Deep, collections::compact),
         "concat" => s(&[], Some(p("seqs", Any)), Top, collections::concat),
-        "contains" => s(
-            params![p("list", Any), p("value", Any)],
-            None,
-            Deep,
-            collections::contains,
-        ),
-        "distinct" => s(
-            params![p("list", ListAny)],
-            None,
-            Deep,
-            collections::distinct,
-        ),
-        "element" => s(
-            params![p("list", Any), p("index", Num)],
-            None,
-            Top,
-            collections::element,
-        ),
+        "contains" => s(params![p("list", Any), p("value", Any)], None, Deep, collections::contains),
+        "distinct" => s(params![p("list", ListAny)], None, Deep, collections::distinct),
+        "element" => s(params![p("list", Any), p("index", Num)], None, Top, collections::element),
         "flatten" => s(params![p("list", Any)], None, Own, collections::flatten),
-        "index" => s(
-            params![p("list", Any), p("value", Any)],
-            None,
-            Deep,
-            collections::index,
-        ),
+        "index" => s(params![p("list", Any), p("value", Any)], None, Deep, collections::index),
         "keys" => s(params![p("inputMap", Any)], None, Top, collections::keys),
         "length" => s(params![p("value", Any)], None, Top, collections::length),
-        "lookup" => s(
-            params![p("inputMap", Any), p("key", Str)],
-            Some(pn("default", Any)),
-            Own,
-            collections::lookup,
-        ),
+        "lookup" => s(params![p("inputMap", Any), p("key", Str)], Some(pn("default", Any)), Own, collections::lookup),
         "matchkeys" => s(
-            params![
-                p("values", ListAny),
-                p("keys", ListAny),
-                p("searchset", ListAny)
-            ],
+            params![p("values", ListAny), p("keys", ListAny), p("searchset", ListAny)],
             None,
             Deep,
             collections::matchkeys,
@@ -236,155 +184,44 @@ fn spec(name: &str) -> Option<Spec> {
         "one" => s(params![p("list", Any)], None, Deep, collections::one),
         "range" => s(&[], Some(p("params", Num)), Deep, collections::range),
         "reverse" => s(params![p("list", Any)], None, Top, collections::reverse),
-        "slice" => s(
-            params![p("list", Any), p("start_index", Num), p("end_index", Num)],
-            None,
-            Top,
-            collections::slice,
-        ),
+        "slice" => {
+            s(params![p("list", Any), p("start_index", Num), p("end_index", Num)], None, Top, collections::slice)
+        }
         "sort" => s(params![p("list", ListStr)], None, Deep, collections::sort),
-        "transpose" => s(
-            params![p("values", MapListStr)],
-            None,
-            Deep,
-            collections::transpose,
-        ),
+        "transpose" => s(params![p("values", MapListStr)], None, Deep, collections::transpose),
         "values" => s(params![p("values", Any)], None, Top, collections::values),
-        "zipmap" => s(
-            params![p("keys", ListStr), p("values", Any)],
-            None,
-            Own,
-            collections::zipmap,
-        ),
-        "alltrue" => s(
-            params![p("list", ListBool)],
-            None,
-            Deep,
-            collections::alltrue,
-        ),
-        "anytrue" => s(
-            params![p("list", ListBool)],
-            None,
-            Deep,
-            collections::anytrue,
-        ),
+        "zipmap" => s(params![p("keys", ListStr), p("values", Any)], None, Own, collections::zipmap),
+        "alltrue" => s(params![p("list", ListBool)], None, Deep, collections::alltrue),
+        "anytrue" => s(params![p("list", ListBool)], None, Deep, collections::anytrue),
         // Sets.
-        "setintersection" => s(
-            params![p("first_set", SetAny)],
-            Some(p("other_sets", SetAny)),
-            Deep,
-            sets::intersection,
-        ),
+        "setintersection" => {
+            s(params![p("first_set", SetAny)], Some(p("other_sets", SetAny)), Deep, sets::intersection)
+        }
         "setproduct" => s(&[], Some(p("sets", Any)), Top, sets::product),
-        "setsubtract" => s(
-            params![p("a", SetAny), p("b", SetAny)],
-            None,
-            Deep,
-            sets::subtract,
-        ),
-        "setunion" => s(
-            params![p("first_set", SetAny)],
-            Some(p("other_sets", SetAny)),
-            Deep,
-            sets::union,
-        ),
+        "setsubtract" => s(params![p("a", SetAny), p("b", SetAny)], None, Deep, sets::subtract),
+        "setunion" => s(params![p("first_set", SetAny)], Some(p("other_sets", SetAny)), Deep, sets::union),
         // Strings.
         "chomp" => s(STR, None, Deep, strings::chomp),
-        "endswith" => s(
-            params![p("str", Str), p("suffix", Str)],
-            None,
-            Deep,
-            strings::endswith,
-        ),
-        "format" => s(
-            params![p("format", Str)],
-            Some(pn("args", Any)),
-            Deep,
-            format::format,
-        ),
-        "formatlist" => s(
-            params![p("format", Str)],
-            Some(pn("args", Any)),
-            Deep,
-            format::formatlist,
-        ),
-        "indent" => s(
-            params![p("spaces", Num), p("str", Str)],
-            None,
-            Deep,
-            strings::indent,
-        ),
-        "join" => s(
-            params![p("separator", Str)],
-            Some(p("lists", ListStr)),
-            Deep,
-            strings::join,
-        ),
+        "endswith" => s(params![p("str", Str), p("suffix", Str)], None, Deep, strings::endswith),
+        "format" => s(params![p("format", Str)], Some(pn("args", Any)), Deep, format::format),
+        "formatlist" => s(params![p("format", Str)], Some(pn("args", Any)), Deep, format::formatlist),
+        "indent" => s(params![p("spaces", Num), p("str", Str)], None, Deep, strings::indent),
+        "join" => s(params![p("separator", Str)], Some(p("lists", ListStr)), Deep, strings::join),
         "lower" => s(STR, None, Deep, strings::lower),
-        "replace" => s(
-            params![p("str", Str), p("substr", Str), p("replace", Str)],
-            None,
-            Deep,
-            strings::replace,
-        ),
-        "split" => s(
-            params![p("separator", Str), p("str", Str)],
-            None,
-            Deep,
-            strings::split,
-        ),
-        "startswith" => s(
-            params![p("str", Str), p("prefix", Str)],
-            None,
-            Deep,
-            strings::startswith,
-        ),
-        "strcontains" => s(
-            params![p("str", Str), p("substr", Str)],
-            None,
-            Deep,
-            strings::strcontains,
-        ),
+        "replace" => s(params![p("str", Str), p("substr", Str), p("replace", Str)], None, Deep, strings::replace),
+        "split" => s(params![p("separator", Str), p("str", Str)], None, Deep, strings::split),
+        "startswith" => s(params![p("str", Str), p("prefix", Str)], None, Deep, strings::startswith),
+        "strcontains" => s(params![p("str", Str), p("substr", Str)], None, Deep, strings::strcontains),
         "strrev" => s(STR, None, Deep, strings::strrev),
-        "substr" => s(
-            params![p("str", Str), p("offset", Num), p("length", Num)],
-            None,
-            Deep,
-            strings::substr,
-        ),
+        "substr" => s(params![p("str", Str), p("offset", Num), p("length", Num)], None, Deep, strings::substr),
         "title" => s(STR, None, Deep, strings::title),
-        "trim" => s(
-            params![p("str", Str), p("cutset", Str)],
-            None,
-            Deep,
-            strings::trim,
-        ),
-        "trimprefix" => s(
-            params![p("str", Str), p("prefix", Str)],
-            None,
-            Deep,
-            strings::trimprefix,
-        ),
+        "trim" => s(params![p("str", Str), p("cutset", Str)], None, Deep, strings::trim),
+        "trimprefix" => s(params![p("str", Str), p("prefix", Str)], None, Deep, strings::trimprefix),
         "trimspace" => s(STR, None, Deep, strings::trimspace),
-        "trimsuffix" => s(
-            params![p("str", Str), p("suffix", Str)],
-            None,
-            Deep,
-            strings::trimsuffix,
-        ),
+        "trimsuffix" => s(params![p("str", Str), p("suffix", Str)], None, Deep, strings::trimsuffix),
         "upper" => s(STR, None, Deep, strings::upper),
-        "regex" => s(
-            params![p("pattern", Str), p("string", Str)],
-            None,
-            Deep,
-            regexp::regex,
-        ),
-        "regexall" => s(
-            params![p("pattern", Str), p("string", Str)],
-            None,
-            Deep,
-            regexp::regexall,
-        ),
+        "regex" => s(params![p("pattern", Str), p("string", Str)], None, Deep, regexp::regex),
+        "regexall" => s(params![p("pattern", Str), p("string", Str)], None, Deep, regexp::regexall),
         // Encoding.
         "base64decode" => s(STR, None, Top, encoding::base64decode),
         "base64encode" => s(STR, None, Deep, encoding::base64encode),
@@ -393,26 +230,11 @@ fn spec(name: &str) -> Option<Spec> {
         "abs" => s(params![p("num", Num)], None, Top, numeric::abs),
         "ceil" => s(params![p("num", Num)], None, Deep, numeric::ceil),
         "floor" => s(params![p("num", Num)], None, Deep, numeric::floor),
-        "log" => s(
-            params![p("num", Num), p("base", Num)],
-            None,
-            Deep,
-            numeric::log,
-        ),
+        "log" => s(params![p("num", Num), p("base", Num)], None, Deep, numeric::log),
         "max" => s(&[], Some(p("numbers", Num)), Deep, numeric::max),
         "min" => s(&[], Some(p("numbers", Num)), Deep, numeric::min),
-        "parseint" => s(
-            params![p("number", Any), p("base", Num)],
-            None,
-            Deep,
-            numeric::parseint,
-        ),
-        "pow" => s(
-            params![p("num", Num), p("power", Num)],
-            None,
-            Deep,
-            numeric::pow,
-        ),
+        "parseint" => s(params![p("number", Any), p("base", Num)], None, Deep, numeric::parseint),
+        "pow" => s(params![p("num", Num), p("power", Num)], None, Deep, numeric::pow),
         "signum" => s(params![p("num", Num)], None, Deep, numeric::signum),
         "sum" => s(params![p("list", Any)], None, Deep, numeric::sum),
         // Types and marks.
@@ -423,18 +245,8 @@ fn spec(name: &str) -> Option<Spec> {
         "toset" => s(params![pn("v", Any)], None, Own, conversion::toset),
         "tostring" => s(params![pn("v", Any)], None, Own, conversion::tostring),
         "sensitive" => s(params![pn("value", Any)], None, Own, conversion::sensitive),
-        "nonsensitive" => s(
-            params![pn("value", Any)],
-            None,
-            Own,
-            conversion::nonsensitive,
-        ),
-        "issensitive" => s(
-            params![pn("value", Any)],
-            None,
-            Own,
-            conversion::issensitive,
-        ),
+        "nonsensitive" => s(params![pn("value", Any)], None, Own, conversion::nonsensitive),
+        "issensitive" => s(params![pn("value", Any)], None, Own, conversion::issensitive),
         _ => return None,
     })
 }
@@ -455,26 +267,15 @@ fn run(name: &str, spec: &Spec, args: &[Value]) -> Result<Value, FnError> {
     }
     if spec.var.is_none() && args.len() > min {
         return Err(FnError::Error {
-            message: format!(
-                "Function {} expects only {min} argument(s).",
-                go_quote(name)
-            ),
+            message: format!("Function {} expects only {min} argument(s).", go_quote(name)),
             arg: Some(min),
         });
     }
     let mut converted = Vec::with_capacity(args.len());
     for (i, arg) in args.iter().enumerate() {
-        let param = spec
-            .params
-            .get(i)
-            .or(spec.var.as_ref())
-            .copied()
-            .unwrap_or(p("", P::Any));
+        let param = spec.params.get(i).or(spec.var.as_ref()).copied().unwrap_or(p("", P::Any));
         if arg.is_null() && !param.null {
-            return Err(FnError::Error {
-                message: "argument must not be null".into(),
-                arg: Some(i),
-            });
+            return Err(FnError::Error { message: "argument must not be null".into(), arg: Some(i) });
         }
         match param.ty.ty() {
             None => converted.push(arg.clone()),
@@ -482,10 +283,7 @@ fn run(name: &str, spec: &Spec, args: &[Value]) -> Result<Value, FnError> {
                 Ok(v) if v.is_unknown() => return Err(FnError::Unknown),
                 Ok(v) => converted.push(v),
                 Err(message) => {
-                    return Err(FnError::Error {
-                        message,
-                        arg: Some(i),
-                    });
+                    return Err(FnError::Error { message, arg: Some(i) });
                 }
             },
         }
@@ -532,20 +330,10 @@ pub(crate) mod test_util {
         Value::tuple(items.iter().map(|x| s(x)).collect())
     }
     pub fn obj(items: &[(&str, Value)]) -> Value {
-        Value::object(
-            items
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.clone()))
-                .collect(),
-        )
+        Value::object(items.iter().map(|(k, v)| (k.to_string(), v.clone())).collect())
     }
     pub fn map(items: &[(&str, Value)]) -> Value {
-        Value::map(
-            items
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.clone()))
-                .collect(),
-        )
+        Value::map(items.iter().map(|(k, v)| (k.to_string(), v.clone())).collect())
     }
     pub fn unknown(expr: &str) -> Value {
         Value::unknown(expr, Type::String)
@@ -608,10 +396,7 @@ mod tests {
         );
         assert_eq!(
             fail_at("upper", vec![s("a"), s("b")]),
-            (
-                "Function \"upper\" expects only 1 argument(s).".into(),
-                Some(1)
-            )
+            ("Function \"upper\" expects only 1 argument(s).".into(), Some(1))
         );
         assert_eq!(param_name("join", 3), Some("lists"));
         assert_eq!(param_name("element", 1), Some("index"));
@@ -620,18 +405,9 @@ mod tests {
     #[test]
     fn argument_conversion_and_nulls() {
         assert_eq!(ok("upper", vec![b(true)]), s("TRUE"));
-        assert_eq!(
-            ok("join", vec![s(","), tup(vec![n(1), b(true)])]),
-            s("1,true")
-        );
-        assert_eq!(
-            fail_at("upper", vec![null()]),
-            ("argument must not be null".into(), Some(0))
-        );
-        assert_eq!(
-            fail_at("upper", vec![tup(vec![])]),
-            ("string required".into(), Some(0))
-        );
+        assert_eq!(ok("join", vec![s(","), tup(vec![n(1), b(true)])]), s("1,true"));
+        assert_eq!(fail_at("upper", vec![null()]), ("argument must not be null".into(), Some(0)));
+        assert_eq!(fail_at("upper", vec![tup(vec![])]), ("string required".into(), Some(0)));
         assert_eq!(
             fail_at("join", vec![s(","), tup(vec![tup(vec![])])]),
             ("element 0: string required".into(), Some(1))

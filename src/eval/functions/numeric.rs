@@ -37,8 +37,7 @@ pub(super) fn min(args: &[Value]) -> Result<Value, FnError> {
             best = Some(a);
         }
     }
-    best.cloned()
-        .map_or_else(|| err("must pass at least one number"), Ok)
+    best.cloned().map_or_else(|| err("must pass at least one number"), Ok)
 }
 
 /// `max(numbers...)`: the largest argument (the first of equal ones).
@@ -49,8 +48,7 @@ pub(super) fn max(args: &[Value]) -> Result<Value, FnError> {
             best = Some(a);
         }
     }
-    best.cloned()
-        .map_or_else(|| err("must pass at least one number"), Ok)
+    best.cloned().map_or_else(|| err("must pass at least one number"), Ok)
 }
 
 /// `sum(list)`: the sum of the numbers of a list, set or tuple, added exactly in order.
@@ -63,10 +61,7 @@ pub(super) fn sum(args: &[Value]) -> Result<Value, FnError> {
                 return arg_err(0, "cannot sum an empty list");
             }
             let got = friendly_name(&v.ty());
-            return arg_err(
-                0,
-                format!("argument must be list, set, or tuple. Received {got}"),
-            );
+            return arg_err(0, format!("argument must be list, set, or tuple. Received {got}"));
         }
         _ => return arg_err(0, "cannot sum noniterable"),
     };
@@ -99,26 +94,18 @@ pub(super) fn signum(args: &[Value]) -> Result<Value, FnError> {
 fn float_result(name: &str, f: f64) -> Result<Value, FnError> {
     match Number::from_f64(f) {
         Some(n) => Ok(Value::number(n)),
-        None => err(format!(
-            "the result of {name} is not a finite number ({f}), which kmsc cannot represent"
-        )),
+        None => err(format!("the result of {name} is not a finite number ({f}), which kmsc cannot represent")),
     }
 }
 
 /// `pow(num, power)`: computed in `float64` exactly as Go's `math.Pow`.
 pub(super) fn pow(args: &[Value]) -> Result<Value, FnError> {
-    float_result(
-        "pow",
-        go_pow(number(&args[0]).to_f64(), number(&args[1]).to_f64()),
-    )
+    float_result("pow", go_pow(number(&args[0]).to_f64(), number(&args[1]).to_f64()))
 }
 
 /// `log(num, base)`: `ln(num) / ln(base)` in `float64`.
 pub(super) fn log(args: &[Value]) -> Result<Value, FnError> {
-    float_result(
-        "log",
-        number(&args[0]).to_f64().ln() / number(&args[1]).to_f64().ln(),
-    )
+    float_result("log", number(&args[0]).to_f64().ln() / number(&args[1]).to_f64().ln())
 }
 
 /// Go's `math.Frexp`: `f = frac × 2^exp` with `|frac|` in `[0.5, 1)`.
@@ -126,11 +113,7 @@ fn frexp(f: f64) -> (f64, i64) {
     if f == 0.0 || !f.is_finite() {
         return (f, 0);
     }
-    let (f, mut exp) = if f.abs() < f64::MIN_POSITIVE {
-        (f * (1u64 << 52) as f64, -52)
-    } else {
-        (f, 0)
-    };
+    let (f, mut exp) = if f.abs() < f64::MIN_POSITIVE { (f * (1u64 << 52) as f64, -52) } else { (f, 0) };
     let bits = f.to_bits();
     exp += ((bits >> 52) & 0x7ff) as i64 - 1022;
     let frac = f64::from_bits((bits & !(0x7ff << 52)) | (1022 << 52));
@@ -150,11 +133,7 @@ fn ldexp(frac: f64, exp: i64) -> f64 {
         return 0.0f64.copysign(frac);
     }
     if exp > 1023 {
-        return if frac < 0.0 {
-            f64::NEG_INFINITY
-        } else {
-            f64::INFINITY
-        };
+        return if frac < 0.0 { f64::NEG_INFINITY } else { f64::INFINITY };
     }
     let mut m = 1.0;
     if exp < -1022 {
@@ -180,11 +159,7 @@ fn go_pow(x: f64, y: f64) -> f64 {
     if x == 0.0 {
         let odd = is_odd_int(y);
         return if y < 0.0 {
-            if x.is_sign_negative() && odd {
-                f64::NEG_INFINITY
-            } else {
-                f64::INFINITY
-            }
+            if x.is_sign_negative() && odd { f64::NEG_INFINITY } else { f64::INFINITY }
         } else if x.is_sign_negative() && odd {
             x
         } else {
@@ -283,17 +258,11 @@ pub(super) fn parseint(args: &[Value]) -> Result<Value, FnError> {
         return arg_err(1, "base must be a whole number between 2 and 62 inclusive");
     }
     if s.len() > PARSEINT_MAX {
-        return arg_err(
-            0,
-            format!("the string is longer than kmsc's limit of {PARSEINT_MAX} characters"),
-        );
+        return arg_err(0, format!("the string is longer than kmsc's limit of {PARSEINT_MAX} characters"));
     }
     match parse_go_int(s, base as u32) {
         Some(i) => Ok(Value::number(Number::from_bigint(&i))),
-        None => arg_err(
-            0,
-            format!("cannot parse {} as a base {base} integer", go_quote(s)),
-        ),
+        None => arg_err(0, format!("cannot parse {} as a base {base} integer", go_quote(s))),
     }
 }
 
@@ -360,10 +329,7 @@ mod tests {
         assert_eq!(j("sum", vec![tup(vec![n(1), s("2")])]), "3");
         assert_eq!(fail("sum", vec![tup(vec![])]), "cannot sum an empty list");
         assert_eq!(fail("sum", vec![s("x")]), "cannot sum noniterable");
-        assert_eq!(
-            fail("sum", vec![tup(vec![s("x")])]),
-            "argument must be list, set, or tuple of number values"
-        );
+        assert_eq!(fail("sum", vec![tup(vec![s("x")])]), "argument must be list, set, or tuple of number values");
         assert_eq!(
             fail("sum", vec![map(&[("a", n(1))])]),
             "argument must be list, set, or tuple. Received map of number"
@@ -394,25 +360,10 @@ mod tests {
         assert_eq!(j("parseint", vec![s("-1010"), n(2)]), "-10");
         assert_eq!(j("parseint", vec![s("FF"), n(16)]), "255");
         assert_eq!(j("parseint", vec![s("Z"), n(62)]), "61");
-        assert_eq!(
-            j("parseint", vec![s("18446744073709551616"), n(10)]),
-            "18446744073709551616"
-        );
-        assert_eq!(
-            fail("parseint", vec![s("12"), n(1)]),
-            "base must be a whole number between 2 and 62 inclusive"
-        );
-        assert_eq!(
-            fail("parseint", vec![s("1_0"), n(10)]),
-            "cannot parse \"1_0\" as a base 10 integer"
-        );
-        assert_eq!(
-            fail("parseint", vec![s(""), n(10)]),
-            "cannot parse \"\" as a base 10 integer"
-        );
-        assert_eq!(
-            fail("parseint", vec![n(12), n(10)]),
-            "first argument must be a string, not number"
-        );
+        assert_eq!(j("parseint", vec![s("18446744073709551616"), n(10)]), "18446744073709551616");
+        assert_eq!(fail("parseint", vec![s("12"), n(1)]), "base must be a whole number between 2 and 62 inclusive");
+        assert_eq!(fail("parseint", vec![s("1_0"), n(10)]), "cannot parse \"1_0\" as a base 10 integer");
+        assert_eq!(fail("parseint", vec![s(""), n(10)]), "cannot parse \"\" as a base 10 integer");
+        assert_eq!(fail("parseint", vec![n(12), n(10)]), "first argument must be a string, not number");
     }
 }

@@ -88,23 +88,16 @@ fn translate(pattern: &str) -> String {
 /// Compiles a Go (RE2) regular expression; the error is a one-line description.
 pub(super) fn compile_go(pattern: &str) -> Result<Regex, String> {
     Regex::new(&translate(pattern)).map_err(|e| match e {
-        regex::Error::Syntax(text) => text
-            .lines()
-            .find_map(|l| l.strip_prefix("error: "))
-            .unwrap_or(text.trim())
-            .to_string(),
+        regex::Error::Syntax(text) => {
+            text.lines().find_map(|l| l.strip_prefix("error: ")).unwrap_or(text.trim()).to_string()
+        }
         other => other.to_string(),
     })
 }
 
 /// Go's `Regexp.Expand` of `template` for one match: `$1`, `${1}`, `$name`, `${name}`,
 /// `$$`; references to missing groups expand to nothing, a malformed `$` stays literal.
-pub(super) fn expand_go(
-    re: &Regex,
-    caps: &Captures,
-    template: &str,
-    out: &mut String,
-) -> Result<(), FnError> {
+pub(super) fn expand_go(re: &Regex, caps: &Captures, template: &str, out: &mut String) -> Result<(), FnError> {
     let mut rest = template;
     while let Some(pos) = rest.find('$') {
         out.push_str(&rest[..pos]);
@@ -121,10 +114,7 @@ pub(super) fn expand_go(
         rest = after;
         let group = match group_number(name) {
             Some(i) => caps.get(i),
-            None => re
-                .capture_names()
-                .position(|n| n == Some(name))
-                .and_then(|i| caps.get(i)),
+            None => re.capture_names().position(|n| n == Some(name)).and_then(|i| caps.get(i)),
         };
         if let Some(m) = group {
             check_len(out.len() + m.as_str().len())?;
@@ -158,10 +148,7 @@ fn extract_name(s: &str) -> Option<(&str, &str)> {
 
 /// A group number as Go reads it (digits only, no leading zero, below 10^8).
 fn group_number(name: &str) -> Option<usize> {
-    if !name.bytes().all(|b| b.is_ascii_digit())
-        || (name.len() > 1 && name.starts_with('0'))
-        || name.len() > 8
-    {
+    if !name.bytes().all(|b| b.is_ascii_digit()) || (name.len() > 1 && name.starts_with('0')) || name.len() > 8 {
         return None;
     }
     name.parse().ok()
@@ -185,10 +172,7 @@ fn compile_with_shape(pattern: &str) -> Result<(Regex, Shape), FnError> {
         (u, 0) => Shape::Tuple(u),
         (0, _) => Shape::Object(named),
         _ => {
-            return arg_err(
-                0,
-                "invalid regexp pattern: cannot mix both named and unnamed capture groups",
-            );
+            return arg_err(0, "invalid regexp pattern: cannot mix both named and unnamed capture groups");
         }
     };
     Ok((re, shape))
@@ -196,23 +180,13 @@ fn compile_with_shape(pattern: &str) -> Result<(Regex, Shape), FnError> {
 
 /// The value of one match, and the bytes of new strings it holds.
 fn match_value(shape: &Shape, caps: &Captures) -> (Value, usize) {
-    let group = |i: usize| {
-        caps.get(i)
-            .map_or_else(Value::null, |m| Value::string(m.as_str()))
-    };
+    let group = |i: usize| caps.get(i).map_or_else(Value::null, |m| Value::string(m.as_str()));
     let len = |i: usize| caps.get(i).map_or(0, |m| m.len());
     match shape {
         Shape::Whole => (group(0), len(0)),
-        Shape::Tuple(n) => (
-            (Value::tuple((1..=*n).map(group).collect())),
-            (1..=*n).map(len).sum(),
-        ),
+        Shape::Tuple(n) => ((Value::tuple((1..=*n).map(group).collect())), (1..=*n).map(len).sum()),
         Shape::Object(names) => {
-            let out = names
-                .iter()
-                .enumerate()
-                .map(|(i, n)| (n.clone(), group(i + 1)))
-                .collect();
+            let out = names.iter().enumerate().map(|(i, n)| (n.clone(), group(i + 1))).collect();
             (Value::object(out), (1..=names.len()).map(len).sum())
         }
     }
@@ -266,32 +240,17 @@ mod tests {
     #[test]
     fn regex_results() {
         assert_eq!(ok("regex", vec![s("[a-z]+"), s("123abc456")]), s("abc"));
-        assert_eq!(
-            j("regex", vec![s("(\\d\\d\\d\\d)-(\\d\\d)"), s("2019-02-01")]),
-            r#"["2019","02"]"#
-        );
-        assert_eq!(
-            j("regex", vec![s("(?P<y>\\d+)-(?P<m>\\d+)"), s("2019-02")]),
-            r#"{"m":"02","y":"2019"}"#
-        );
+        assert_eq!(j("regex", vec![s("(\\d\\d\\d\\d)-(\\d\\d)"), s("2019-02-01")]), r#"["2019","02"]"#);
+        assert_eq!(j("regex", vec![s("(?P<y>\\d+)-(?P<m>\\d+)"), s("2019-02")]), r#"{"m":"02","y":"2019"}"#);
         assert_eq!(j("regex", vec![s("a(x)?b"), s("ab")]), "[null]");
-        assert_eq!(
-            fail("regex", vec![s("z"), s("abc")]),
-            "pattern did not match any part of the given string"
-        );
+        assert_eq!(fail("regex", vec![s("z"), s("abc")]), "pattern did not match any part of the given string");
         assert_eq!(
             fail("regex", vec![s("(a)(?P<n>b)"), s("ab")]),
             "invalid regexp pattern: cannot mix both named and unnamed capture groups"
         );
         assert!(fail("regex", vec![s("("), s("a")]).starts_with("invalid regexp pattern: "));
-        assert_eq!(
-            j("regexall", vec![s("[a-z]+"), s("1a2bc3")]),
-            r#"["a","bc"]"#
-        );
+        assert_eq!(j("regexall", vec![s("[a-z]+"), s("1a2bc3")]), r#"["a","bc"]"#);
         assert_eq!(j("regexall", vec![s("z"), s("abc")]), "[]");
-        assert_eq!(
-            j("regexall", vec![s("(\\w)(\\d)"), s("a1 b2")]),
-            r#"[["a","1"],["b","2"]]"#
-        );
+        assert_eq!(j("regexall", vec![s("(\\w)(\\d)"), s("a1 b2")]), r#"[["a","1"],["b","2"]]"#);
     }
 }

@@ -31,19 +31,13 @@ fn common_sets(args: &[Value]) -> Result<Vec<Value>, FnError> {
         }
     };
     let ty = Type::Set(Box::new(ety));
-    args.iter()
-        .enumerate()
-        .map(|(i, a)| convert(a, &ty).or_else(|m| arg_err(i, m)))
-        .collect()
+    args.iter().enumerate().map(|(i, a)| convert(a, &ty).or_else(|m| arg_err(i, m))).collect()
 }
 
 /// `setunion(sets...)`: every element of any of the sets.
 pub(super) fn union(args: &[Value]) -> Result<Value, FnError> {
     let sets = common_sets(args)?;
-    let all = sets
-        .iter()
-        .flat_map(|s| s.as_seq().unwrap_or_default().iter().cloned())
-        .collect();
+    let all = sets.iter().flat_map(|s| s.as_seq().unwrap_or_default().iter().cloned()).collect();
     Ok(Value::set(all))
 }
 
@@ -56,10 +50,7 @@ pub(super) fn intersection(args: &[Value]) -> Result<Value, FnError> {
         .as_seq()
         .unwrap_or_default()
         .iter()
-        .filter(|e| {
-            rest.iter()
-                .all(|s| s.as_seq().unwrap_or_default().contains(e))
-        })
+        .filter(|e| rest.iter().all(|s| s.as_seq().unwrap_or_default().contains(e)))
         .cloned()
         .collect();
     Ok(Value::set(out))
@@ -70,13 +61,7 @@ pub(super) fn subtract(args: &[Value]) -> Result<Value, FnError> {
     let sets = common_sets(args)?;
     sets.iter().try_for_each(known)?;
     let b = sets[1].as_seq().unwrap_or_default();
-    let out = sets[0]
-        .as_seq()
-        .unwrap_or_default()
-        .iter()
-        .filter(|e| !b.contains(e))
-        .cloned()
-        .collect();
+    let out = sets[0].as_seq().unwrap_or_default().iter().filter(|e| !b.contains(e)).cloned().collect();
     Ok(Value::set(out))
 }
 
@@ -88,12 +73,8 @@ const PRODUCT_BYTES: usize = 64 << 20;
 fn approx_size(v: &Value) -> usize {
     64 + match &v.kind {
         ValueKind::String(s) => s.len(),
-        ValueKind::Tuple(items) | ValueKind::List(items) | ValueKind::Set(items) => {
-            items.iter().map(approx_size).sum()
-        }
-        ValueKind::Object(m) | ValueKind::Map(m) => {
-            m.iter().map(|(k, v)| k.len() + approx_size(v)).sum()
-        }
+        ValueKind::Tuple(items) | ValueKind::List(items) | ValueKind::Set(items) => items.iter().map(approx_size).sum(),
+        ValueKind::Object(m) | ValueKind::Map(m) => m.iter().map(|(k, v)| k.len() + approx_size(v)).sum(),
         _ => 0,
     }
 }
@@ -131,11 +112,7 @@ pub(super) fn product(args: &[Value]) -> Result<Value, FnError> {
         }
         let mut column = Vec::new();
         for v in a.as_seq().unwrap_or_default() {
-            column.push(if v.ty() == *ety {
-                v.clone()
-            } else {
-                convert(v, ety).or_else(err)?
-            });
+            column.push(if v.ty() == *ety { v.clone() } else { convert(v, ety).or_else(err)? });
         }
         columns.push(column);
     }
@@ -144,11 +121,7 @@ pub(super) fn product(args: &[Value]) -> Result<Value, FnError> {
         total = total.saturating_mul(c.len());
     }
     let make = |items: Vec<Value>| {
-        if all_lists {
-            Value::list(items)
-        } else {
-            Value::set(items)
-        }
+        if all_lists { Value::list(items) } else { Value::set(items) }
     };
     if total == 0 {
         return Ok(make(Vec::new()));
@@ -166,12 +139,7 @@ pub(super) fn product(args: &[Value]) -> Result<Value, FnError> {
     let mut idx = vec![0usize; columns.len()];
     let mut out = Vec::with_capacity(total);
     for _ in 0..total {
-        out.push(Value::tuple(
-            idx.iter()
-                .zip(&columns)
-                .map(|(&i, c)| c[i].clone())
-                .collect(),
-        ));
+        out.push(Value::tuple(idx.iter().zip(&columns).map(|(&i, c)| c[i].clone()).collect()));
         for j in (0..idx.len()).rev() {
             idx[j] += 1;
             if idx[j] < columns[j].len() {
@@ -193,26 +161,11 @@ mod tests {
         let u = ok("setunion", vec![strs(&["b", "a"]), strs(&["c", "a"])]);
         assert!(matches!(u.kind, ValueKind::Set(_)));
         assert_eq!(json(&u), r#"["a","b","c"]"#);
-        assert_eq!(
-            j("setunion", vec![tup(vec![n(1)]), strs(&["a"])]),
-            r#"["1","a"]"#
-        );
+        assert_eq!(j("setunion", vec![tup(vec![n(1)]), strs(&["a"])]), r#"["1","a"]"#);
         assert_eq!(j("setunion", vec![tup(vec![]), strs(&["a"])]), r#"["a"]"#);
-        assert_eq!(
-            j(
-                "setintersection",
-                vec![strs(&["a", "b"]), strs(&["b", "c"])]
-            ),
-            r#"["b"]"#
-        );
-        assert_eq!(
-            j("setsubtract", vec![strs(&["a", "b"]), strs(&["b"])]),
-            r#"["a"]"#
-        );
-        assert!(is_unknown(
-            "setsubtract",
-            vec![tup(vec![unknown("x")]), strs(&["b"])]
-        ));
+        assert_eq!(j("setintersection", vec![strs(&["a", "b"]), strs(&["b", "c"])]), r#"["b"]"#);
+        assert_eq!(j("setsubtract", vec![strs(&["a", "b"]), strs(&["b"])]), r#"["a"]"#);
+        assert!(is_unknown("setsubtract", vec![tup(vec![unknown("x")]), strs(&["b"])]));
         assert_eq!(
             fail("setunion", vec![strs(&["a"]), tup(vec![tup(vec![])])]),
             "given sets must all have compatible element types"
@@ -224,20 +177,11 @@ mod tests {
         let p = ok("setproduct", vec![strs(&["a", "b"]), strs(&["x", "y"])]);
         assert!(matches!(p.kind, ValueKind::List(_)));
         assert_eq!(json(&p), r#"[["a","x"],["a","y"],["b","x"],["b","y"]]"#);
-        let p = ok(
-            "setproduct",
-            vec![ok("toset", vec![strs(&["b", "a"])]), strs(&["x"])],
-        );
+        let p = ok("setproduct", vec![ok("toset", vec![strs(&["b", "a"])]), strs(&["x"])]);
         assert!(matches!(p.kind, ValueKind::Set(_)));
         assert_eq!(j("setproduct", vec![strs(&["a"]), tup(vec![])]), "[]");
-        assert_eq!(
-            fail("setproduct", vec![strs(&["a"])]),
-            "at least two arguments are required"
-        );
-        assert_eq!(
-            fail("setproduct", vec![strs(&["a"]), s("b")]),
-            "a set or a list is required"
-        );
+        assert_eq!(fail("setproduct", vec![strs(&["a"])]), "at least two arguments are required");
+        assert_eq!(fail("setproduct", vec![strs(&["a"]), s("b")]), "a set or a list is required");
         let big = ok("range", vec![n(1000)]);
         assert!(fail("setproduct", vec![big.clone(), big.clone(), big]).contains("limit"));
     }

@@ -21,24 +21,15 @@ pub(super) fn join(args: &[Value]) -> Result<Value, FnError> {
                 Some(s) => items.push(s),
                 None if lists.len() > 1 => {
                     let li = li + 1;
-                    return arg_err(
-                        li,
-                        format!(
-                            "element {ei} of list {li} is null; cannot concatenate null values"
-                        ),
-                    );
+                    return arg_err(li, format!("element {ei} of list {li} is null; cannot concatenate null values"));
                 }
                 None => {
-                    return arg_err(
-                        1,
-                        format!("element {ei} is null; cannot concatenate null values"),
-                    );
+                    return arg_err(1, format!("element {ei} is null; cannot concatenate null values"));
                 }
             }
         }
     }
-    let len =
-        items.iter().map(|s| s.len()).sum::<usize>() + sep.len() * items.len().saturating_sub(1);
+    let len = items.iter().map(|s| s.len()).sum::<usize>() + sep.len() * items.len().saturating_sub(1);
     check_len(len)?;
     new_string(items.join(sep))
 }
@@ -61,9 +52,7 @@ fn upper_char(c: char) -> char {
     match (it.next(), it.next()) {
         (Some(u), None) => u,
         _ => match c as u32 {
-            0x1F80..=0x1F87 | 0x1F90..=0x1F97 | 0x1FA0..=0x1FA7 => {
-                char::from_u32(c as u32 + 8).unwrap_or(c)
-            }
+            0x1F80..=0x1F87 | 0x1F90..=0x1F97 | 0x1FA0..=0x1FA7 => char::from_u32(c as u32 + 8).unwrap_or(c),
             0x1FB3 => '\u{1FBC}',
             0x1FC3 => '\u{1FCC}',
             0x1FF3 => '\u{1FFC}',
@@ -141,11 +130,7 @@ pub(super) fn trimspace(args: &[Value]) -> Result<Value, FnError> {
 /// `trim(str, cutset)`: without leading and trailing characters found in `cutset`.
 pub(super) fn trim(args: &[Value]) -> Result<Value, FnError> {
     let cutset: Vec<char> = text(&args[1]).chars().collect();
-    new_string(
-        text(&args[0])
-            .trim_matches(|c| cutset.contains(&c))
-            .to_string(),
-    )
+    new_string(text(&args[0]).trim_matches(|c| cutset.contains(&c)).to_string())
 }
 
 /// `trimprefix(str, prefix)`: without `prefix` at the start.
@@ -187,8 +172,7 @@ pub(super) fn indent(args: &[Value]) -> Result<Value, FnError> {
 pub(super) fn replace(args: &[Value]) -> Result<Value, FnError> {
     let (s, sub, rep) = (text(&args[0]), text(&args[1]), text(&args[2]));
     if sub.len() > 1 && sub.starts_with('/') && sub.ends_with('/') {
-        let re = compile_go(&sub[1..sub.len() - 1])
-            .or_else(|e| err(format!("error parsing regexp: {e}")))?;
+        let re = compile_go(&sub[1..sub.len() - 1]).or_else(|e| err(format!("error parsing regexp: {e}")))?;
         let mut out = String::new();
         let mut last = 0;
         for caps in re.captures_iter(s) {
@@ -201,11 +185,7 @@ pub(super) fn replace(args: &[Value]) -> Result<Value, FnError> {
         out.push_str(&s[last..]);
         return new_string(out);
     }
-    let count = if sub.is_empty() {
-        s.chars().count() + 1
-    } else {
-        s.matches(sub).count()
-    };
+    let count = if sub.is_empty() { s.chars().count() + 1 } else { s.matches(sub).count() };
     let removed = count.saturating_mul(sub.len());
     check_len((s.len() - removed.min(s.len())).saturating_add(count.saturating_mul(rep.len())))?;
     new_string(s.replace(sub, rep))
@@ -234,11 +214,7 @@ pub(super) fn substr(args: &[Value]) -> Result<Value, FnError> {
         return new_string(rest.concat());
     }
     // go-cty takes everything when asked for zero clusters here (a negative offset).
-    let take = if length == 0 {
-        rest.len()
-    } else {
-        (length as u64).min(rest.len() as u64) as usize
-    };
+    let take = if length == 0 { rest.len() } else { (length as u64).min(rest.len() as u64) as usize };
     new_string(rest[..take].concat())
 }
 
@@ -264,31 +240,19 @@ mod tests {
     #[test]
     fn join_and_split() {
         assert_eq!(ok("join", vec![s(","), strs(&["a", "b"])]), s("a,b"));
-        assert_eq!(
-            ok("join", vec![s("-"), strs(&["a"]), strs(&["b", "c"])]),
-            s("a-b-c")
-        );
+        assert_eq!(ok("join", vec![s("-"), strs(&["a"]), strs(&["b", "c"])]), s("a-b-c"));
         assert_eq!(ok("join", vec![s(","), tup(vec![])]), s(""));
         assert_eq!(fail("join", vec![s(",")]), "at least one list is required");
         assert_eq!(
             fail_at("join", vec![s(","), tup(vec![s("a"), null()])]),
-            (
-                "element 1 is null; cannot concatenate null values".into(),
-                Some(1)
-            )
+            ("element 1 is null; cannot concatenate null values".into(), Some(1))
         );
         assert_eq!(
             fail_at("join", vec![s(","), strs(&["a"]), tup(vec![null()])]),
-            (
-                "element 0 of list 2 is null; cannot concatenate null values".into(),
-                Some(2)
-            )
+            ("element 0 of list 2 is null; cannot concatenate null values".into(), Some(2))
         );
         assert!(is_unknown("join", vec![s(","), tup(vec![unknown("x")])]));
-        assert_eq!(
-            j("split", vec![s(":"), s("arn:aws:kms")]),
-            r#"["arn","aws","kms"]"#
-        );
+        assert_eq!(j("split", vec![s(":"), s("arn:aws:kms")]), r#"["arn","aws","kms"]"#);
         assert_eq!(j("split", vec![s(","), s("")]), r#"[""]"#);
         assert_eq!(j("split", vec![s(""), s("ab")]), r#"["a","b"]"#);
         assert_eq!(j("split", vec![s(","), s(",a,")]), r#"["","a",""]"#);
@@ -298,10 +262,7 @@ mod tests {
     fn case() {
         assert_eq!(ok("upper", vec![s("kq-ßé")]), s("KQ-ßÉ"));
         assert_eq!(ok("lower", vec![s("ÀB\u{130}Σ")]), s("àbiσ"));
-        assert_eq!(
-            ok("title", vec![s("hello wORLD foo_bar x.y")]),
-            s("Hello WORLD Foo_bar X.Y")
-        );
+        assert_eq!(ok("title", vec![s("hello wORLD foo_bar x.y")]), s("Hello WORLD Foo_bar X.Y"));
         assert_eq!(ok("title", vec![s("ǆemal")]), s("ǅemal"));
     }
 
@@ -309,14 +270,8 @@ mod tests {
     fn trimming() {
         assert_eq!(ok("trimspace", vec![s("  padded \n")]), s("padded"));
         assert_eq!(ok("trim", vec![s("?!hello?!"), s("!?")]), s("hello"));
-        assert_eq!(
-            ok("trimprefix", vec![s("helloworld"), s("hello")]),
-            s("world")
-        );
-        assert_eq!(
-            ok("trimsuffix", vec![s("helloworld"), s("world")]),
-            s("hello")
-        );
+        assert_eq!(ok("trimprefix", vec![s("helloworld"), s("hello")]), s("world"));
+        assert_eq!(ok("trimsuffix", vec![s("helloworld"), s("world")]), s("hello"));
         assert_eq!(ok("chomp", vec![s("hello\n\r\n\r")]), s("hello"));
         assert_eq!(ok("indent", vec![n(2), s("a\nb\n")]), s("a\n  b\n  "));
         assert!(fail("indent", vec![n(100_000_000), s(&"\n".repeat(1000))]).contains("limit"));
@@ -324,33 +279,13 @@ mod tests {
 
     #[test]
     fn replacing() {
-        assert_eq!(
-            ok("replace", vec![s("1 + 2 + 3"), s("+"), s("-")]),
-            s("1 - 2 - 3")
-        );
+        assert_eq!(ok("replace", vec![s("1 + 2 + 3"), s("+"), s("-")]), s("1 - 2 - 3"));
         assert_eq!(ok("replace", vec![s("abc"), s(""), s("-")]), s("-a-b-c-"));
-        assert_eq!(
-            ok(
-                "replace",
-                vec![s("hello world"), s("/w.*d/"), s("everybody")]
-            ),
-            s("hello everybody")
-        );
-        assert_eq!(
-            ok("replace", vec![s("a1b22"), s("/(\\d+)/"), s("<$1>")]),
-            s("a<1>b<22>")
-        );
-        assert_eq!(
-            ok("replace", vec![s("ab"), s("/(?P<x>a)/"), s("${x}$$")]),
-            s("a$b")
-        );
-        assert_eq!(
-            ok("replace", vec![s("baaac"), s("/a*/"), s("-")]),
-            s("-b-c-")
-        );
-        assert!(
-            fail("replace", vec![s("a"), s("/(/"), s("")]).starts_with("error parsing regexp:")
-        );
+        assert_eq!(ok("replace", vec![s("hello world"), s("/w.*d/"), s("everybody")]), s("hello everybody"));
+        assert_eq!(ok("replace", vec![s("a1b22"), s("/(\\d+)/"), s("<$1>")]), s("a<1>b<22>"));
+        assert_eq!(ok("replace", vec![s("ab"), s("/(?P<x>a)/"), s("${x}$$")]), s("a$b"));
+        assert_eq!(ok("replace", vec![s("baaac"), s("/a*/"), s("-")]), s("-b-c-"));
+        assert!(fail("replace", vec![s("a"), s("/(/"), s("")]).starts_with("error parsing regexp:"));
         let big = s(&"x".repeat(1 << 20));
         assert!(fail("replace", vec![big, s("x"), s(&"y".repeat(100))]).contains("limit"));
     }
@@ -358,10 +293,7 @@ mod tests {
     #[test]
     fn substrings() {
         assert_eq!(ok("substr", vec![s("abcdef"), n(1), n(3)]), s("bcd"));
-        assert_eq!(
-            ok("substr", vec![s("hello world"), n(-5), n(-1)]),
-            s("world")
-        );
+        assert_eq!(ok("substr", vec![s("hello world"), n(-5), n(-1)]), s("world"));
         assert_eq!(ok("substr", vec![s("abc"), n(0), n(0)]), s(""));
         assert_eq!(ok("substr", vec![s("abc"), n(-1), n(0)]), s("c"));
         assert_eq!(ok("substr", vec![s("abc"), n(5), n(1)]), s(""));

@@ -10,26 +10,18 @@ pub(super) const MAX_STRING: usize = 16 << 20;
 
 /// An error not attributed to one argument.
 pub(super) fn err<T>(message: impl Into<String>) -> Result<T, FnError> {
-    Err(FnError::Error {
-        message: message.into(),
-        arg: None,
-    })
+    Err(FnError::Error { message: message.into(), arg: None })
 }
 
 /// An error attributed to argument `arg` (0-based).
 pub(super) fn arg_err<T>(arg: usize, message: impl Into<String>) -> Result<T, FnError> {
-    Err(FnError::Error {
-        message: message.into(),
-        arg: Some(arg),
-    })
+    Err(FnError::Error { message: message.into(), arg: Some(arg) })
 }
 
 /// Refuses a result of `len` bytes when it is over [`MAX_STRING`].
 pub(super) fn check_len(len: usize) -> Result<(), FnError> {
     if len > MAX_STRING {
-        return err(format!(
-            "the result would be {len} bytes long, over kmsc's limit of {MAX_STRING} bytes (16 MiB)"
-        ));
+        return err(format!("the result would be {len} bytes long, over kmsc's limit of {MAX_STRING} bytes (16 MiB)"));
     }
     Ok(())
 }
@@ -42,11 +34,7 @@ pub(super) fn new_string(s: String) -> Result<Value, FnError> {
 
 /// `Err(Unknown)` unless `v` is known all the way down.
 pub(super) fn known(v: &Value) -> Result<(), FnError> {
-    if v.is_wholly_known() {
-        Ok(())
-    } else {
-        Err(FnError::Unknown)
-    }
+    if v.is_wholly_known() { Ok(()) } else { Err(FnError::Unknown) }
 }
 
 /// The text of a string argument (already converted to a known string).
@@ -58,10 +46,7 @@ pub(super) fn text(v: &Value) -> &str {
 pub(super) fn to_int(v: &Value) -> Result<i64, String> {
     match v.as_number().and_then(|n| n.to_i64()) {
         Some(i) => Ok(i),
-        None => Err(
-            "value must be a whole number, between -9223372036854775808 and 9223372036854775807"
-                .into(),
-        ),
+        None => Err("value must be a whole number, between -9223372036854775808 and 9223372036854775807".into()),
     }
 }
 
@@ -71,10 +56,7 @@ pub(super) fn equals(a: &Value, b: &Value) -> Option<bool> {
         return Some(a == b);
     }
     let shallow_known = |v: &Value| !v.is_unknown() && !v.is_null();
-    if shallow_known(a)
-        && shallow_known(b)
-        && std::mem::discriminant(&a.kind) != std::mem::discriminant(&b.kind)
-    {
+    if shallow_known(a) && shallow_known(b) && std::mem::discriminant(&a.kind) != std::mem::discriminant(&b.kind) {
         return Some(false);
     }
     None
@@ -314,10 +296,7 @@ const EXTEND: &[(u32, u32)] = &[
 fn is_control(c: char) -> bool {
     let u = c as u32;
     c.is_control()
-        || matches!(
-            u,
-            0x00AD | 0x061C | 0x180E | 0x200B | 0x200E | 0x200F | 0xFEFF
-        )
+        || matches!(u, 0x00AD | 0x061C | 0x180E | 0x200B | 0x200E | 0x200F | 0xFEFF)
         || (0x2028..=0x202E).contains(&u)
         || (0x2060..=0x206F).contains(&u)
         || (0xFFF0..=0xFFFB).contains(&u)
@@ -333,27 +312,13 @@ fn is_regional(c: char) -> bool {
 
 fn is_pictographic(c: char) -> bool {
     let u = c as u32;
-    matches!(
-        u,
-        0x00A9
-            | 0x00AE
-            | 0x203C
-            | 0x2049
-            | 0x2122
-            | 0x2139
-            | 0x24C2
-            | 0x3030
-            | 0x303D
-            | 0x3297
-            | 0x3299
-    ) || (0x2194..=0x21AA).contains(&u)
+    matches!(u, 0x00A9 | 0x00AE | 0x203C | 0x2049 | 0x2122 | 0x2139 | 0x24C2 | 0x3030 | 0x303D | 0x3297 | 0x3299)
+        || (0x2194..=0x21AA).contains(&u)
         || (0x231A..=0x23FF).contains(&u)
         || (0x25AA..=0x27BF).contains(&u)
         || (0x2934..=0x2935).contains(&u)
         || (0x2B05..=0x2B55).contains(&u)
-        || ((0x1F000..=0x1FAFF).contains(&u)
-            && !is_regional(c)
-            && !(0x1F3FB..=0x1F3FF).contains(&u))
+        || ((0x1F000..=0x1FAFF).contains(&u) && !is_regional(c) && !(0x1F3FB..=0x1F3FF).contains(&u))
         || (0x1FC00..=0x1FFFD).contains(&u)
 }
 
@@ -372,11 +337,7 @@ fn hangul(c: char) -> Option<Hangul> {
         0x1100..=0x115F | 0xA960..=0xA97C => Some(Hangul::L),
         0x1160..=0x11A7 | 0xD7B0..=0xD7C6 => Some(Hangul::V),
         0x11A8..=0x11FF | 0xD7CB..=0xD7FB => Some(Hangul::T),
-        0xAC00..=0xD7A3 => Some(if (u - 0xAC00).is_multiple_of(28) {
-            Hangul::Lv
-        } else {
-            Hangul::Lvt
-        }),
+        0xAC00..=0xD7A3 => Some(if (u - 0xAC00).is_multiple_of(28) { Hangul::Lv } else { Hangul::Lvt }),
         _ => None,
     }
 }
@@ -392,9 +353,7 @@ fn is_boundary(prev: char, c: char, ri_run: usize) -> bool {
         return true;
     }
     match (hangul(prev), hangul(c)) {
-        (Some(L), Some(L | V | Lv | Lvt))
-        | (Some(Lv | V), Some(V | T))
-        | (Some(Lvt | T), Some(T)) => {
+        (Some(L), Some(L | V | Lv | Lvt)) | (Some(Lv | V), Some(V | T)) | (Some(Lvt | T), Some(T)) => {
             return false;
         }
         _ => {}
@@ -447,10 +406,7 @@ mod tests {
 
     #[test]
     fn quoting() {
-        assert_eq!(
-            go_quote("a\"b\\c\n\u{1}\u{a0}é😀"),
-            "\"a\\\"b\\\\c\\n\\x01\\u00a0é😀\""
-        );
+        assert_eq!(go_quote("a\"b\\c\n\u{1}\u{a0}é😀"), "\"a\\\"b\\\\c\\n\\x01\\u00a0é😀\"");
         assert_eq!(go_quote_rune('*'), "'*'");
         assert_eq!(go_quote_rune('\''), "'\\''");
     }

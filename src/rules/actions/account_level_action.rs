@@ -42,11 +42,8 @@ fn check(a: &Analysis, out: &mut Vec<Diagnostic>) {
             ActionName::Exact(action) if action.is_account_level() => {
                 format!("`{name}` is an account-level action: it does nothing in a key policy")
             }
-            ActionName::Pattern(matched)
-                if !matched.is_empty() && matched.iter().all(|a| a.is_account_level()) =>
-            {
-                let names: Vec<String> =
-                    matched.iter().map(|a| format!("`{}`", a.action)).collect();
+            ActionName::Pattern(matched) if !matched.is_empty() && matched.iter().all(|a| a.is_account_level()) => {
+                let names: Vec<String> = matched.iter().map(|a| format!("`{}`", a.action)).collect();
                 format!(
                     "`{name}` matches only account-level actions ({}): it does nothing in a key policy",
                     names.join(", ")
@@ -83,17 +80,8 @@ mod tests {
                 "`kms:ListKeys` is an account-level action: it does nothing in a key policy",
             ]
         );
-        assert!(
-            diagnostics_of(
-                "KMS304",
-                &key_with(r#"NotAction = "kms:CreateKey", Resource = "*""#)
-            )
-            .is_empty()
-        );
-        let d = diagnostics_of(
-            "KMS304",
-            &key_with(r#"Action = "kms:GenerateRand*", Resource = "*""#),
-        );
+        assert!(diagnostics_of("KMS304", &key_with(r#"NotAction = "kms:CreateKey", Resource = "*""#)).is_empty());
+        let d = diagnostics_of("KMS304", &key_with(r#"Action = "kms:GenerateRand*", Resource = "*""#));
         assert_eq!(d.len(), 1, "{d:?}");
     }
 }

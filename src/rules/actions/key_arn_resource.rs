@@ -34,21 +34,17 @@ pub static RULE: Rule = Rule {
 
 fn check(a: &Analysis, out: &mut Vec<Diagnostic>) {
     for item in items(a, true) {
-        if item.member != Member::Positive
-            || classify_resource(&item.value.node) != ResourceKind::KeyArn
-        {
+        if item.member != Member::Positive || classify_resource(&item.value.node) != ResourceKind::KeyArn {
             continue;
         }
         let text = item.value.node.render();
-        let what = if text.contains(['*', '?']) {
-            "a key ARN pattern"
-        } else {
-            "a key ARN"
-        };
+        let what = if text.contains(['*', '?']) { "a key ARN pattern" } else { "a key ARN" };
         out.push(
             RULE.diagnostic(format!("`Resource` `{text}` is {what}: in a key policy, `*` already means this key"))
                 .at(item.value.span.or(item.list.span).or(item.statement.span))
-                .help("write `Resource = \"*\"`: an ARN that is not exactly this key's makes the statement match nothing")
+                .help(
+                    "write `Resource = \"*\"`: an ARN that is not exactly this key's makes the statement match nothing",
+                )
                 .resource(&item.cp.address),
         );
     }

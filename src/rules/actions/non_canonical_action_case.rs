@@ -43,13 +43,10 @@ fn check(a: &Analysis, out: &mut Vec<Diagnostic>) {
             continue;
         }
         out.push(
-            RULE.diagnostic(format!(
-                "`{name}` is not the documented spelling of `{}`",
-                action.action
-            ))
-            .at(item.value.span.or(item.list.span).or(item.statement.span))
-            .help(format!("write `{}`", action.action))
-            .resource(&item.cp.address),
+            RULE.diagnostic(format!("`{name}` is not the documented spelling of `{}`", action.action))
+                .at(item.value.span.or(item.list.span).or(item.statement.span))
+                .help(format!("write `{}`", action.action))
+                .resource(&item.cp.address),
         );
     }
 }

@@ -48,7 +48,9 @@ fn check(a: &Analysis, out: &mut Vec<Diagnostic>) {
         out.push(
             RULE.diagnostic(format!("`{name}` is not a KMS action: a key policy only controls its key, so {effect}"))
                 .at(item.value.span.or(item.list.span).or(item.statement.span))
-                .help(format!("remove it; grant `{service}` actions in an IAM policy or a resource policy of that service"))
+                .help(format!(
+                    "remove it; grant `{service}` actions in an IAM policy or a resource policy of that service"
+                ))
                 .resource(&item.cp.address),
         );
     }
@@ -62,9 +64,7 @@ mod tests {
     fn reports_other_services() {
         let d = diagnostics_of(
             "KMS303",
-            &key_with(
-                r#"Action = ["kms:Decrypt", "s3:GetObject", "iam:*", "*", "k*"], Resource = "*""#,
-            ),
+            &key_with(r#"Action = ["kms:Decrypt", "s3:GetObject", "iam:*", "*", "k*"], Resource = "*""#),
         );
         let msgs: Vec<&str> = d.iter().map(|d| d.message.as_str()).collect();
         assert_eq!(
@@ -74,10 +74,7 @@ mod tests {
                 "`iam:*` is not a KMS action: a key policy only controls its key, so it grants nothing here",
             ]
         );
-        let d = diagnostics_of(
-            "KMS303",
-            &key_with(r#"NotAction = "s3:GetObject", Resource = "*""#),
-        );
+        let d = diagnostics_of("KMS303", &key_with(r#"NotAction = "s3:GetObject", Resource = "*""#));
         assert_eq!(d.len(), 1);
     }
 }

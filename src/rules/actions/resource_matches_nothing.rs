@@ -37,20 +37,9 @@ fn check(a: &Analysis, out: &mut Vec<Diagnostic>) {
         let text = item.value.node.render();
         let (message, help) = match (item.member, kind) {
             (Member::Positive, ResourceKind::Other) => {
-                let alone = item
-                    .list
-                    .items
-                    .iter()
-                    .all(|v| classify_resource(&v.node) == ResourceKind::Other);
-                let tail = if alone {
-                    "the statement never applies"
-                } else {
-                    "this element matches nothing"
-                };
-                let what = if text.starts_with("arn:")
-                    && text.contains(":kms:")
-                    && text.contains(":alias/")
-                {
+                let alone = item.list.items.iter().all(|v| classify_resource(&v.node) == ResourceKind::Other);
+                let tail = if alone { "the statement never applies" } else { "this element matches nothing" };
+                let what = if text.starts_with("arn:") && text.contains(":kms:") && text.contains(":alias/") {
                     "an alias ARN, not a key ARN"
                 } else {
                     "not this key's ARN"
@@ -82,52 +71,32 @@ mod tests {
     use super::super::{diagnostics_of, key_with};
 
     fn messages(members: &str) -> Vec<String> {
-        diagnostics_of("KMS402", &key_with(members))
-            .into_iter()
-            .map(|d| d.message)
-            .collect()
+        diagnostics_of("KMS402", &key_with(members)).into_iter().map(|d| d.message).collect()
     }
 
     #[test]
     fn reports_what_cannot_be_the_key() {
         assert_eq!(
             messages(r#"Action = "kms:Decrypt", Resource = "arn:aws:s3:::app-data/*""#),
-            [
-                "`Resource` `arn:aws:s3:::app-data/*` is not this key's ARN: in a key policy the statement never applies"
-            ]
+            ["`Resource` `arn:aws:s3:::app-data/*` is not this key's ARN: in a key policy the statement never applies"]
         );
         assert_eq!(
-            messages(
-                r#"Action = "kms:Decrypt", Resource = ["*", "arn:aws:kms:us-east-1:111122223333:alias/app"]"#
-            ),
+            messages(r#"Action = "kms:Decrypt", Resource = ["*", "arn:aws:kms:us-east-1:111122223333:alias/app"]"#),
             [
                 "`Resource` `arn:aws:kms:us-east-1:111122223333:alias/app` is an alias ARN, not a key ARN: in a key policy this element matches nothing"
             ]
         );
         assert_eq!(
             messages(r#"Action = "kms:Decrypt", NotResource = "*""#),
-            [
-                "`NotResource` `*` excludes every resource, this key included: the statement never applies"
-            ]
+            ["`NotResource` `*` excludes every resource, this key included: the statement never applies"]
         );
-        assert_eq!(
-            messages(r#"Action = "kms:Decrypt", Resource = "arn:aws:s3:::${var.v}""#).len(),
-            1
-        );
+        assert_eq!(messages(r#"Action = "kms:Decrypt", Resource = "arn:aws:s3:::${var.v}""#).len(), 1);
     }
 
     #[test]
     fn silent_on_unknown_parts() {
-        for r in [
-            r#""${var.v}""#,
-            r#""arn:${var.v}""#,
-            r#""arn:aws:kms:${var.v}:111122223333:key/*""#,
-            "var.v",
-        ] {
-            assert!(
-                messages(&format!("Action = \"kms:Decrypt\", Resource = {r}")).is_empty(),
-                "{r}"
-            );
+        for r in [r#""${var.v}""#, r#""arn:${var.v}""#, r#""arn:aws:kms:${var.v}:111122223333:key/*""#, "var.v"] {
+            assert!(messages(&format!("Action = \"kms:Decrypt\", Resource = {r}")).is_empty(), "{r}");
         }
     }
 }

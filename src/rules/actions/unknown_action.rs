@@ -35,11 +35,7 @@ pub static RULE: Rule = Rule {
 /// A "did you mean" for an unknown action name.
 pub(crate) fn suggestion(name: &str) -> Option<&'static str> {
     let names = facts().actions.iter().map(|a| a.action.as_str());
-    if name.contains(':') {
-        did_you_mean(name, names)
-    } else {
-        did_you_mean(&format!("kms:{name}"), names)
-    }
+    if name.contains(':') { did_you_mean(name, names) } else { did_you_mean(&format!("kms:{name}"), names) }
 }
 
 fn check(a: &Analysis, out: &mut Vec<Diagnostic>) {
@@ -52,11 +48,8 @@ fn check(a: &Analysis, out: &mut Vec<Diagnostic>) {
         }
         let help = match suggestion(name) {
             Some(s) => format!("did you mean `{s}`?"),
-            None if !name.contains(':') => {
-                "KMS action names start with `kms:` (`kms:Decrypt`)".to_string()
-            }
-            None => "check the name against the KMS actions of the Service Authorization Reference"
-                .to_string(),
+            None if !name.contains(':') => "KMS action names start with `kms:` (`kms:Decrypt`)".to_string(),
+            None => "check the name against the KMS actions of the Service Authorization Reference".to_string(),
         };
         out.push(
             RULE.diagnostic(format!("unknown KMS action `{name}` in `{}`", item.name))
@@ -72,10 +65,7 @@ mod tests {
     use super::super::{diagnostics_of, key_with};
 
     fn helps(members: &str) -> Vec<(String, Option<String>)> {
-        diagnostics_of("KMS301", &key_with(members))
-            .into_iter()
-            .map(|d| (d.message, d.help))
-            .collect()
+        diagnostics_of("KMS301", &key_with(members)).into_iter().map(|d| (d.message, d.help)).collect()
     }
 
     #[test]
@@ -83,24 +73,26 @@ mod tests {
         assert_eq!(
             helps(r#"Action = ["kms:Encrpyt", "Decrypt", "kms:Frobnicate"], Resource = "*""#),
             [
-                ("unknown KMS action `kms:Encrpyt` in `Action`".to_string(), Some("did you mean `kms:Encrypt`?".to_string())),
-                ("unknown KMS action `Decrypt` in `Action`".to_string(), Some("did you mean `kms:Decrypt`?".to_string())),
+                (
+                    "unknown KMS action `kms:Encrpyt` in `Action`".to_string(),
+                    Some("did you mean `kms:Encrypt`?".to_string())
+                ),
+                (
+                    "unknown KMS action `Decrypt` in `Action`".to_string(),
+                    Some("did you mean `kms:Decrypt`?".to_string())
+                ),
                 (
                     "unknown KMS action `kms:Frobnicate` in `Action`".to_string(),
                     Some("check the name against the KMS actions of the Service Authorization Reference".to_string())
                 ),
             ]
         );
-        assert_eq!(
-            helps(r#"NotAction = "kms:Decrpt", Resource = "*""#).len(),
-            1
-        );
+        assert_eq!(helps(r#"NotAction = "kms:Decrpt", Resource = "*""#).len(), 1);
     }
 
     #[test]
     fn silent_on_unknown_parts_and_valid_names() {
-        let members =
-            r#"Action = ["kms:${var.v}", var.v, "kms:decrypt", "kms:Re*", "*"], Resource = "*""#;
+        let members = r#"Action = ["kms:${var.v}", var.v, "kms:decrypt", "kms:Re*", "*"], Resource = "*""#;
         assert!(helps(members).is_empty());
     }
 }

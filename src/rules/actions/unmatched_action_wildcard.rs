@@ -35,22 +35,14 @@ pub static RULE: Rule = Rule {
 /// A corrected pattern: the literal prefix (before the first wildcard) replaced by the
 /// closest prefix of a KMS action, when the result matches something.
 fn suggestion(pattern: &str) -> Option<String> {
-    let pattern = if pattern.contains(':') {
-        pattern.to_string()
-    } else {
-        format!("kms:{pattern}")
-    };
+    let pattern = if pattern.contains(':') { pattern.to_string() } else { format!("kms:{pattern}") };
     if !facts().matching_actions(&pattern).is_empty() {
         return Some(pattern);
     }
     let cut = pattern.find(['*', '?'])?;
     let (prefix, rest) = pattern.split_at(cut);
     let n = prefix.chars().count();
-    let mut prefixes: Vec<String> = facts()
-        .actions
-        .iter()
-        .map(|a| a.action.chars().take(n).collect())
-        .collect();
+    let mut prefixes: Vec<String> = facts().actions.iter().map(|a| a.action.chars().take(n).collect()).collect();
     prefixes.sort();
     prefixes.dedup();
     let best = did_you_mean(prefix, prefixes.iter().map(String::as_str))?;
@@ -71,8 +63,7 @@ fn check(a: &Analysis, out: &mut Vec<Diagnostic>) {
         }
         let help = match suggestion(name) {
             Some(s) => format!("did you mean `{s}`?"),
-            None => "check the pattern against the KMS action names; `kms:*` matches them all"
-                .to_string(),
+            None => "check the pattern against the KMS action names; `kms:*` matches them all".to_string(),
         };
         out.push(
             RULE.diagnostic(format!("`{name}` in `{}` matches no KMS action", item.name))
@@ -102,9 +93,6 @@ mod tests {
             &key_with(r#"Action = ["kms:Encrpyt*", "kms:Get*", "kms:${var.v}*"], Resource = "*""#),
         );
         assert_eq!(d.len(), 1);
-        assert_eq!(
-            d[0].message,
-            "`kms:Encrpyt*` in `Action` matches no KMS action"
-        );
+        assert_eq!(d[0].message, "`kms:Encrpyt*` in `Action` matches no KMS action");
     }
 }

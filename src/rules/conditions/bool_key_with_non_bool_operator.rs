@@ -37,20 +37,13 @@ fn check(a: &Analysis, out: &mut Vec<Diagnostic>) {
         for (block, key, values) in condition_entries(s.statement) {
             let op = block.operator.as_str();
             let parsed = parse_operator(op);
-            if !matches!(
-                parsed.kind,
-                Some(OperatorKind::String | OperatorKind::Numeric)
-            ) {
+            if !matches!(parsed.kind, Some(OperatorKind::String | OperatorKind::Numeric)) {
                 continue;
             }
             let Some((canonical, KeyType::Bool)) = facts().condition_key(key) else {
                 continue;
             };
-            let value = match known_values(values)
-                .map(|(v, _)| v.to_ascii_lowercase())
-                .collect::<Vec<_>>()
-                .as_slice()
-            {
+            let value = match known_values(values).map(|(v, _)| v.to_ascii_lowercase()).collect::<Vec<_>>().as_slice() {
                 [v] if v == "true" || v == "false" => v.clone(),
                 _ => "true".to_string(),
             };
@@ -59,20 +52,11 @@ fn check(a: &Analysis, out: &mut Vec<Diagnostic>) {
                 RULE.diagnostic(format!(
                     "`{}` is a boolean key, but `{op}` compares it as a {}",
                     key.as_str(),
-                    if parsed.kind == Some(OperatorKind::Numeric) {
-                        "number"
-                    } else {
-                        "string"
-                    }
+                    if parsed.kind == Some(OperatorKind::Numeric) { "number" } else { "string" }
                 ))
                 .at(key_span(a.sources, key.span, key).or(key.span))
-                .label(
-                    key_span(a.sources, block.operator.span, op),
-                    "compared here",
-                )
-                .help(format!(
-                    "use the `Bool` operator: `Bool{if_exists} = {{ \"{canonical}\" = {value} }}`"
-                ))
+                .label(key_span(a.sources, block.operator.span, op), "compared here")
+                .help(format!("use the `Bool` operator: `Bool{if_exists} = {{ \"{canonical}\" = {value} }}`"))
                 .resource(s.policy.address.clone()),
             );
         }

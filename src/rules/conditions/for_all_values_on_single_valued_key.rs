@@ -53,10 +53,7 @@ fn check(a: &Analysis, out: &mut Vec<Diagnostic>) {
                     key.as_str()
                 ))
                 .at(key_span(a.sources, key.span, key).or(key.span))
-                .label(
-                    key_span(a.sources, block.operator.span, op),
-                    "set operator here",
-                )
+                .label(key_span(a.sources, block.operator.span, op), "set operator here")
                 .help(format!("drop the prefix and write `{plain}`"))
                 .resource(s.policy.address.clone()),
             );

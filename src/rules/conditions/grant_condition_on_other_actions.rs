@@ -42,38 +42,25 @@ const GRANT_ACTIONS: &[&str] = &["kms:CreateGrant", "kms:ListGrants", "kms:Revok
 fn check(a: &Analysis, out: &mut Vec<Diagnostic>) {
     for s in statements(a) {
         let st = s.statement;
-        let Some((_, key, _)) = condition_entries(st)
-            .into_iter()
-            .find(|(_, k, _)| k.eq_ignore_ascii_case("kms:GrantIsForAWSResource"))
+        let Some((_, key, _)) =
+            condition_entries(st).into_iter().find(|(_, k, _)| k.eq_ignore_ascii_case("kms:GrantIsForAWSResource"))
         else {
             continue;
         };
         let Some(actions) = statement_actions(st) else {
             continue;
         };
-        let others: Vec<&str> = actions
-            .into_iter()
-            .filter(|x| !GRANT_ACTIONS.contains(x))
-            .collect();
+        let others: Vec<&str> = actions.into_iter().filter(|x| !GRANT_ACTIONS.contains(x)).collect();
         if others.is_empty() {
             continue;
         }
         // Name the actions as written when possible (`kms:GenerateDataKey*`), else expanded.
         let written: Option<Vec<&str>> = st.action.as_ref().and_then(|l| {
-            l.items
-                .iter()
-                .map(|i| i.as_known())
-                .collect::<Option<Vec<&str>>>()
-                .map(|v| {
-                    v.into_iter()
-                        .filter(|p| {
-                            facts()
-                                .matching_actions(p)
-                                .iter()
-                                .any(|x| !GRANT_ACTIONS.contains(&x.action.as_str()))
-                        })
-                        .collect()
-                })
+            l.items.iter().map(|i| i.as_known()).collect::<Option<Vec<&str>>>().map(|v| {
+                v.into_iter()
+                    .filter(|p| facts().matching_actions(p).iter().any(|x| !GRANT_ACTIONS.contains(&x.action.as_str())))
+                    .collect()
+            })
         });
         let others = written.filter(|w| !w.is_empty()).unwrap_or(others);
         let mut names: Vec<String> = others.iter().take(3).map(|x| format!("`{x}`")).collect();
@@ -88,11 +75,7 @@ fn check(a: &Analysis, out: &mut Vec<Diagnostic>) {
             Some(Effect::Deny) => "denies",
             _ => "allows",
         };
-        let actions_span = st
-            .action
-            .as_ref()
-            .or(st.not_action.as_ref())
-            .and_then(|l| l.span);
+        let actions_span = st.action.as_ref().or(st.not_action.as_ref()).and_then(|l| l.span);
         out.push(
             RULE.diagnostic(format!(
                 "`{}` applies only to grant operations, but the statement also {verb} {listed}",

@@ -40,14 +40,8 @@ const SUFFIXES: &[&str] = &[".amazonaws.com", ".amazonaws.com.cn"];
 fn is_region(s: &str) -> bool {
     let parts: Vec<&str> = s.split('-').collect();
     parts.len() >= 3
-        && parts.iter().all(|p| {
-            !p.is_empty()
-                && p.bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-        })
-        && parts
-            .last()
-            .is_some_and(|p| p.bytes().all(|b| b.is_ascii_digit()))
+        && parts.iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
+        && parts.last().is_some_and(|p| p.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// What is wrong with a value, as (message tail, help).
@@ -69,14 +63,10 @@ fn problem(value: &str, like: bool, ignore_case: bool) -> Option<(String, String
         )
     };
     let form = "is not of the form `<service>.<region>.amazonaws.com`".to_string();
-    if lower
-        .bytes()
-        .any(|b| !(b.is_ascii_lowercase() || b.is_ascii_digit() || b"-.*?".contains(&b)))
-    {
+    if lower.bytes().any(|b| !(b.is_ascii_lowercase() || b.is_ascii_digit() || b"-.*?".contains(&b))) {
         return Some((
             form,
-            "write `<service>.<region>.amazonaws.com`, such as `ec2.us-east-1.amazonaws.com`"
-                .to_string(),
+            "write `<service>.<region>.amazonaws.com`, such as `ec2.us-east-1.amazonaws.com`".to_string(),
         ));
     }
     let Some(head) = SUFFIXES.iter().find_map(|s| lower.strip_suffix(s)) else {
@@ -87,8 +77,7 @@ fn problem(value: &str, like: bool, ignore_case: bool) -> Option<(String, String
         let help = if !service.is_empty() && !lower.contains(".amazonaws.") {
             example(service)
         } else {
-            "write `<service>.<region>.amazonaws.com`, such as `ec2.us-east-1.amazonaws.com`"
-                .to_string()
+            "write `<service>.<region>.amazonaws.com`, such as `ec2.us-east-1.amazonaws.com`".to_string()
         };
         return Some((form, help));
     };
@@ -98,11 +87,9 @@ fn problem(value: &str, like: bool, ignore_case: bool) -> Option<(String, String
     match head.split('.').collect::<Vec<_>>().as_slice() {
         [service, region] if !service.is_empty() && is_region(region) => None,
         [service] if !service.is_empty() => Some((form, example(service))),
-        _ => Some((
-            form,
-            "write `<service>.<region>.amazonaws.com`, such as `ec2.us-east-1.amazonaws.com`"
-                .to_string(),
-        )),
+        _ => {
+            Some((form, "write `<service>.<region>.amazonaws.com`, such as `ec2.us-east-1.amazonaws.com`".to_string()))
+        }
     }
 }
 
@@ -121,9 +108,7 @@ fn check(a: &Analysis, out: &mut Vec<Diagnostic>) {
                 if value.contains("${") {
                     continue;
                 }
-                if let Some((tail, help)) =
-                    problem(value, parsed.is_like(), parsed.base.ends_with("IgnoreCase"))
-                {
+                if let Some((tail, help)) = problem(value, parsed.is_like(), parsed.base.ends_with("IgnoreCase")) {
                     out.push(
                         RULE.diagnostic(format!("`kms:ViaService` value `{value}` {tail}"))
                             .at(item.span)
@@ -152,31 +137,11 @@ mod tests {
         for ok in ["ec2.*.amazonaws.com", "*.us-east-1.amazonaws.com", "ec2.*"] {
             assert_eq!(problem(ok, true, false), None, "{ok}");
         }
-        assert!(
-            problem("ec2.*.amazonaws.com", false, false)
-                .unwrap()
-                .0
-                .contains("wildcard")
-        );
-        assert!(
-            problem("EC2.us-east-1.amazonaws.com", false, false)
-                .unwrap()
-                .0
-                .contains("lowercase")
-        );
+        assert!(problem("ec2.*.amazonaws.com", false, false).unwrap().0.contains("wildcard"));
+        assert!(problem("EC2.us-east-1.amazonaws.com", false, false).unwrap().0.contains("lowercase"));
         assert_eq!(problem("EC2.us-east-1.amazonaws.com", false, true), None);
-        assert!(
-            problem("ec2.amazonaws.com", false, false)
-                .unwrap()
-                .1
-                .contains("ec2.us-east-1.amazonaws.com")
-        );
-        assert!(
-            problem("ec2", false, false)
-                .unwrap()
-                .1
-                .contains("ec2.us-east-1.amazonaws.com")
-        );
+        assert!(problem("ec2.amazonaws.com", false, false).unwrap().1.contains("ec2.us-east-1.amazonaws.com"));
+        assert!(problem("ec2", false, false).unwrap().1.contains("ec2.us-east-1.amazonaws.com"));
         assert!(problem("ec2.us-east.amazonaws.com", false, false).is_some());
         assert!(problem("ec2.us-east-1.amazon.com", false, false).is_some());
     }

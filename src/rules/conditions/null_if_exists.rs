@@ -43,14 +43,10 @@ fn check(a: &Analysis, out: &mut Vec<Diagnostic>) {
             }
             let fixed = op.strip_suffix("IfExists").unwrap_or(op);
             out.push(
-                RULE.diagnostic(format!(
-                    "`{op}` is not a condition operator: `Null` cannot take `IfExists`"
-                ))
-                .at(key_span(a.sources, block.operator.span, op).or(block.operator.span))
-                .help(format!(
-                    "write `{fixed}`: it already tests whether the key is present"
-                ))
-                .resource(s.policy.address.clone()),
+                RULE.diagnostic(format!("`{op}` is not a condition operator: `Null` cannot take `IfExists`"))
+                    .at(key_span(a.sources, block.operator.span, op).or(block.operator.span))
+                    .help(format!("write `{fixed}`: it already tests whether the key is present"))
+                    .resource(s.policy.address.clone()),
             );
         }
     }

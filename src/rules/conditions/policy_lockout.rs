@@ -126,11 +126,7 @@ fn grants(s: &StatementRef) -> (Tri, Vec<Who>) {
         _ => Tri::Maybe,
     };
     let complete = if s.complete { Tri::Yes } else { Tri::Maybe };
-    let resource = if st.resource.is_some() || st.not_resource.is_some() {
-        Tri::Yes
-    } else {
-        Tri::No
-    };
+    let resource = if st.resource.is_some() || st.not_resource.is_some() { Tri::Yes } else { Tri::No };
     let action = Tri::from(covers_action(st, ACTION));
     let who: Vec<Who> = if let Some(p) = &st.principal {
         match &p.node {
@@ -140,14 +136,7 @@ fn grants(s: &StatementRef) -> (Tri, Vec<Who>) {
     } else if st.not_principal.is_some() {
         vec![Who::AllBut]
     } else {
-        return (
-            effect
-                .and(complete)
-                .and(resource)
-                .and(action)
-                .and(Tri::Maybe),
-            Vec::new(),
-        );
+        return (effect.and(complete).and(resource).and(action).and(Tri::Maybe), Vec::new());
     };
     (effect.and(complete).and(resource).and(action), who)
 }
@@ -186,12 +175,7 @@ fn removes(s: &StatementRef, who: &Who) -> Tri {
     } else {
         Tri::Maybe
     };
-    effect
-        .and(complete)
-        .and(unconditional)
-        .and(resource)
-        .and(action)
-        .and(principal)
+    effect.and(complete).and(unconditional).and(resource).and(action).and(principal)
 }
 
 /// Whether a `Deny` for `principal` covers `who`.
@@ -260,8 +244,7 @@ fn check(a: &Analysis, out: &mut Vec<Diagnostic>) {
         let mut denying: Vec<&StatementRef> = Vec::new();
         let mut all_removed = true;
         for (_, who) in &units {
-            let answers: Vec<(Tri, &StatementRef)> =
-                stmts.iter().map(|d| (removes(d, who), *d)).collect();
+            let answers: Vec<(Tri, &StatementRef)> = stmts.iter().map(|d| (removes(d, who), *d)).collect();
             match answers.iter().find(|(t, _)| *t == Tri::Yes) {
                 Some((_, d)) => {
                     if !denying.iter().any(|x| std::ptr::eq(*x, *d)) {
@@ -278,10 +261,7 @@ fn check(a: &Analysis, out: &mut Vec<Diagnostic>) {
             continue;
         }
         let list_span = policy.statement.as_ref().and_then(|s| s.span);
-        let at: Option<Span> = key_span(a.sources, list_span, "Statement")
-            .or(list_span)
-            .or(policy.span)
-            .or(cp.span);
+        let at: Option<Span> = key_span(a.sources, list_span, "Statement").or(list_span).or(policy.span).or(cp.span);
         let d = if units.is_empty() {
             RULE.diagnostic(format!(
                 "no statement allows an IAM principal to call `{ACTION}`: AWS refuses a policy that would lock the key"
@@ -317,11 +297,7 @@ fn effect_span(st: &Statement) -> Option<Span> {
 }
 
 fn action_span(st: &Statement) -> Option<Span> {
-    st.action
-        .as_ref()
-        .or(st.not_action.as_ref())
-        .and_then(|l| l.span)
-        .or(st.span)
+    st.action.as_ref().or(st.not_action.as_ref()).and_then(|l| l.span).or(st.span)
 }
 
 #[cfg(test)]
@@ -344,31 +320,12 @@ mod tests {
         let admin = r#"{ AWS = "arn:aws:iam::111122223333:role/admin" }"#;
         assert!(!locked(&allow(admin, r#"Action = ["kms:Put*"]"#), "", ""));
         assert!(!locked(&allow(admin, r#"Action = "*""#), "", ""));
-        assert!(!locked(
-            &allow(admin, r#"NotAction = ["kms:Encrypt"]"#),
-            "",
-            ""
-        ));
+        assert!(!locked(&allow(admin, r#"NotAction = ["kms:Encrypt"]"#), "", ""));
         assert!(locked(&allow(admin, r#"NotAction = ["kms:Put*"]"#), "", ""));
-        assert!(locked(
-            &allow(admin, r#"Action = ["kms:Encrypt", "kms:Decrypt"]"#),
-            "",
-            ""
-        ));
-        assert!(locked(
-            &allow(
-                r#"{ Service = "logs.amazonaws.com" }"#,
-                r#"Action = "kms:*""#
-            ),
-            "",
-            ""
-        ));
+        assert!(locked(&allow(admin, r#"Action = ["kms:Encrypt", "kms:Decrypt"]"#), "", ""));
+        assert!(locked(&allow(r#"{ Service = "logs.amazonaws.com" }"#, r#"Action = "kms:*""#), "", ""));
         // A statement without `Resource` grants nothing.
-        assert!(locked(
-            r#"{ Effect = "Allow", Principal = { AWS = "111122223333" }, Action = "kms:*" }"#,
-            "",
-            ""
-        ));
+        assert!(locked(r#"{ Effect = "Allow", Principal = { AWS = "111122223333" }, Action = "kms:*" }"#, "", ""));
     }
 
     #[test]
@@ -381,56 +338,27 @@ mod tests {
         assert!(locked(&deny(r#""*""#, ""), "", ""));
         assert!(locked(&deny(r#"{ AWS = "*" }"#, ""), "", ""));
         assert!(locked(&deny(r#"{ AWS = "111122223333" }"#, ""), "", ""));
-        assert!(!locked(
-            &deny(r#"{ AWS = "arn:aws:iam::111122223333:role/intern" }"#, ""),
-            "",
-            ""
-        ));
-        let cond = r#", Condition = { ArnNotEquals = { "aws:PrincipalArn" = "arn:aws:iam::111122223333:role/admin" } }"#;
+        assert!(!locked(&deny(r#"{ AWS = "arn:aws:iam::111122223333:role/intern" }"#, ""), "", ""));
+        let cond =
+            r#", Condition = { ArnNotEquals = { "aws:PrincipalArn" = "arn:aws:iam::111122223333:role/admin" } }"#;
         assert!(!locked(&deny(r#""*""#, cond), "", ""));
-        assert!(!locked(
-            &deny(r#"{ AWS = var.denied }"#, ""),
-            "",
-            r#"variable "denied" { type = list(string) }"#
-        ));
+        assert!(!locked(&deny(r#"{ AWS = var.denied }"#, ""), "", r#"variable "denied" { type = list(string) }"#));
     }
 
     #[test]
     fn unknown_parts_and_bypass_silence_the_rule() {
-        let only_use = allow(
-            r#"{ AWS = "arn:aws:iam::111122223333:root" }"#,
-            r#"Action = ["kms:Decrypt"]"#,
-        );
-        assert!(!locked(
-            &only_use,
-            "bypass_policy_lockout_safety_check = true",
-            ""
-        ));
+        let only_use = allow(r#"{ AWS = "arn:aws:iam::111122223333:root" }"#, r#"Action = ["kms:Decrypt"]"#);
+        assert!(!locked(&only_use, "bypass_policy_lockout_safety_check = true", ""));
         assert!(!locked(
             &only_use,
             "bypass_policy_lockout_safety_check = var.bypass",
             r#"variable "bypass" { type = bool }"#
         ));
-        assert!(locked(
-            &only_use,
-            "bypass_policy_lockout_safety_check = false",
-            ""
-        ));
-        let unknown_actions = allow(
-            r#"{ AWS = "arn:aws:iam::111122223333:root" }"#,
-            "Action = var.actions",
-        );
-        assert!(!locked(
-            &unknown_actions,
-            "",
-            r#"variable "actions" { type = list(string) }"#
-        ));
+        assert!(locked(&only_use, "bypass_policy_lockout_safety_check = false", ""));
+        let unknown_actions = allow(r#"{ AWS = "arn:aws:iam::111122223333:root" }"#, "Action = var.actions");
+        assert!(!locked(&unknown_actions, "", r#"variable "actions" { type = list(string) }"#));
         let unknown_statement = format!("{only_use}, var.statement");
-        assert!(!locked(
-            &unknown_statement,
-            "",
-            r#"variable "statement" {}"#
-        ));
+        assert!(!locked(&unknown_statement, "", r#"variable "statement" {}"#));
         let partial = allow(
             r#"{ AWS = "arn:aws:iam::${data.aws_caller_identity.current.account_id}:root" }"#,
             r#"Action = "kms:*""#,

@@ -35,14 +35,8 @@ pub static RULE: Rule = Rule {
 
 /// Global keys AWS documents that the facts table does not list (newer or rarely used in
 /// key policies). Accepted silently.
-const MORE_GLOBAL_KEYS: &[&str] = &[
-    "aws:Referer",
-    "aws:SourceVpcArn",
-    "aws:VpceAccount",
-    "aws:VpceOrgID",
-    "aws:VpceOrgPaths",
-    "aws:AssumedRoot",
-];
+const MORE_GLOBAL_KEYS: &[&str] =
+    &["aws:Referer", "aws:SourceVpcArn", "aws:VpceAccount", "aws:VpceOrgID", "aws:VpceOrgPaths", "aws:AssumedRoot"];
 
 /// The known keys of a namespace (`kms:` or `aws:`), split into exact names and pattern
 /// prefixes (`aws:RequestTag/` for `aws:RequestTag/${TagKey}`).
@@ -99,18 +93,10 @@ fn check(a: &Analysis, out: &mut Vec<Diagnostic>) {
             } else {
                 continue;
             };
-            if facts().condition_key(name).is_some()
-                || MORE_GLOBAL_KEYS
-                    .iter()
-                    .any(|k| k.eq_ignore_ascii_case(name))
-            {
+            if facts().condition_key(name).is_some() || MORE_GLOBAL_KEYS.iter().any(|k| k.eq_ignore_ascii_case(name)) {
                 continue;
             }
-            let what = if namespace == "kms:" {
-                "AWS KMS condition key"
-            } else {
-                "AWS global condition key"
-            };
+            let what = if namespace == "kms:" { "AWS KMS condition key" } else { "AWS global condition key" };
             out.push(
                 RULE.diagnostic(format!("unknown {what} `{name}`"))
                     .at(key_span(a.sources, key.span, name).or(key.span))
@@ -127,22 +113,10 @@ mod tests {
 
     #[test]
     fn suggests_close_keys() {
-        assert_eq!(
-            help("kms:CallerAcount", "kms:"),
-            "did you mean `kms:CallerAccount`?"
-        );
-        assert_eq!(
-            help("aws:PrincipalOrgId2", "aws:"),
-            "did you mean `aws:PrincipalOrgID`?"
-        );
-        assert_eq!(
-            help("aws:RequestTags/team", "aws:"),
-            "did you mean `aws:RequestTag/team`?"
-        );
-        assert_eq!(
-            help("kms:EncryptionContxt:Dept", "kms:"),
-            "did you mean `kms:EncryptionContext:Dept`?"
-        );
+        assert_eq!(help("kms:CallerAcount", "kms:"), "did you mean `kms:CallerAccount`?");
+        assert_eq!(help("aws:PrincipalOrgId2", "aws:"), "did you mean `aws:PrincipalOrgID`?");
+        assert_eq!(help("aws:RequestTags/team", "aws:"), "did you mean `aws:RequestTag/team`?");
+        assert_eq!(help("kms:EncryptionContxt:Dept", "kms:"), "did you mean `kms:EncryptionContext:Dept`?");
         assert!(help("kms:EncryptionContext", "kms:").contains("kms:EncryptionContextKeys"));
     }
 }

@@ -52,11 +52,7 @@ fn suggestion(op: &str) -> Option<String> {
     if let Some((prefix, rest)) = op.split_once(':') {
         let fixed_prefix = did_you_mean(prefix, ["ForAllValues", "ForAnyValue"])?;
         let parsed = parse_operator(rest);
-        let base = if parsed.kind.is_some() {
-            rest
-        } else {
-            did_you_mean(rest, names())?
-        };
+        let base = if parsed.kind.is_some() { rest } else { did_you_mean(rest, names())? };
         return Some(format!("{fixed_prefix}:{base}"));
     }
     did_you_mean(op, names()).map(str::to_string)
@@ -98,18 +94,9 @@ mod tests {
     fn suggests_the_intended_operator() {
         assert_eq!(suggestion("StringEqual").as_deref(), Some("StringEquals"));
         assert_eq!(suggestion("stringequals").as_deref(), Some("StringEquals"));
-        assert_eq!(
-            suggestion("ArnLikeIfExist").as_deref(),
-            Some("ArnLikeIfExists")
-        );
-        assert_eq!(
-            suggestion("ForAnyValues:StringLike").as_deref(),
-            Some("ForAnyValue:StringLike")
-        );
-        assert_eq!(
-            suggestion("ForAllValue:StringEqual").as_deref(),
-            Some("ForAllValues:StringEquals")
-        );
+        assert_eq!(suggestion("ArnLikeIfExist").as_deref(), Some("ArnLikeIfExists"));
+        assert_eq!(suggestion("ForAnyValues:StringLike").as_deref(), Some("ForAnyValue:StringLike"));
+        assert_eq!(suggestion("ForAllValue:StringEqual").as_deref(), Some("ForAllValues:StringEquals"));
         assert_eq!(suggestion("Frobnicate"), None);
     }
 }

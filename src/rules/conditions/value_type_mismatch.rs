@@ -115,9 +115,7 @@ pub(crate) fn is_date(s: &str) -> bool {
                 return false;
             };
             let z = z.strip_prefix(':').unwrap_or(z);
-            h <= 14
-                && (z.is_empty()
-                    || digits(z, 2).is_some_and(|(m, rest)| m <= 59 && rest.is_empty()))
+            h <= 14 && (z.is_empty() || digits(z, 2).is_some_and(|(m, rest)| m <= 59 && rest.is_empty()))
         }
     }
 }
@@ -139,9 +137,7 @@ pub(crate) fn is_ip(s: &str) -> bool {
     };
     let max = if ip.is_ipv4() { 32 } else { 128 };
     prefix.is_none_or(|p| {
-        !p.is_empty()
-            && p.bytes().all(|b| b.is_ascii_digit())
-            && p.parse::<u32>().is_ok_and(|n| n <= max)
+        !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) && p.parse::<u32>().is_ok_and(|n| n <= max)
     })
 }
 
@@ -198,12 +194,7 @@ fn check(a: &Analysis, out: &mut Vec<Diagnostic>) {
                     continue;
                 }
                 if let Some((message, help)) = mismatch(kind, op, value) {
-                    out.push(
-                        RULE.diagnostic(message)
-                            .at(item.span)
-                            .help(help)
-                            .resource(s.policy.address.clone()),
-                    );
+                    out.push(RULE.diagnostic(message).at(item.span).help(help).resource(s.policy.address.clone()));
                 }
             }
         }
@@ -217,13 +208,7 @@ mod tests {
     #[test]
     fn values_are_classified() {
         assert!(is_bool("true") && is_bool("False") && !is_bool("yes"));
-        assert!(
-            is_number("30")
-                && is_number("-1.5")
-                && !is_number("ten")
-                && !is_number("1.")
-                && !is_number("")
-        );
+        assert!(is_number("30") && is_number("-1.5") && !is_number("ten") && !is_number("1.") && !is_number(""));
         for d in [
             "2025-01-31",
             "2025-01-31T12:00Z",
@@ -234,25 +219,12 @@ mod tests {
         ] {
             assert!(is_date(d), "{d}");
         }
-        for d in [
-            "next monday",
-            "2025-13-01",
-            "2025-01-31 12:00",
-            "31/01/2025",
-            "2025-01-31T25:00Z",
-            "",
-        ] {
+        for d in ["next monday", "2025-13-01", "2025-01-31 12:00", "31/01/2025", "2025-01-31T25:00Z", ""] {
             assert!(!is_date(d), "{d}");
         }
-        assert!(
-            is_arn("arn:aws:iam::111122223333:role/*")
-                && is_arn("arn:aws:logs:*:*:log-group:x:*")
-                && is_arn("*")
-        );
+        assert!(is_arn("arn:aws:iam::111122223333:role/*") && is_arn("arn:aws:logs:*:*:log-group:x:*") && is_arn("*"));
         assert!(!is_arn("my-role") && !is_arn("arn:aws:iam:role"));
         assert!(is_ip("203.0.113.0/24") && is_ip("10.0.0.1") && is_ip("2001:db8::/32"));
-        assert!(
-            !is_ip("10.0.0.0/33") && !is_ip("office") && !is_ip("10.0.0/24") && !is_ip("10.0.0.0/")
-        );
+        assert!(!is_ip("10.0.0.0/33") && !is_ip("office") && !is_ip("10.0.0/24") && !is_ip("10.0.0.0/"));
     }
 }

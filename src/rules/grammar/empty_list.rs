@@ -53,11 +53,7 @@ fn empty(
     message: String,
     help: &str,
 ) -> Option<Diagnostic> {
-    (list.items.is_empty() && raw_empty(raw)).then(|| {
-        RULE.diagnostic(message)
-            .at(list.span.or(st_span))
-            .help(help)
-    })
+    (list.items.is_empty() && raw_empty(raw)).then(|| RULE.diagnostic(message).at(list.span.or(st_span)).help(help))
 }
 
 fn check(a: &Analysis, out: &mut Vec<Diagnostic>) {
@@ -66,27 +62,15 @@ fn check(a: &Analysis, out: &mut Vec<Diagnostic>) {
         each_statement(cp, policy, |st, raw_st| {
             let member = |name: &str| raw_st.and_then(|m| m.get(name));
             for (name, list, what) in [
-                (
-                    "Action",
-                    &st.action,
-                    "the statement matches no action and grants nothing",
-                ),
-                (
-                    "Resource",
-                    &st.resource,
-                    "the statement matches no resource and grants nothing",
-                ),
+                ("Action", &st.action, "the statement matches no action and grants nothing"),
+                ("Resource", &st.resource, "the statement matches no resource and grants nothing"),
                 ("NotAction", &st.not_action, "it excludes no action"),
                 ("NotResource", &st.not_resource, "it excludes no resource"),
             ] {
                 if let Some(list) = list {
                     let help = match name {
-                        "Action" => {
-                            "list the KMS actions the statement is for, or remove the statement"
-                        }
-                        "Resource" => {
-                            "write `Resource = \"*\"`, which in a key policy means this key"
-                        }
+                        "Action" => "list the KMS actions the statement is for, or remove the statement",
+                        "Resource" => "write `Resource = \"*\"`, which in a key policy means this key",
                         _ => "list what to exclude, or use the positive member instead",
                     };
                     found.extend(empty(
@@ -98,36 +82,20 @@ fn check(a: &Analysis, out: &mut Vec<Diagnostic>) {
                     ));
                 }
             }
-            for (name, principal) in [
-                ("Principal", &st.principal),
-                ("NotPrincipal", &st.not_principal),
-            ] {
-                let Some(Spanned {
-                    node: Principal::Map(kinds),
-                    span,
-                }) = principal
-                else {
+            for (name, principal) in [("Principal", &st.principal), ("NotPrincipal", &st.not_principal)] {
+                let Some(Spanned { node: Principal::Map(kinds), span }) = principal else {
                     continue;
                 };
                 let raw_p = member(name);
-                if kinds.is_empty()
-                    && raw_p.is_none_or(|p| p.as_map().is_some_and(BTreeMap::is_empty))
-                {
+                if kinds.is_empty() && raw_p.is_none_or(|p| p.as_map().is_some_and(BTreeMap::is_empty)) {
                     found.push(
-                        RULE.diagnostic(format!(
-                            "`{name}` is an empty object: it names no principal"
-                        ))
-                        .at(span.or(st.span))
-                        .help(format!(
-                            "write `{name} = {{ AWS = \"arn:aws:iam::<account>:role/<name>\" }}`"
-                        )),
+                        RULE.diagnostic(format!("`{name}` is an empty object: it names no principal"))
+                            .at(span.or(st.span))
+                            .help(format!("write `{name} = {{ AWS = \"arn:aws:iam::<account>:role/<name>\" }}`")),
                     );
                 }
                 for (kind, ids) in kinds {
-                    let message = format!(
-                        "`{name}.{}` is an empty list: it names no principal",
-                        kind.node
-                    );
+                    let message = format!("`{name}.{}` is an empty list: it names no principal", kind.node);
                     let help = "list at least one principal, or remove the statement";
                     found.extend(empty(ids, get(raw_p, &kind.node), st.span, message, help));
                 }
@@ -156,10 +124,7 @@ mod tests {
     use super::super::{diagnostics_of, key_with};
 
     fn messages(st: &str) -> Vec<String> {
-        diagnostics_of("KMS110", &(key_with(st) + "variable \"v\" {}\n"))
-            .into_iter()
-            .map(|d| d.message)
-            .collect()
+        diagnostics_of("KMS110", &(key_with(st) + "variable \"v\" {}\n")).into_iter().map(|d| d.message).collect()
     }
 
     #[test]

@@ -41,8 +41,7 @@ fn replacement(c: char) -> Option<&'static str> {
     Some(match c {
         '\u{2018}' | '\u{2019}' | '\u{201a}' | '\u{2032}' => "'",
         '\u{201c}' | '\u{201d}' | '\u{201e}' | '\u{2033}' => "\"",
-        '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2015}'
-        | '\u{2212}' => "-",
+        '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2015}' | '\u{2212}' => "-",
         '\u{2026}' => "...",
         '\u{2002}'..='\u{200a}' | '\u{202f}' | '\u{205f}' | '\u{3000}' => " ",
         '\u{ff0a}' => "*",
@@ -54,11 +53,7 @@ fn replacement(c: char) -> Option<&'static str> {
 fn check(a: &Analysis, out: &mut Vec<Diagnostic>) {
     for (cp, policy) in policies(a) {
         for s in policy_strings(policy) {
-            let bad = s
-                .parts
-                .iter()
-                .flat_map(|p| p.chars())
-                .find(|&c| !allowed(c));
+            let bad = s.parts.iter().flat_map(|p| p.chars()).find(|&c| !allowed(c));
             let Some(c) = bad else { continue };
             // Non-ASCII in a principal ARN is a placeholder finding (KMS201) already.
             let in_principal = s.what.starts_with("`Principal") || s.what.starts_with("`NotPrincipal");
@@ -127,12 +122,7 @@ mod tests {
                 "`Principal.Service` contains U+200B, a character KMS does not accept in a key policy",
             ]
         );
-        assert_eq!(
-            d[0].help
-                .as_deref()
-                .map(|h| h.starts_with("replace it with `-`")),
-            Some(true)
-        );
+        assert_eq!(d[0].help.as_deref().map(|h| h.starts_with("replace it with `-`")), Some(true));
     }
 
     #[test]

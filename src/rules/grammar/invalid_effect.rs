@@ -71,16 +71,10 @@ mod tests {
     #[test]
     fn suggests_the_right_spelling() {
         let d = diagnostics_of("KMS106", &effect("\"allow\""));
-        assert_eq!(
-            d[0].message,
-            "`Effect` must be `Allow` or `Deny`, found `allow`"
-        );
+        assert_eq!(d[0].message, "`Effect` must be `Allow` or `Deny`, found `allow`");
         assert_eq!(d[0].help.as_deref(), Some("did you mean `Allow`?"));
         let d = diagnostics_of("KMS106", &effect("\"Permit\""));
-        assert_eq!(
-            d[0].help.as_deref(),
-            Some("write `Effect = \"Allow\"` or `Effect = \"Deny\"`")
-        );
+        assert_eq!(d[0].help.as_deref(), Some("write `Effect = \"Allow\"` or `Effect = \"Deny\"`"));
         assert_eq!(diagnostics_of("KMS106", &effect("true")).len(), 1);
         for ok in ["\"Allow\"", "\"Deny\"", "var.e", "\"${var.e}ow\""] {
             assert!(diagnostics_of("KMS106", &effect(ok)).is_empty(), "{ok}");

@@ -45,14 +45,7 @@ fn check(a: &Analysis, out: &mut Vec<Diagnostic>) {
         let found = if v.node.from == Scalar::String {
             format!("`{text}`")
         } else {
-            format!(
-                "the {} `{text}`",
-                if v.node.from == Scalar::Bool {
-                    "bool"
-                } else {
-                    "number"
-                }
-            )
+            format!("the {} `{text}`", if v.node.from == Scalar::Bool { "bool" } else { "number" })
         };
         let help = if VERSIONS.contains(&text) {
             format!("write it as a string: `Version = \"{text}\"`")
@@ -84,17 +77,9 @@ variable "v" {{}}"#
     #[test]
     fn reports_other_versions() {
         let d = diagnostics_of("KMS102", &version("\"2012-10-18\""));
-        assert_eq!(
-            d[0].message,
-            "`Version` must be `2012-10-17`, found `2012-10-18`"
-        );
+        assert_eq!(d[0].message, "`Version` must be `2012-10-17`, found `2012-10-18`");
         assert_eq!(diagnostics_of("KMS102", &version("2012")).len(), 1);
-        for ok in [
-            "\"2012-10-17\"",
-            "\"2008-10-17\"",
-            "var.v",
-            "\"${var.v}-17\"",
-        ] {
+        for ok in ["\"2012-10-17\"", "\"2008-10-17\"", "var.v", "\"${var.v}-17\""] {
             assert!(diagnostics_of("KMS102", &version(ok)).is_empty(), "{ok}");
         }
     }

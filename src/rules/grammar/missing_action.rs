@@ -32,16 +32,15 @@ pub static RULE: Rule = Rule {
 fn check(a: &Analysis, out: &mut Vec<Diagnostic>) {
     for (cp, policy) in policies(a) {
         each_statement(cp, policy, |st, raw| {
-            if st.action.is_some()
-                || st.not_action.is_some()
-                || has_member(raw, &["Action", "NotAction"])
-            {
+            if st.action.is_some() || st.not_action.is_some() || has_member(raw, &["Action", "NotAction"]) {
                 return;
             }
             out.push(
                 RULE.diagnostic("statement has no `Action`: it matches no request and grants nothing")
                     .at(st.span.or(policy.span).or(cp.span))
-                    .help("add the KMS actions the statement is for, e.g. `Action = [\"kms:Encrypt\", \"kms:Decrypt\"]`")
+                    .help(
+                        "add the KMS actions the statement is for, e.g. `Action = [\"kms:Encrypt\", \"kms:Decrypt\"]`",
+                    )
                     .resource(&cp.address),
             );
         });

@@ -33,10 +33,7 @@ pub static RULE: Rule = Rule {
 fn check(a: &Analysis, out: &mut Vec<Diagnostic>) {
     for (cp, policy) in policies(a) {
         each_statement(cp, policy, |st, raw| {
-            if st.principal.is_some()
-                || st.not_principal.is_some()
-                || has_member(raw, &["Principal", "NotPrincipal"])
-            {
+            if st.principal.is_some() || st.not_principal.is_some() || has_member(raw, &["Principal", "NotPrincipal"]) {
                 return;
             }
             out.push(

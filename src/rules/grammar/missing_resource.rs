@@ -32,19 +32,14 @@ pub static RULE: Rule = Rule {
 fn check(a: &Analysis, out: &mut Vec<Diagnostic>) {
     for (cp, policy) in policies(a) {
         each_statement(cp, policy, |st, raw| {
-            if st.resource.is_some()
-                || st.not_resource.is_some()
-                || has_member(raw, &["Resource", "NotResource"])
-            {
+            if st.resource.is_some() || st.not_resource.is_some() || has_member(raw, &["Resource", "NotResource"]) {
                 return;
             }
             out.push(
-                RULE.diagnostic(
-                    "statement has no `Resource`: it matches no request and grants nothing",
-                )
-                .at(st.span.or(policy.span).or(cp.span))
-                .help("add `Resource = \"*\"`, which in a key policy means this key")
-                .resource(&cp.address),
+                RULE.diagnostic("statement has no `Resource`: it matches no request and grants nothing")
+                    .at(st.span.or(policy.span).or(cp.span))
+                    .help("add `Resource = \"*\"`, which in a key policy means this key")
+                    .resource(&cp.address),
             );
         });
     }

@@ -32,8 +32,7 @@ pub static RULE: Rule = Rule {
 fn check(a: &Analysis, out: &mut Vec<Diagnostic>) {
     for (cp, policy) in policies(a) {
         if policy.version.is_some()
-            || super::raw_policy(cp)
-                .is_some_and(|r| r.as_map().is_some_and(|m| m.contains_key("Version")))
+            || super::raw_policy(cp).is_some_and(|r| r.as_map().is_some_and(|m| m.contains_key("Version")))
         {
             continue;
         }
@@ -64,9 +63,6 @@ variable "v" {}"#;
         let src = r#"resource "aws_kms_key" "k" {
   policy = jsonencode({ Version = null, Statement = [] })
 }"#;
-        assert!(
-            diagnostics_of("KMS101", src).is_empty(),
-            "`Version` is null is the lowering's"
-        );
+        assert!(diagnostics_of("KMS101", src).is_empty(), "`Version` is null is the lowering's");
     }
 }

@@ -53,10 +53,7 @@ fn check(a: &Analysis, out: &mut Vec<Diagnostic>) {
                     .resource(&cp.address),
             ),
             // Empty as written, not emptied by elements the lowering left out.
-            Some(st)
-                if st.items.is_empty()
-                    && raw_member.is_none_or(|m| m.as_seq().is_some_and(<[_]>::is_empty)) =>
-            {
+            Some(st) if st.items.is_empty() && raw_member.is_none_or(|m| m.as_seq().is_some_and(<[_]>::is_empty)) => {
                 out.push(
                     RULE.diagnostic("`Statement` is empty")
                         .at(st.span.or(policy.span).or(cp.span))
@@ -79,20 +76,11 @@ mod tests {
 
     #[test]
     fn missing_or_empty() {
-        let d = diagnostics_of(
-            "KMS104",
-            &policy("jsonencode({ Version = \"2012-10-17\" })"),
-        );
+        let d = diagnostics_of("KMS104", &policy("jsonencode({ Version = \"2012-10-17\" })"));
         assert_eq!(d[0].message, "the policy has no `Statement`");
-        let d = diagnostics_of(
-            "KMS104",
-            &policy("jsonencode({ Version = \"2012-10-17\", Statement = [] })"),
-        );
+        let d = diagnostics_of("KMS104", &policy("jsonencode({ Version = \"2012-10-17\", Statement = [] })"));
         assert_eq!(d[0].message, "`Statement` is empty");
-        let d = diagnostics_of(
-            "KMS104",
-            &policy("<<EOT\n{\"Version\": \"2012-10-17\", \"Statement\": []}\nEOT"),
-        );
+        let d = diagnostics_of("KMS104", &policy("<<EOT\n{\"Version\": \"2012-10-17\", \"Statement\": []}\nEOT"));
         assert_eq!(d.len(), 1);
     }
 

@@ -42,9 +42,7 @@ fn check(a: &Analysis, out: &mut Vec<Diagnostic>) {
             .at(v.span.or(policy.span))
             .help("write `Version = \"2012-10-17\"`")
             .resource(&cp.address);
-        let variable = policy_strings(policy)
-            .into_iter()
-            .find(|s| s.parts.iter().any(|p| p.contains("${")));
+        let variable = policy_strings(policy).into_iter().find(|s| s.parts.iter().any(|p| p.contains("${")));
         if let Some(s) = variable {
             d = d.label(s.span, "this policy variable is compared as literal text");
         }

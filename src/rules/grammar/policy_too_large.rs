@@ -108,18 +108,10 @@ variable "v" {{}}
     fn measures_the_terraform_string_or_a_lower_bound() {
         let d = diagnostics_of("KMS112", &key(400, "S"));
         assert_eq!(d.len(), 1, "{d:?}");
-        assert!(
-            d[0].message.starts_with("the policy is "),
-            "{}",
-            d[0].message
-        );
+        assert!(d[0].message.starts_with("the policy is "), "{}", d[0].message);
         assert!(diagnostics_of("KMS112", &key(10, "S")).is_empty());
         let d = diagnostics_of("KMS112", &key(400, "${var.v}"));
-        assert!(
-            d[0].message.starts_with("the policy is at least "),
-            "{}",
-            d[0].message
-        );
+        assert!(d[0].message.starts_with("the policy is at least "), "{}", d[0].message);
         assert!(diagnostics_of("KMS112", &key(10, "${var.v}")).is_empty());
     }
 }

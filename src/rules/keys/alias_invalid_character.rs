@@ -78,24 +78,13 @@ fn find(a: &Analysis, out: &mut Vec<Diagnostic>) {
             }
             let Some((at, c)) = found else { continue };
             let Some(text) = display(v) else { continue };
-            let what = if arg == "name" {
-                "alias name"
-            } else {
-                "alias name prefix"
-            };
-            let span = if v.as_str().is_some() {
-                span_in_literal(a, v, at, at + c.len_utf8())
-            } else {
-                v.span
-            };
+            let what = if arg == "name" { "alias name" } else { "alias name prefix" };
+            let span = if v.as_str().is_some() { span_in_literal(a, v, at, at + c.len_utf8()) } else { v.span };
             out.push(
-                RULE.diagnostic(format!(
-                    "{what} `{text}` contains {}, which alias names may not contain",
-                    describe(c)
-                ))
-                .at(span)
-                .help("after `alias/`, use only letters, digits, `/`, `_` and `-`")
-                .resource(alias.address.clone()),
+                RULE.diagnostic(format!("{what} `{text}` contains {}, which alias names may not contain", describe(c)))
+                    .at(span)
+                    .help("after `alias/`, use only letters, digits, `/`, `_` and `-`")
+                    .resource(alias.address.clone()),
             );
         }
     }

@@ -47,11 +47,7 @@ fn find(a: &Analysis, out: &mut Vec<Diagnostic>) {
                 continue;
             }
             let Some(text) = display(v) else { continue };
-            let what = if arg == "name" {
-                "alias name"
-            } else {
-                "alias name prefix"
-            };
+            let what = if arg == "name" { "alias name" } else { "alias name prefix" };
             let help = help(&text);
             out.push(
                 RULE.diagnostic(format!("{what} `{text}` does not start with `alias/`"))

@@ -44,11 +44,7 @@ fn find(a: &Analysis, out: &mut Vec<Diagnostic>) {
                 continue;
             }
             let Some(text) = display(v) else { continue };
-            let what = if arg == "name" {
-                "alias name"
-            } else {
-                "alias name prefix"
-            };
+            let what = if arg == "name" { "alias name" } else { "alias name prefix" };
             let rest = &text[RESERVED.len()..];
             let help = if rest.is_empty() {
                 "choose a name outside `alias/aws/`".to_string()
@@ -56,12 +52,10 @@ fn find(a: &Analysis, out: &mut Vec<Diagnostic>) {
                 format!("choose a name outside `alias/aws/`, such as `alias/{rest}`")
             };
             out.push(
-                RULE.diagnostic(format!(
-                    "{what} `{text}` uses the prefix `alias/aws/`, reserved for AWS managed keys"
-                ))
-                .at(v.span)
-                .help(help)
-                .resource(alias.address.clone()),
+                RULE.diagnostic(format!("{what} `{text}` uses the prefix `alias/aws/`, reserved for AWS managed keys"))
+                    .at(v.span)
+                    .help(help)
+                    .resource(alias.address.clone()),
             );
         }
     }

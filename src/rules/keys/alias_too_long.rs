@@ -48,11 +48,7 @@ fn find(a: &Analysis, out: &mut Vec<Diagnostic>) {
             if n <= limit {
                 continue;
             }
-            let count = if exact {
-                format!("{n}")
-            } else {
-                format!("at least {n}")
-            };
+            let count = if exact { format!("{n}") } else { format!("at least {n}") };
             let help = if arg == "name" {
                 format!("alias names are at most {MAX_ALIAS_CHARS} characters")
             } else {
@@ -61,12 +57,10 @@ fn find(a: &Analysis, out: &mut Vec<Diagnostic>) {
                 )
             };
             out.push(
-                RULE.diagnostic(format!(
-                    "{what} is {count} characters long; the limit is {limit}"
-                ))
-                .at(v.span)
-                .help(help)
-                .resource(alias.address.clone()),
+                RULE.diagnostic(format!("{what} is {count} characters long; the limit is {limit}"))
+                    .at(v.span)
+                    .help(help)
+                    .resource(alias.address.clone()),
             );
         }
     }

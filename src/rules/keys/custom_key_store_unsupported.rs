@@ -50,10 +50,7 @@ fn find(a: &Analysis, out: &mut Vec<Diagnostic>) {
                     key.address
                 ))
                 .at(at)
-                .label(
-                    spec_value.and_then(|v| v.span),
-                    format!("`{spec}` declared here"),
-                )
+                .label(spec_value.and_then(|v| v.span), format!("`{spec}` declared here"))
                 .help("remove `custom_key_store_id`, or make the key `SYMMETRIC_DEFAULT`")
                 .resource(key.address.clone()),
             );
@@ -65,10 +62,7 @@ fn find(a: &Analysis, out: &mut Vec<Diagnostic>) {
                     key.address
                 ))
                 .at(at)
-                .label(
-                    value_span(key, "multi_region"),
-                    "multi-Region declared here",
-                )
+                .label(value_span(key, "multi_region"), "multi-Region declared here")
                 .help("remove `custom_key_store_id`, or set `multi_region = false`")
                 .resource(key.address.clone()),
             );

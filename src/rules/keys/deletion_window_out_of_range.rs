@@ -41,17 +41,13 @@ fn find(a: &Analysis, out: &mut Vec<Diagnostic>) {
         if (7..=30).contains(&days) {
             continue;
         }
-        let shown = super::number(v)
-            .map(|n| n.to_string())
-            .unwrap_or_else(|| days.to_string());
+        let shown = super::number(v).map(|n| n.to_string()).unwrap_or_else(|| days.to_string());
         let bound = if days < 7 { "at least 7" } else { "at most 30" };
         out.push(
-            RULE.diagnostic(format!(
-                "deletion window of {shown} days is out of range; it must be {bound} days"
-            ))
-            .at_value(key, "deletion_window_in_days")
-            .help("AWS accepts a deletion waiting period of 7 to 30 days")
-            .resource(key.address.clone()),
+            RULE.diagnostic(format!("deletion window of {shown} days is out of range; it must be {bound} days"))
+                .at_value(key, "deletion_window_in_days")
+                .help("AWS accepts a deletion waiting period of 7 to 30 days")
+                .resource(key.address.clone()),
         );
     }
 }

@@ -37,16 +37,12 @@ fn check(a: &Analysis, out: &mut Vec<Diagnostic>) {
 fn find(a: &Analysis, out: &mut Vec<Diagnostic>) {
     for key in a.keys {
         // `key_spec` written too (and not null): KMS705's finding.
-        let both = key.attr_spans.contains_key("key_spec")
-            && key.attrs.get("key_spec").is_none_or(|v| !v.is_null());
+        let both = key.attr_spans.contains_key("key_spec") && key.attrs.get("key_spec").is_none_or(|v| !v.is_null());
         if both || set(key, "customer_master_key_spec").is_none() {
             continue;
         }
-        let span = key
-            .attr_spans
-            .get("customer_master_key_spec")
-            .copied()
-            .or(value_span(key, "customer_master_key_spec"));
+        let span =
+            key.attr_spans.get("customer_master_key_spec").copied().or(value_span(key, "customer_master_key_spec"));
         out.push(
             RULE.diagnostic("`customer_master_key_spec` is deprecated; use `key_spec`")
                 .at(span)

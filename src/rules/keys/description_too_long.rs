@@ -43,18 +43,12 @@ fn find(a: &Analysis, out: &mut Vec<Diagnostic>) {
         if n <= MAX {
             continue;
         }
-        let count = if exact {
-            format!("{n}")
-        } else {
-            format!("at least {n}")
-        };
+        let count = if exact { format!("{n}") } else { format!("at least {n}") };
         out.push(
-            RULE.diagnostic(format!(
-                "the key description is {count} characters long; the limit is {MAX}"
-            ))
-            .at_value(key, "description")
-            .help("shorten the description")
-            .resource(key.address.clone()),
+            RULE.diagnostic(format!("the key description is {count} characters long; the limit is {MAX}"))
+                .at_value(key, "description")
+                .help("shorten the description")
+                .resource(key.address.clone()),
         );
     }
 }

@@ -62,10 +62,7 @@ fn find(a: &Analysis, out: &mut Vec<Diagnostic>) {
         let here = alias.name.as_ref().and_then(|v| v.span);
         let there = earlier.name.as_ref().and_then(|v| v.span);
         let mut d = RULE
-            .diagnostic(format!(
-                "alias name `{name}` of `{}` is already used by `{}`",
-                alias.address, earlier.address
-            ))
+            .diagnostic(format!("alias name `{name}` of `{}` is already used by `{}`", alias.address, earlier.address))
             .at(here)
             .help("alias names are unique in an account and Region; give each alias its own name");
         if there != here {

@@ -38,25 +38,17 @@ fn check(a: &Analysis, out: &mut Vec<Diagnostic>) {
 
 fn find(a: &Analysis, out: &mut Vec<Diagnostic>) {
     for key in a.keys {
-        let (Some(new), Some(old)) = (set(key, "key_spec"), set(key, "customer_master_key_spec"))
-        else {
+        let (Some(new), Some(old)) = (set(key, "key_spec"), set(key, "customer_master_key_spec")) else {
             continue;
         };
         let message = match (new.as_str(), old.as_str()) {
             (Some(n), Some(o)) if n != o => {
-                format!(
-                    "`key_spec` (`{n}`) and the deprecated `customer_master_key_spec` (`{o}`) disagree"
-                )
+                format!("`key_spec` (`{n}`) and the deprecated `customer_master_key_spec` (`{o}`) disagree")
             }
-            _ => {
-                "both `key_spec` and the deprecated `customer_master_key_spec` are set".to_string()
-            }
+            _ => "both `key_spec` and the deprecated `customer_master_key_spec` are set".to_string(),
         };
-        let span = key
-            .attr_spans
-            .get("customer_master_key_spec")
-            .copied()
-            .or(value_span(key, "customer_master_key_spec"));
+        let span =
+            key.attr_spans.get("customer_master_key_spec").copied().or(value_span(key, "customer_master_key_spec"));
         out.push(
             RULE.diagnostic(message)
                 .at(span)

@@ -37,32 +37,18 @@ fn check(a: &Analysis, out: &mut Vec<Diagnostic>) {
 
 fn find(a: &Analysis, out: &mut Vec<Diagnostic>) {
     for key in a.keys {
-        let (Some((spec, spec_value)), Some((usage, usage_value))) =
-            (valid_spec(key), known_usage(key))
-        else {
+        let (Some((spec, spec_value)), Some((usage, usage_value))) = (valid_spec(key), known_usage(key)) else {
             continue;
         };
         if !KEY_USAGES.contains(&usage) {
             continue;
         }
-        let allowed = KEY_SPECS
-            .iter()
-            .find(|(s, _)| *s == spec)
-            .map(|(_, u)| *u)
-            .unwrap_or(&[]);
+        let allowed = KEY_SPECS.iter().find(|(s, _)| *s == spec).map(|(_, u)| *u).unwrap_or(&[]);
         if allowed.contains(&usage) {
             continue;
         }
-        let list = allowed
-            .iter()
-            .map(|u| format!("`{u}`"))
-            .collect::<Vec<_>>()
-            .join(" or ");
-        let spec_name = if key
-            .attrs
-            .get("key_spec")
-            .is_some_and(|v| v.as_str().is_some())
-        {
+        let list = allowed.iter().map(|u| format!("`{u}`")).collect::<Vec<_>>().join(" or ");
+        let spec_name = if key.attrs.get("key_spec").is_some_and(|v| v.as_str().is_some()) {
             "key_spec"
         } else {
             "customer_master_key_spec"

@@ -40,23 +40,13 @@ pub static RULE: Rule = Rule {
 fn problem(key: &KeyInfo) -> Option<(String, Option<crate::source::Span>, &'static str)> {
     let (spec, spec_value) = valid_spec(key)?;
     if spec != DEFAULT_SPEC {
-        let label = if spec.starts_with("HMAC_") {
-            "declared as an HMAC key here"
-        } else {
-            "declared asymmetric here"
-        };
-        let at = spec_value
-            .and_then(|v| v.span)
-            .or_else(|| value_span(key, "key_spec"));
+        let label = if spec.starts_with("HMAC_") { "declared as an HMAC key here" } else { "declared asymmetric here" };
+        let at = spec_value.and_then(|v| v.span).or_else(|| value_span(key, "key_spec"));
         return Some((format!("is `{spec}`"), at, label));
     }
     let (usage, usage_value) = known_usage(key)?;
     if usage != DEFAULT_USAGE {
-        return Some((
-            format!("has key usage `{usage}`"),
-            usage_value.and_then(|v| v.span),
-            "key usage declared here",
-        ));
+        return Some((format!("has key usage `{usage}`"), usage_value.and_then(|v| v.span), "key usage declared here"));
     }
     None
 }
@@ -75,9 +65,8 @@ fn find(a: &Analysis, out: &mut Vec<Diagnostic>) {
         } else {
             &u.reference
         };
-        let Some((key, (what, at, label))) = referenced_keys(a, key_ref)
-            .into_iter()
-            .find_map(|k| problem(k).map(|p| (k, p)))
+        let Some((key, (what, at, label))) =
+            referenced_keys(a, key_ref).into_iter().find_map(|k| problem(k).map(|p| (k, p)))
         else {
             continue;
         };
@@ -87,15 +76,9 @@ fn find(a: &Analysis, out: &mut Vec<Diagnostic>) {
                 "`{consumer}` needs a symmetric encryption key, but `{}` targets `{}`, which {what}",
                 u.reference.address, key.address
             ),
-            _ => format!(
-                "`{consumer}` needs a symmetric encryption key, but `{}` {what}",
-                key.address
-            ),
+            _ => format!("`{consumer}` needs a symmetric encryption key, but `{}` {what}", key.address),
         };
-        let mut d = RULE
-            .diagnostic(message)
-            .at(u.reference.span)
-            .label(at, label);
+        let mut d = RULE.diagnostic(message).at(u.reference.span).label(at, label);
         if key_ref != &u.reference {
             d = d.label(key_ref.span, "the alias targets this key");
         }

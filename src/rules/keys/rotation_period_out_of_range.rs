@@ -42,21 +42,13 @@ fn find(a: &Analysis, out: &mut Vec<Diagnostic>) {
         if (90..=2560).contains(&days) {
             continue;
         }
-        let shown = super::number(v)
-            .map(|n| n.to_string())
-            .unwrap_or_else(|| days.to_string());
-        let bound = if days < 90 {
-            "at least 90"
-        } else {
-            "at most 2560"
-        };
+        let shown = super::number(v).map(|n| n.to_string()).unwrap_or_else(|| days.to_string());
+        let bound = if days < 90 { "at least 90" } else { "at most 2560" };
         out.push(
-            RULE.diagnostic(format!(
-                "rotation period of {shown} days is out of range; it must be {bound} days"
-            ))
-            .at_value(key, "rotation_period_in_days")
-            .help("AWS accepts rotation periods from 90 to 2560 days")
-            .resource(key.address.clone()),
+            RULE.diagnostic(format!("rotation period of {shown} days is out of range; it must be {bound} days"))
+                .at_value(key, "rotation_period_in_days")
+                .help("AWS accepts rotation periods from 90 to 2560 days")
+                .resource(key.address.clone()),
         );
     }
 }

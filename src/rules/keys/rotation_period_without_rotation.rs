@@ -52,16 +52,11 @@ fn find(a: &Analysis, out: &mut Vec<Diagnostic>) {
             continue;
         }
         let d = RULE
-            .diagnostic(
-                "`rotation_period_in_days` has no effect: automatic rotation is not enabled",
-            )
+            .diagnostic("`rotation_period_in_days` has no effect: automatic rotation is not enabled")
             .at_value(key, "rotation_period_in_days");
         let d = if key.attrs.contains_key("enable_key_rotation") {
-            d.label(
-                value_span(key, "enable_key_rotation"),
-                "rotation disabled here",
-            )
-            .help("set `enable_key_rotation = true`, or remove `rotation_period_in_days`")
+            d.label(value_span(key, "enable_key_rotation"), "rotation disabled here")
+                .help("set `enable_key_rotation = true`, or remove `rotation_period_in_days`")
         } else {
             d.help("add `enable_key_rotation = true`, or remove `rotation_period_in_days`")
         };

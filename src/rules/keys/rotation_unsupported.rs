@@ -50,16 +50,9 @@ fn find(a: &Analysis, out: &mut Vec<Diagnostic>) {
             ))
             .help("remove `enable_key_rotation`; rotate imported key material manually")
         } else if let Some(store) = surely_set(key, "custom_key_store_id") {
-            RULE.diagnostic(format!(
-                "`{address}` cannot rotate automatically: it is in a custom key store"
-            ))
-            .label(
-                store
-                    .span
-                    .or(key.attr_spans.get("custom_key_store_id").copied()),
-                "custom key store set here",
-            )
-            .help("remove `enable_key_rotation`; keys in custom key stores are rotated manually")
+            RULE.diagnostic(format!("`{address}` cannot rotate automatically: it is in a custom key store"))
+                .label(store.span.or(key.attr_spans.get("custom_key_store_id").copied()), "custom key store set here")
+                .help("remove `enable_key_rotation`; keys in custom key stores are rotated manually")
         } else if let Some((spec, spec_value)) = valid_spec(key)
             && spec != DEFAULT_SPEC
         {
@@ -71,9 +64,6 @@ fn find(a: &Analysis, out: &mut Vec<Diagnostic>) {
         } else {
             continue;
         };
-        out.push(
-            d.at_value(key, "enable_key_rotation")
-                .resource(address.clone()),
-        );
+        out.push(d.at_value(key, "enable_key_rotation").resource(address.clone()));
     }
 }

@@ -50,11 +50,7 @@ fn find(a: &Analysis, out: &mut Vec<Diagnostic>) {
                 Some(s) => format!("did you mean `{s}`?"),
                 None => format!(
                     "valid key specs: {}",
-                    KEY_SPECS
-                        .iter()
-                        .map(|(s, _)| format!("`{s}`"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    KEY_SPECS.iter().map(|(s, _)| format!("`{s}`")).collect::<Vec<_>>().join(", ")
                 ),
             };
             out.push(

@@ -48,11 +48,7 @@ fn find(a: &Analysis, out: &mut Vec<Diagnostic>) {
             Some(s) => format!("did you mean `{s}`?"),
             None => format!(
                 "valid key usages: {}",
-                KEY_USAGES
-                    .iter()
-                    .map(|s| format!("`{s}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                KEY_USAGES.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ")
             ),
         };
         out.push(

@@ -40,8 +40,7 @@ fn find(a: &Analysis, out: &mut Vec<Diagnostic>) {
         }
         // Written but not evaluated (an error already reported), or set: nothing to say.
         if set(key, "custom_key_store_id").is_some()
-            || (key.attr_spans.contains_key("custom_key_store_id")
-                && !key.attrs.contains_key("custom_key_store_id"))
+            || (key.attr_spans.contains_key("custom_key_store_id") && !key.attrs.contains_key("custom_key_store_id"))
         {
             continue;
         }

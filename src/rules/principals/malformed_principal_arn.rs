@@ -43,11 +43,7 @@ struct Problem {
 }
 
 fn problem(message: String, help: impl Into<String>, part: &str) -> Option<Problem> {
-    Some(Problem {
-        message,
-        help: help.into(),
-        part: part.to_string(),
-    })
+    Some(Problem { message, help: help.into(), part: part.to_string() })
 }
 
 const PRINCIPAL_FORMS: &str = "a principal ARN ends in `root`, `user/<name>` or `role/<name>` (service `iam`), or `assumed-role/<role>/<session>` or `federated-user/<name>` (service `sts`)";
@@ -68,10 +64,7 @@ fn check_id(id: &str, kind: &str) -> Option<Problem> {
                 id,
             );
         }
-        if !id.is_empty()
-            && id.bytes().all(|b| b.is_ascii_digit() || b == b'-')
-            && id.bytes().any(|b| b == b'-')
-        {
+        if !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit() || b == b'-') && id.bytes().any(|b| b == b'-') {
             let digits: String = id.chars().filter(char::is_ascii_digit).collect();
             if is_account_id(&digits) {
                 return problem(
@@ -104,44 +97,23 @@ fn check_id(id: &str, kind: &str) -> Option<Problem> {
     if !PARTITIONS.contains(&arn.partition) {
         let help = match did_you_mean(arn.partition, PARTITIONS.iter().copied()) {
             Some(p) => format!("did you mean `{p}`?"),
-            None => format!(
-                "partitions are {}",
-                PARTITIONS
-                    .iter()
-                    .map(|p| format!("`{p}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
+            None => {
+                format!("partitions are {}", PARTITIONS.iter().map(|p| format!("`{p}`")).collect::<Vec<_>>().join(", "))
+            }
         };
-        return problem(
-            format!(
-                "unknown partition `{}` in principal ARN `{id}`",
-                arn.partition
-            ),
-            help,
-            arn.partition,
-        );
+        return problem(format!("unknown partition `{}` in principal ARN `{id}`", arn.partition), help, arn.partition);
     }
     if arn.service != "iam" && arn.service != "sts" {
         return problem(
-            format!(
-                "principal ARN `{id}` names the service `{}`, not `iam` or `sts`",
-                arn.service
-            ),
+            format!("principal ARN `{id}` names the service `{}`, not `iam` or `sts`", arn.service),
             "a principal is an IAM identity, such as `arn:aws:iam::111122223333:role/name`; to grant a service, write `Service = \"<service>.amazonaws.com\"`",
             arn.service,
         );
     }
     if !arn.region.is_empty() {
-        let fixed = format!(
-            "arn:{}:{}::{}:{}",
-            arn.partition, arn.service, arn.account, arn.resource
-        );
+        let fixed = format!("arn:{}:{}::{}:{}", arn.partition, arn.service, arn.account, arn.resource);
         return problem(
-            format!(
-                "principal ARN `{id}` has the region `{}`: IAM ARNs have none",
-                arn.region
-            ),
+            format!("principal ARN `{id}` has the region `{}`: IAM ARNs have none", arn.region),
             format!("leave the region field empty: `{fixed}`"),
             arn.region,
         );
@@ -156,10 +128,7 @@ fn check_id(id: &str, kind: &str) -> Option<Problem> {
             "an account ID has exactly 12 digits".to_string()
         };
         return problem(
-            format!(
-                "principal ARN `{id}` has the account `{}`, not 12 digits",
-                arn.account
-            ),
+            format!("principal ARN `{id}` has the account `{}`, not 12 digits", arn.account),
             help,
             arn.account,
         );
@@ -168,13 +137,7 @@ fn check_id(id: &str, kind: &str) -> Option<Problem> {
     let valid: &[(&str, &str)] = if kind == "Federated" {
         &[("saml-provider", "iam"), ("oidc-provider", "iam")]
     } else {
-        &[
-            ("root", "iam"),
-            ("user", "iam"),
-            ("role", "iam"),
-            ("assumed-role", "sts"),
-            ("federated-user", "sts"),
-        ]
+        &[("root", "iam"), ("user", "iam"), ("role", "iam"), ("assumed-role", "sts"), ("federated-user", "sts")]
     };
     if kind_name == "group" && kind == "AWS" {
         return problem(
@@ -192,26 +155,17 @@ fn check_id(id: &str, kind: &str) -> Option<Problem> {
     }
     let Some((_, service)) = valid.iter().find(|(k, _)| *k == kind_name) else {
         let help = if kind == "Federated" {
-            "a federated principal ARN names a SAML or OIDC provider: `arn:aws:iam::<account>:saml-provider/<name>`".to_string()
+            "a federated principal ARN names a SAML or OIDC provider: `arn:aws:iam::<account>:saml-provider/<name>`"
+                .to_string()
         } else {
             PRINCIPAL_FORMS.to_string()
         };
-        return problem(
-            format!("unknown resource type `{kind_name}` in principal ARN `{id}`"),
-            help,
-            arn.resource,
-        );
+        return problem(format!("unknown resource type `{kind_name}` in principal ARN `{id}`"), help, arn.resource);
     };
     if arn.service != *service {
-        let fixed = format!(
-            "arn:{}:{service}::{}:{}",
-            arn.partition, arn.account, arn.resource
-        );
+        let fixed = format!("arn:{}:{service}::{}:{}", arn.partition, arn.account, arn.resource);
         return problem(
-            format!(
-                "`{kind_name}` principals belong to the service `{service}`, not `{}`",
-                arn.service
-            ),
+            format!("`{kind_name}` principals belong to the service `{service}`, not `{}`", arn.service),
             format!("write `{fixed}`"),
             arn.service,
         );
@@ -279,10 +233,7 @@ mod tests {
         ] {
             assert_eq!(msg(id, "AWS"), None, "{id}");
         }
-        assert_eq!(
-            msg("arn:aws:iam::111122223333:saml-provider/corp", "Federated"),
-            None
-        );
+        assert_eq!(msg("arn:aws:iam::111122223333:saml-provider/corp", "Federated"), None);
         assert_eq!(msg("cognito-identity.amazonaws.com", "Federated"), None);
     }
 
@@ -304,10 +255,7 @@ mod tests {
             ("11112222333", "12 digits"),
             ("1111-2222-3333", "dashes"),
             ("admin", "neither"),
-            (
-                "arn:aws:iam::111122223333:saml-provider/corp",
-                "identity provider",
-            ),
+            ("arn:aws:iam::111122223333:saml-provider/corp", "identity provider"),
         ];
         for (id, part) in cases {
             let m = msg(id, "AWS").unwrap_or_else(|| panic!("{id} passes"));

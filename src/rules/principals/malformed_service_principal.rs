@@ -37,46 +37,33 @@ fn problem(id: &str) -> Option<(String, String)> {
     if id.starts_with("arn:") {
         return Some((
             format!("service principal `{id}` is an ARN"),
-            "an ARN names an IAM principal: move it under `AWS`; a service principal looks like `logs.amazonaws.com`".to_string(),
+            "an ARN names an IAM principal: move it under `AWS`; a service principal looks like `logs.amazonaws.com`"
+                .to_string(),
         ));
     }
     let lower = id.to_ascii_lowercase();
     if lower != id {
-        return Some((
-            format!("service principal `{id}` is not lowercase"),
-            format!("write `{lower}`"),
-        ));
+        return Some((format!("service principal `{id}` is not lowercase"), format!("write `{lower}`")));
     }
-    let valid_chars = id
-        .bytes()
-        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-');
-    let head = [".amazonaws.com", ".amazonaws.com.cn"]
-        .iter()
-        .find_map(|s| id.strip_suffix(s));
+    let valid_chars = id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-');
+    let head = [".amazonaws.com", ".amazonaws.com.cn"].iter().find_map(|s| id.strip_suffix(s));
     match head {
         Some(h) if valid_chars && !h.is_empty() && !h.starts_with('.') && !h.contains("..") => None,
         Some(_) => Some((
             format!("service principal `{id}` is not a service name"),
-            "a service principal is `<service>.amazonaws.com`, such as `logs.amazonaws.com`"
-                .to_string(),
+            "a service principal is `<service>.amazonaws.com`, such as `logs.amazonaws.com`".to_string(),
         )),
         None => {
             let help = if valid_chars && !id.is_empty() && !id.contains('.') {
                 format!("did you mean `{id}.amazonaws.com`?")
-            } else if let Some(service) = id
-                .strip_suffix(".amazon.com")
-                .or_else(|| id.strip_suffix(".aws.amazon.com"))
-                .filter(|_| valid_chars)
+            } else if let Some(service) =
+                id.strip_suffix(".amazon.com").or_else(|| id.strip_suffix(".aws.amazon.com")).filter(|_| valid_chars)
             {
                 format!("did you mean `{service}.amazonaws.com`?")
             } else {
-                "a service principal is `<service>.amazonaws.com`, such as `logs.amazonaws.com`"
-                    .to_string()
+                "a service principal is `<service>.amazonaws.com`, such as `logs.amazonaws.com`".to_string()
             };
-            Some((
-                format!("service principal `{id}` does not end in `.amazonaws.com`"),
-                help,
-            ))
+            Some((format!("service principal `{id}` does not end in `.amazonaws.com`"), help))
         }
     }
 }
@@ -91,12 +78,7 @@ fn check(a: &Analysis, out: &mut Vec<Diagnostic>) {
             continue;
         }
         if let Some((message, help)) = problem(id) {
-            out.push(
-                RULE.diagnostic(message)
-                    .at(p.id.span)
-                    .help(help)
-                    .resource(p.policy.address.clone()),
-            );
+            out.push(RULE.diagnostic(message).at(p.id.span).help(help).resource(p.policy.address.clone()));
         }
     }
 }
@@ -115,25 +97,10 @@ mod tests {
         ] {
             assert_eq!(problem(ok), None, "{ok}");
         }
-        assert!(
-            problem("Logs.amazonaws.com")
-                .unwrap()
-                .1
-                .contains("logs.amazonaws.com")
-        );
+        assert!(problem("Logs.amazonaws.com").unwrap().1.contains("logs.amazonaws.com"));
         assert!(problem("logs").unwrap().1.contains("logs.amazonaws.com"));
-        assert!(
-            problem("logs.amazon.com")
-                .unwrap()
-                .1
-                .contains("logs.amazonaws.com")
-        );
-        assert!(
-            problem("arn:aws:iam::111122223333:role/x")
-                .unwrap()
-                .0
-                .contains("ARN")
-        );
+        assert!(problem("logs.amazon.com").unwrap().1.contains("logs.amazonaws.com"));
+        assert!(problem("arn:aws:iam::111122223333:role/x").unwrap().0.contains("ARN"));
         assert!(problem(".amazonaws.com").is_some());
         assert!(problem("logs amazonaws.com").is_some());
     }

@@ -51,33 +51,18 @@ fn check(a: &Analysis, out: &mut Vec<Diagnostic>) {
                 "{subject} holds `123456789012`, the example account ID of AWS's documentation, instead of a real account ID"
             )
         } else if found.in_account {
-            format!(
-                "{subject} holds the placeholder `{}` instead of a 12-digit account ID",
-                found.text
-            )
+            format!("{subject} holds the placeholder `{}` instead of a 12-digit account ID", found.text)
         } else {
-            let what = match text
-                .rsplit(':')
-                .next()
-                .and_then(|r| r.split_once('/'))
-                .map(|(t, _)| t)
-            {
+            let what = match text.rsplit(':').next().and_then(|r| r.split_once('/')).map(|(t, _)| t) {
                 Some("user") => "a user name",
                 Some("role") => "a role name",
                 _ => "a real value",
             };
-            format!(
-                "{subject} holds the placeholder `{}` instead of {what}",
-                found.text
-            )
+            format!("{subject} holds the placeholder `{}` instead of {what}", found.text)
         };
         let help = if found.in_account {
             let example = if is_arn && p.id.is_known() {
-                text.replacen(
-                    &found.text,
-                    "${data.aws_caller_identity.current.account_id}",
-                    1,
-                )
+                text.replacen(&found.text, "${data.aws_caller_identity.current.account_id}", 1)
             } else {
                 "arn:aws:iam::${data.aws_caller_identity.current.account_id}:root".to_string()
             };

@@ -71,9 +71,7 @@ fn check(a: &Analysis, out: &mut Vec<Diagnostic>) {
             if let Some(at) = star
                 && !within(at, st.span)
             {
-                let used = if principal.span != star
-                    && principal.span.is_some_and(|p| within(p, st.span))
-                {
+                let used = if principal.span != star && principal.span.is_some_and(|p| within(p, st.span)) {
                     principal.span
                 } else {
                     member_span(a.sources, st.span, "Principal")
@@ -107,22 +105,10 @@ mod tests {
     #[test]
     fn wildcards_without_narrowing_are_reported() {
         assert!(open(r#""*""#, "", ""));
-        assert!(open(
-            r#"{ AWS = ["arn:aws:iam::111122223333:role/a", "*"] }"#,
-            "",
-            ""
-        ));
+        assert!(open(r#"{ AWS = ["arn:aws:iam::111122223333:role/a", "*"] }"#, "", ""));
         assert!(open("local.p", "", r#"locals { p = "*" }"#));
-        assert!(open(
-            r#"{ AWS = "*" }"#,
-            r#", Condition = { Null = { "aws:PrincipalOrgID" = "false" } }"#,
-            ""
-        ));
-        assert!(open(
-            r#"{ AWS = "*" }"#,
-            r#", Condition = { Bool = { "aws:SecureTransport" = "true" } }"#,
-            ""
-        ));
+        assert!(open(r#"{ AWS = "*" }"#, r#", Condition = { Null = { "aws:PrincipalOrgID" = "false" } }"#, ""));
+        assert!(open(r#"{ AWS = "*" }"#, r#", Condition = { Bool = { "aws:SecureTransport" = "true" } }"#, ""));
     }
 
     #[test]
@@ -137,20 +123,10 @@ mod tests {
             r#", Condition = { "ForAnyValue:StringLike" = { "aws:PrincipalOrgPaths" = "o-a1b2c3d4e5/*" } }"#,
             ""
         ));
-        assert!(!open(
-            r#"{ AWS = "*" }"#,
-            ", Condition = var.c",
-            r#"variable "c" {}"#
-        ));
+        assert!(!open(r#"{ AWS = "*" }"#, ", Condition = var.c", r#"variable "c" {}"#));
         assert!(!open(r#"{ Service = "logs.amazonaws.com" }"#, "", ""));
-        assert!(!open(
-            r#"{ AWS = var.p }"#,
-            "",
-            r#"variable "p" { type = list(string) }"#
-        ));
-        let deny = format!(
-            r#"{ROOT}, {{ Effect = "Deny", Principal = "*", Action = "kms:Decrypt", Resource = "*" }}"#
-        );
+        assert!(!open(r#"{ AWS = var.p }"#, "", r#"variable "p" { type = list(string) }"#));
+        let deny = format!(r#"{ROOT}, {{ Effect = "Deny", Principal = "*", Action = "kms:Decrypt", Resource = "*" }}"#);
         assert!(!codes_for(&deny, "", "").contains(&"KMS204"));
     }
 }

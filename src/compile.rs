@@ -26,6 +26,10 @@ pub struct Options {
     pub partition: String,
     /// Severity overrides (`--deny`, `--warn`, `--allow` with codes).
     pub overrides: crate::rules::Overrides,
+    /// Keep only what printing needs (canonical and Terraform strings, the first unknown
+    /// reference): the evaluated value and the typed policy are dropped once the rules have
+    /// run, so that memory does not grow with the size of a monorepo.
+    pub lean: bool,
 }
 
 impl Default for Options {
@@ -36,6 +40,7 @@ impl Default for Options {
             sets: Vec::new(),
             partition: "aws".to_string(),
             overrides: crate::rules::Overrides::default(),
+            lean: false,
         }
     }
 }
@@ -55,6 +60,11 @@ pub struct CompiledPolicy {
     pub canonical: Option<String>,
     /// Where the `policy` argument is written.
     pub span: Option<Span>,
+    /// The first reference unknown until apply in the value, if any.
+    pub unknown: Option<String>,
+    /// The value holds a sensitive value (a sensitive variable, `sensitive()`): the CLI does
+    /// not print it on a terminal unless asked to.
+    pub sensitive: bool,
     /// Per statement, whether it lowers with nothing dropped (computed once, on demand, by
     /// the rules that must not guess about partial statements).
     pub statement_completeness: std::sync::OnceLock<(bool, Vec<bool>)>,
@@ -104,6 +114,16 @@ pub fn compile_path(path: &Path, options: &Options) -> Result<Compilation, Strin
 
 fn compile_path_here(path: &Path, options: &Options) -> Result<Compilation, String> {
     let files = module::module_files(path)?;
+    // A file named by the caller (the PATH itself, a `--var-file`) that cannot be opened is
+    // an error about the invocation, not a finding; what is in it is checked as usual.
+    if !path.is_dir() {
+        openable(path, "")?;
+    }
+    for var in &options.cli_vars {
+        if let CliVar::File(p) = var {
+            openable(p, "variable file ")?;
+        }
+    }
     let mut c = Compilation::default();
     let mut ids = Vec::new();
     for tf in &files.tf {
@@ -113,43 +133,52 @@ fn compile_path_here(path: &Path, options: &Options) -> Result<Compilation, Stri
     }
     // One file named on the command line is the module, even if named like an override.
     let lone_file = !path.is_dir();
-    compile_loaded(&mut c, files.dir, ids, files.auto_tfvars, lone_file, options);
+    compile_loaded(&mut c, files.dir, ids, files.auto_tfvars, Vec::new(), lone_file, options);
     Ok(c)
+}
+
+/// `Ok` when `path` can be opened for reading and is not a directory.
+fn openable(path: &Path, what: &str) -> Result<(), String> {
+    let reason = match std::fs::File::open(path).and_then(|f| f.metadata()) {
+        Ok(m) if m.is_dir() => "is a directory".to_string(),
+        Ok(_) => return Ok(()),
+        Err(e) => module::io_reason(&e),
+    };
+    Err(format!("cannot read {what}`{}`: {reason}", path.display()))
 }
 
 /// Compiles a module given as in-memory files (`(path, text)`), with no tfvars files.
 pub fn compile_sources(files: Vec<(PathBuf, String)>, options: &Options) -> Compilation {
-    on_big_stack(|| compile_sources_here(files, options))
+    on_big_stack(|| compile_sources_here(files, Vec::new(), options))
 }
 
-fn compile_sources_here(files: Vec<(PathBuf, String)>, options: &Options) -> Compilation {
+/// [`compile_sources`] with variable files given as `(path, text)` (a `terraform.tfvars`,
+/// a `*.tfvars.json`, ...), applied in this order where Terraform applies the files it
+/// loads automatically: after `TF_VAR_` values, before `--var-file` and `--var`. A path
+/// ending in `.json` is read as JSON, any other as HCL. For tests and fuzzing; nothing is
+/// read from disk.
+pub fn compile_sources_with_tfvars(
+    files: Vec<(PathBuf, String)>,
+    tfvars: Vec<(PathBuf, String)>,
+    options: &Options,
+) -> Compilation {
+    on_big_stack(|| compile_sources_here(files, tfvars, options))
+}
+
+fn compile_sources_here(
+    files: Vec<(PathBuf, String)>,
+    tfvars: Vec<(PathBuf, String)>,
+    options: &Options,
+) -> Compilation {
     let mut c = Compilation::default();
     let dir = files.first().and_then(|(p, _)| p.parent().map(Path::to_path_buf)).unwrap_or_else(|| PathBuf::from("."));
     let ids = files.into_iter().map(|(p, t)| c.sources.add(p, t)).collect();
-    compile_loaded(&mut c, dir, ids, Vec::new(), false, options);
+    compile_loaded(&mut c, dir, ids, Vec::new(), tfvars, false, options);
     c
 }
 
-fn read_source(c: &mut Compilation, path: &PathBuf) -> Option<crate::source::FileId> {
-    match std::fs::read(path) {
-        Ok(bytes) => match String::from_utf8(bytes) {
-            Ok(text) => Some(c.sources.add(path.clone(), text)),
-            Err(_) => {
-                c.diagnostics.push(Diagnostic::error(
-                    codes::READ,
-                    format!("cannot read `{}`: the file is not valid UTF-8", path.display()),
-                ));
-                None
-            }
-        },
-        Err(e) => {
-            c.diagnostics.push(Diagnostic::error(
-                codes::READ,
-                format!("cannot read `{}`: {}", path.display(), module::io_reason(&e)),
-            ));
-            None
-        }
-    }
+fn read_source(c: &mut Compilation, path: &Path) -> Option<crate::source::FileId> {
+    module::load_source(&mut c.sources, path, "file", &mut c.diagnostics)
 }
 
 /// Maximum nesting of local modules.
@@ -159,6 +188,8 @@ const MAX_MODULE_DEPTH: usize = 16;
 struct ModuleNode {
     module: Module,
     auto_tfvars: Vec<PathBuf>,
+    /// Variable files given as text (`compile_sources_with_tfvars`), root module only.
+    auto_texts: Vec<(PathBuf, String)>,
     /// `(index in module.calls, the loaded child)` for every loadable call.
     children: Vec<(usize, ModuleNode)>,
 }
@@ -181,16 +212,68 @@ fn compile_loaded(
     dir: PathBuf,
     files: Vec<crate::source::FileId>,
     auto_tfvars: Vec<PathBuf>,
+    auto_texts: Vec<(PathBuf, String)>,
     lone_file: bool,
     options: &Options,
 ) {
+    // Every evaluator of this compilation shares one budget (`eval::budget`).
+    let budget = crate::eval::budget::Budget::default();
+    let installed = budget.install();
     let mut stack = Vec::new();
-    let root = load_module(c, dir, files, auto_tfvars, lone_file, &mut stack);
+    let mut root = load_module(c, dir, files, auto_tfvars, lone_file, &mut stack);
+    root.auto_texts = auto_texts;
     compile_module(c, &root, "", None, options);
+    drop(installed);
+    // An exhausted budget is reported once, even where `try`, `can` or a discarded branch
+    // dropped the diagnostic, and whatever suppression comments or `--allow` say.
+    if let Some(e) = budget.exceeded()
+        && !c.diagnostics.iter().any(crate::eval::budget::Exceeded::is_budget_diagnostic)
+    {
+        c.diagnostics.push(e.diagnostic());
+    }
     resolve_diagnostics(&c.sources, &mut c.diagnostics);
     for p in &mut c.policies {
         p.span = p.span.map(|s| c.sources.resolve(s));
     }
+    // Sensitive values never appear in a diagnostic's words (their text in tfvars files
+    // and `--var` is hidden by the renderers, see `SourceMap::is_sensitive`).
+    if c.sources.secrets().next().is_some() {
+        for d in &mut c.diagnostics {
+            // A finding about a sensitive value may quote parts of it, or text made from it.
+            let about = d.span.is_some_and(|s| c.sources.is_about_secret(s))
+                || d.labels.iter().any(|l| c.sources.is_sensitive(l.span));
+            let redact = |t: &str| {
+                let t = c.sources.redact(t);
+                if about { redact_quoted(&t) } else { t }
+            };
+            d.message = redact(&d.message);
+            d.help = d.help.as_deref().map(redact);
+            for l in &mut d.labels {
+                l.message = redact(&l.message);
+            }
+        }
+    }
+}
+
+/// `text` with every backquoted part replaced by `(sensitive value)`, except references
+/// and flags (`data.aws_caller_identity.current.account_id`, `--set`), which hold no value.
+fn redact_quoted(text: &str) -> String {
+    let keep = |q: &str| {
+        ["data.", "var.", "local.", "module.", "each.", "count.", "path.", "--"].iter().any(|p| q.starts_with(p))
+            && !q.contains(['"', ' ', ':', '/'])
+    };
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(open) = rest.find('`') {
+        let Some(len) = rest[open + 1..].find('`') else { break };
+        let quoted = &rest[open + 1..open + 1 + len];
+        out.push_str(&rest[..=open]);
+        out.push_str(if keep(quoted) { quoted } else { crate::source::SENSITIVE });
+        out.push('`');
+        rest = &rest[open + len + 2..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Maps the spans of diagnostics from virtual files (`.tf.json` files rewritten as HCL,
@@ -234,9 +317,30 @@ fn load_module(
                     continue;
                 }
                 let full = if Path::new(&path).is_absolute() { PathBuf::from(&path) } else { module.dir.join(&key) };
-                if let Ok(text) = std::fs::read_to_string(&full) {
-                    let id = c.sources.add(full, text);
-                    module.loaded_files.insert(key, id);
+                // A missing file is reported by the call when it is evaluated; so is one that
+                // cannot be loaded. Only regular files are read (not `/dev/zero`, a pipe).
+                let room = module::MAX_SOURCE_BYTES.saturating_sub(module::source_bytes(&c.sources));
+                let read = match std::fs::metadata(&full) {
+                    Ok(m) if m.is_file() => module::read_text(&full, room),
+                    Ok(_) => Err(module::ReadError::Io(std::io::Error::other("not a regular file"))),
+                    Err(_) => continue,
+                };
+                match read {
+                    Ok(text) => {
+                        let id = c.sources.add(full, text);
+                        module.loaded_files.insert(key, id);
+                    }
+                    Err(e) => {
+                        let why = match e {
+                            module::ReadError::Io(e) => (codes::FUNCTION, module::io_reason(&e)),
+                            module::ReadError::TooBig { .. } => (
+                                codes::LIMIT,
+                                "it would bring the sources read over kmsc's limit of 16 MiB".to_string(),
+                            ),
+                            module::ReadError::NotUtf8 { .. } => (codes::FUNCTION, "it is not valid UTF-8".to_string()),
+                        };
+                        module.unreadable_files.insert(key, why);
+                    }
                 }
             }
             if !lone_file && crate::overrides::is_override_file(&file_path) {
@@ -291,11 +395,20 @@ fn load_module(
             continue;
         }
         if stack.len() > MAX_MODULE_DEPTH {
-            c.diagnostics.push(
-                Diagnostic::error(codes::LIMIT, format!("modules nested more than {MAX_MODULE_DEPTH} levels deep"))
-                    .at(source_span),
-            );
+            // Once: every call at that depth, through every path, would say the same.
+            let message = format!("modules nested more than {MAX_MODULE_DEPTH} levels deep");
+            if !c.diagnostics.iter().any(|d| d.code == codes::LIMIT && d.message == message) {
+                c.diagnostics.push(Diagnostic::error(codes::LIMIT, message).at(source_span));
+            }
             continue;
+        }
+        match crate::eval::budget::Budget::current().spend_module_load(source_span) {
+            crate::eval::budget::Spend::Ok => {}
+            crate::eval::budget::Spend::Exhausted => continue,
+            crate::eval::budget::Spend::Exceeded(e) => {
+                c.diagnostics.push(e.diagnostic());
+                continue;
+            }
         }
         let listing = match module::module_files(&child_dir) {
             Ok(l) if std::fs::metadata(&child_dir).is_ok_and(|m| m.is_dir()) => l,
@@ -319,7 +432,7 @@ fn load_module(
         children.push((i, load_module(c, listing.dir, ids, Vec::new(), false, stack)));
     }
     stack.pop();
-    ModuleNode { module, auto_tfvars, children }
+    ModuleNode { module, auto_tfvars, auto_texts: Vec::new(), children }
 }
 
 /// Compiles one module instance: `prefix` is its address (`module.kms.`, empty for the
@@ -338,6 +451,7 @@ fn compile_module(
             let inputs = VarInputs {
                 env: options.env_vars.clone(),
                 auto_files: node.auto_tfvars.clone(),
+                auto_texts: node.auto_texts.clone(),
                 cli: options.cli_vars.clone(),
             };
             vars::resolve(&mut c.sources, module, &inputs, &mut c.diagnostics)
@@ -433,6 +547,7 @@ fn compile_module(
         }
     }
     let mut diags = std::mem::take(&mut ev.diags);
+    let variables_for_secrets = std::mem::take(&mut ev.variables);
     drop(ev);
     let (mut keys, mut aliases, mut key_uses) = (keys, aliases, key_uses);
     if !prefix.is_empty() {
@@ -489,6 +604,22 @@ fn compile_module(
     let mut diags = crate::rules::suppress::apply(diags, &c.sources, &targets);
     label_uses_of_outside_values(&c.sources, &mut diags, &policies);
     c.diagnostics = options.overrides.apply(diags);
+    // Sensitive values (of variables, from `sensitive()`) never appear in diagnostics; the
+    // messages are redacted once every module is compiled (`compile_loaded`).
+    for (name, v) in &variables_for_secrets {
+        if module.variables.get(name).is_some_and(|d| d.sensitive) {
+            record_secrets(&mut c.sources, v, true);
+        }
+    }
+    for p in &policies {
+        record_secrets(&mut c.sources, &p.value, false);
+    }
+    if options.lean {
+        for p in &mut policies {
+            p.value = Value::null();
+            p.policy = None;
+        }
+    }
     c.policies.extend(policies);
     for (child_prefix, child, vars) in calls {
         compile_module(c, child, &child_prefix, Some(vars), options);
@@ -542,6 +673,56 @@ fn default_key_policy(sets: &BTreeMap<String, Value>) -> Value {
     v
 }
 
+/// Records the texts of the sensitive parts of `v` (all of it when `sensitive`): strings,
+/// and numbers as written, of three characters or more (shorter ones would blank out
+/// every message, and protect nothing).
+pub(crate) fn record_secrets(sources: &mut SourceMap, v: &Value, sensitive: bool) {
+    if sensitive && let Some(span) = v.span {
+        sources.add_secret_span(span);
+    }
+    record_secret_parts(sources, v, sensitive);
+}
+
+fn record_secret_parts(sources: &mut SourceMap, v: &Value, sensitive: bool) {
+    let inherited = sensitive;
+    // The top of a sensitive part (not a `jsonencode` result: its structure has its marks).
+    if v.sensitive
+        && !inherited
+        && v.encoded.is_none()
+        && let Some(span) = v.span
+    {
+        sources.add_secret_span(span);
+    }
+    let sensitive = sensitive || v.sensitive;
+    let mut add = |t: &str| {
+        if sensitive && t.trim().chars().count() >= 3 {
+            sources.add_secret(t);
+        }
+    };
+    match &v.kind {
+        ValueKind::String(t) => add(t),
+        ValueKind::Number(n) => add(&n.to_string()),
+        ValueKind::Partial(parts) => {
+            for p in parts {
+                if let crate::value::Part::Known(t) = p {
+                    add(t);
+                }
+            }
+        }
+        ValueKind::Tuple(items) | ValueKind::List(items) | ValueKind::Set(items) => {
+            items.iter().for_each(|x| record_secret_parts(sources, x, sensitive));
+        }
+        ValueKind::Object(m) | ValueKind::Map(m) => {
+            m.values().for_each(|x| record_secret_parts(sources, x, sensitive));
+        }
+        _ => {}
+    }
+    // The structure `jsonencode` encoded has marks of its own.
+    if let Some(e) = &v.encoded {
+        record_secret_parts(sources, e, inherited);
+    }
+}
+
 /// A finding in a value that came from a tfvars file or `--var` gets a secondary label
 /// where the module uses that value.
 fn label_uses_of_outside_values(sources: &SourceMap, diags: &mut [Diagnostic], policies: &[CompiledPolicy]) {
@@ -591,7 +772,10 @@ pub(crate) fn instances(ev: &mut Evaluator, res: &Resource) -> Vec<(String, Opti
             }
             Err(_) => return Vec::new(),
         };
-        return (0..n.min(10_000))
+        if !spend_instances(ev, &base, n as u64, count.span()) {
+            return Vec::new();
+        }
+        return (0..n)
             .map(|i| {
                 let obj = Value::object(BTreeMap::from([("index".to_string(), Value::number(Number::from_i64(i)))]));
                 (format!("{base}[{i}]"), Some(("count", obj)))
@@ -629,6 +813,9 @@ pub(crate) fn instances(ev: &mut Evaluator, res: &Resource) -> Vec<(String, Opti
                 return Vec::new();
             }
         };
+        if !spend_instances(ev, &base, pairs.len() as u64, fe.span()) {
+            return Vec::new();
+        }
         return pairs
             .into_iter()
             .map(|(k, x)| {
@@ -638,7 +825,17 @@ pub(crate) fn instances(ev: &mut Evaluator, res: &Resource) -> Vec<(String, Opti
             })
             .collect();
     }
+    if !spend_instances(ev, &base, 1, res.span) {
+        return Vec::new();
+    }
     vec![(base, None)]
+}
+
+/// Counts the instances of a resource or module call against the compilation's budget
+/// (`eval::budget::MAX_INSTANCES`); `false` when they are refused.
+fn spend_instances(ev: &mut Evaluator, base: &str, n: u64, span: Option<Span>) -> bool {
+    let spend = ev.budget.spend_instances(&format!("{}{base}", ev.address_prefix), n, span);
+    ev.settle(spend).is_ok()
 }
 
 fn lower_policy(
@@ -658,8 +855,21 @@ fn lower_policy(
         policy: None,
         canonical: None,
         span,
+        unknown: value.first_unknown(),
+        sensitive: value.contains_sensitive() || value.encoded.as_ref().is_some_and(|e| e.contains_sensitive()),
         statement_completeness: std::sync::OnceLock::new(),
     };
+    if let Some(what) = policy_too_big(&value) {
+        diags.push(
+            Diagnostic::error(codes::LIMIT, format!("the policy of `{address}` {what}; it is not analysed"))
+                .at(value.span.or(span))
+                .resource(address.clone())
+                .help(
+                    "a key policy may be 32 KiB at most; kmsc analyses policies of up to 1 MiB and 10,000 statements",
+                ),
+        );
+        return out;
+    }
     let structured: Option<Value> = if let Some(enc) = &value.encoded {
         Some((**enc).clone())
     } else if let Some(text) = value.as_str() {
@@ -719,6 +929,35 @@ fn lower_policy(
         }
     }
     out
+}
+
+/// Largest policy text kmsc lowers and checks (AWS accepts 32 KiB).
+const MAX_POLICY_BYTES: usize = 1 << 20;
+/// Most statements of a policy kmsc lowers and checks.
+const MAX_POLICY_STATEMENTS: usize = 10_000;
+
+/// Why a policy is too big to analyse in bounded time, if it is.
+fn policy_too_big(value: &Value) -> Option<String> {
+    let bytes = match &value.kind {
+        ValueKind::String(s) => s.len(),
+        ValueKind::Partial(parts) => parts
+            .iter()
+            .map(|p| match p {
+                crate::value::Part::Known(s) | crate::value::Part::Unknown(s) => s.len(),
+            })
+            .sum(),
+        _ => 0,
+    };
+    if bytes > MAX_POLICY_BYTES {
+        return Some(format!("is {bytes} bytes long, over kmsc's limit of 1 MiB"));
+    }
+    let statements = value.encoded.as_ref().and_then(|e| e.as_map()?.get("Statement")?.as_seq().map(<[Value]>::len));
+    match statements {
+        Some(n) if n > MAX_POLICY_STATEMENTS => {
+            Some(format!("has {n} statements, over kmsc's limit of {MAX_POLICY_STATEMENTS}"))
+        }
+        _ => None,
+    }
 }
 
 /// Maps a byte range of a JSON policy string to the file through the alignment of the

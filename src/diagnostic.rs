@@ -124,7 +124,7 @@ pub const REGISTRY: &[CodeInfo] = &[
         code: codes::READ,
         severity: Severity::Error,
         summary: "a file could not be read",
-        explanation: "A `.tf` file, a tfvars file or a `--var-file` could not be read, or is not valid UTF-8.\n\nWhy it matters: Terraform would refuse the same module; kmsc cannot check what it cannot read.\n\nExample:\n    kmsc build --var-file prod.tfvars   # prod.tfvars does not exist\nFix: check the path and its permissions; save the file as UTF-8:\n    kmsc build --var-file envs/prod.tfvars",
+        explanation: "A `.tf` file, a tfvars file or a `--var-file` could not be read, or is not valid UTF-8 (reported at its first invalid byte). A PATH or `--var-file` named on the command line that cannot be opened stops the run instead (exit status 2).\n\nWhy it matters: Terraform would refuse the same module; kmsc cannot check what it cannot read.\n\nExample:\n    envs/prod/main.tf   # saved as UTF-16, or a binary file named `.tf`\nFix: check the file's permissions; save it as UTF-8 text, or move a file that is not configuration out of the module:\n    iconv -f UTF-16 -t UTF-8 main.tf > main.tf.new && mv main.tf.new main.tf",
     },
     CodeInfo {
         code: codes::SYNTAX,

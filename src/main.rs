@@ -105,6 +105,10 @@ struct BuildArgs {
     /// With --out-dir: write nothing, print how DIR differs from what would be written
     #[arg(long, requires = "out_dir")]
     check: bool,
+    /// Print policies that hold sensitive values even when stdout is a terminal (they are
+    /// shown as `(sensitive value)` there otherwise)
+    #[arg(long)]
+    show_sensitive: bool,
 }
 
 #[derive(clap::Args, Debug)]
@@ -159,6 +163,22 @@ enum EmitArg {
 
 /// kmsc could not do its job (exit status 2).
 struct Fatal(String);
+
+use kmsc::source::SENSITIVE;
+
+/// A policy's text as `build` would print it, and whether it holds a sensitive value.
+struct Emitted {
+    text: String,
+    sensitive: bool,
+}
+
+/// What `build` prints for a policy: its text, or `None` (print `(sensitive value)`
+/// instead) when it holds a sensitive value, stdout is a terminal and `--show-sensitive`
+/// is absent. Pipes, files and golden directories get the text, as `terraform output
+/// -json` does.
+fn redact(output: &Emitted, is_terminal: bool, show_sensitive: bool) -> Option<&str> {
+    if output.sensitive && is_terminal && !show_sensitive { None } else { Some(&output.text) }
+}
 
 fn main() -> ExitCode {
     let matches = Cli::command().get_matches();
@@ -238,6 +258,8 @@ fn run(cli: Cli, order: Vec<(usize, bool, usize)>) -> Result<u8, Fatal> {
             }
             let (mut results, strict) = compile_all(&args.common, &order)?;
             let several = results.len() > 1;
+            let terminal = std::io::stdout().is_terminal();
+            let mut hidden: Vec<String> = Vec::new();
             let mut entries: Vec<(String, String)> = Vec::new();
             let mut key_output: Option<String> = None;
             for (prefix, c) in results.iter_mut() {
@@ -259,6 +281,20 @@ fn run(cli: Cli, order: Vec<(usize, bool, usize)>) -> Result<u8, Fatal> {
                             }
                         },
                     };
+                    let text = text.map(|text| {
+                        let output = Emitted { text, sensitive: p.sensitive };
+                        match redact(&output, terminal, args.show_sensitive) {
+                            Some(_) => output.text,
+                            None => {
+                                hidden.push(address.clone());
+                                match args.emit {
+                                    // Still a JSON document.
+                                    EmitArg::Canonical => format!("\"{SENSITIVE}\"\n"),
+                                    EmitArg::Terraform => SENSITIVE.to_string(),
+                                }
+                            }
+                        }
+                    });
                     if let Some(text) = text {
                         if args.key.is_some() {
                             key_output = Some(match args.emit {
@@ -276,8 +312,17 @@ fn run(cli: Cli, order: Vec<(usize, bool, usize)>) -> Result<u8, Fatal> {
             if any || matches!(args.common.format, FormatArg::Json | FormatArg::Sarif) {
                 print_stderr(&render_diags(&results, args.common.format, std::io::stderr().is_terminal()));
             }
+            if args.out_dir.is_none() {
+                for address in &hidden {
+                    print_stderr(&format!(
+                        "kmsc: note: the policy of `{address}` holds a sensitive value and is shown as {SENSITIVE} on \
+                         this terminal; pass `--show-sensitive` to print it, or redirect the output\n"
+                    ));
+                }
+            }
             if let Some(dir) = &args.out_dir {
-                let code = golden_files(dir, args.check, &results, status(&results, strict))?;
+                let reveal = args.show_sensitive || !terminal;
+                let code = golden_files(dir, args.check, &results, status(&results, strict), reveal)?;
                 if args.common.stats {
                     print_stats(&results, started);
                 }
@@ -342,7 +387,7 @@ fn print_notes<'a>(notes: impl Iterator<Item = &'a String>) {
 }
 
 fn terraform_unknown(p: &kmsc::compile::CompiledPolicy) -> Diagnostic {
-    let reference = p.value.first_unknown().unwrap_or_else(|| "the policy".to_string());
+    let reference = p.unknown.clone().unwrap_or_else(|| "the policy".to_string());
     Diagnostic::error(
         codes::UNKNOWN,
         format!(
@@ -394,7 +439,15 @@ fn status(results: &[(String, Compilation)], strict: bool) -> u8 {
 }
 
 /// `build --out-dir DIR [--check]`; DIR is left untouched when the build failed (`code`).
-fn golden_files(dir: &Path, check: bool, results: &[(String, Compilation)], code: u8) -> Result<u8, Fatal> {
+/// Without `reveal`, `--check` shows the diff of a policy holding a sensitive value as
+/// `(sensitive value)`.
+fn golden_files(
+    dir: &Path,
+    check: bool,
+    results: &[(String, Compilation)],
+    code: u8,
+    reveal: bool,
+) -> Result<u8, Fatal> {
     if code != 0 {
         return Ok(code);
     }
@@ -403,7 +456,24 @@ fn golden_files(dir: &Path, check: bool, results: &[(String, Compilation)], code
         kmsc::golden::write(&plan).map_err(Fatal)?;
         return Ok(0);
     }
-    let diffs = kmsc::golden::check(&plan);
+    let mut diffs = kmsc::golden::check(&plan);
+    if !reveal {
+        let several = results.len() > 1;
+        let sensitive: std::collections::HashSet<String> = results
+            .iter()
+            .flat_map(|(prefix, c)| {
+                c.policies.iter().filter(|p| p.sensitive).map(move |p| {
+                    let rel = kmsc::golden::rel_path(several.then_some(prefix.as_str()), &p.address);
+                    rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
+                })
+            })
+            .collect();
+        for d in diffs.iter_mut().filter(|d| sensitive.contains(&d.path)) {
+            use kmsc::golden::LineKind;
+            d.lines.retain(|(k, _)| *k == LineKind::Header);
+            d.lines.push((LineKind::Note, SENSITIVE.to_string()));
+        }
+    }
     let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     print_stdout(&kmsc::golden::render(&diffs, color));
     Ok(if diffs.is_empty() { 0 } else { 1 })
@@ -460,7 +530,8 @@ fn compile_all(
             Some((name, v.into_string().ok()?))
         })
         .collect();
-    let options = Options { env_vars, cli_vars, sets, partition: common.partition.clone(), overrides };
+    // Build and check print strings only: drop evaluated values once the rules have run.
+    let options = Options { env_vars, cli_vars, sets, partition: common.partition.clone(), overrides, lean: true };
     let paths = if common.modules_of_files {
         modules_of_files(&common.paths)
     } else if common.paths.is_empty() {
@@ -475,6 +546,10 @@ fn compile_all(
         }
         roots.sort();
         roots.dedup();
+        // The same directory reached by two spellings (`a` and `a/link-to-dot`, `./a`):
+        // one root, the first spelling in order.
+        let mut seen = std::collections::HashSet::new();
+        roots.retain(|r| seen.insert(std::fs::canonicalize(r).unwrap_or_else(|_| r.clone())));
         roots
     } else {
         paths
@@ -648,4 +723,35 @@ fn man_page() -> std::io::Result<String> {
         out.push('\n');
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn emitted(sensitive: bool) -> Emitted {
+        Emitted { text: "{\"Version\": \"2012-10-17\"}".to_string(), sensitive }
+    }
+
+    #[test]
+    fn sensitive_policies_are_hidden_on_a_terminal_only() {
+        let secret = emitted(true);
+        assert_eq!(redact(&secret, true, false), None);
+        assert_eq!(redact(&secret, true, true), Some(secret.text.as_str()));
+        assert_eq!(redact(&secret, false, false), Some(secret.text.as_str()));
+        assert_eq!(redact(&secret, false, true), Some(secret.text.as_str()));
+        let plain = emitted(false);
+        for (terminal, show) in [(true, false), (true, true), (false, false), (false, true)] {
+            assert_eq!(redact(&plain, terminal, show), Some(plain.text.as_str()));
+        }
+    }
+
+    #[test]
+    fn show_sensitive_is_a_flag_of_build_only() {
+        let cli = Cli::try_parse_from(["kmsc", "build", "--show-sensitive", "."]).unwrap();
+        assert!(matches!(cli.command, Command::Build(ref b) if b.show_sensitive));
+        let cli = Cli::try_parse_from(["kmsc", "build", "."]).unwrap();
+        assert!(matches!(cli.command, Command::Build(ref b) if !b.show_sensitive));
+        assert!(Cli::try_parse_from(["kmsc", "check", "--show-sensitive", "."]).is_err());
+    }
 }

@@ -75,6 +75,9 @@ pub struct Module {
     /// Files read by `file(...)`/`templatefile(...)` calls, by the path as written (with
     /// `path.module` as `.`), loaded before evaluation so that values keep their spans.
     pub loaded_files: BTreeMap<String, FileId>,
+    /// Files such calls name that exist but could not be loaded, by the same key: the code
+    /// and the reason to report when the call is evaluated.
+    pub unreadable_files: BTreeMap<String, (&'static str, String)>,
 }
 
 /// A `module "NAME" { source = ... }` block.
@@ -124,6 +127,19 @@ impl Module {
 /// length; the placeholder's position is recorded in the source map so that evaluation
 /// drops that entry, as Terraform does.
 pub fn parse_file(sources: &mut SourceMap, file: FileId, diags: &mut Vec<Diagnostic>) -> Option<Body> {
+    // Terraform refuses a NUL byte anywhere in a configuration file; one diagnostic for
+    // the first (a binary file would otherwise give a pile of syntax errors, or none).
+    if let Some(at) = sources.get(file).text.find('\0') {
+        diags.push(
+            Diagnostic::error(
+                codes::SYNTAX,
+                "invalid HCL: the file contains a NUL byte, which Terraform does not accept",
+            )
+            .at(Some(Span::new(file, at, at + 1)))
+            .help("configuration files are text; remove the NUL byte (or check that this is not a binary file)"),
+        );
+        return None;
+    }
     let mut text: Option<String> = None;
     let mut renamed = 0usize;
     loop {
@@ -406,6 +422,97 @@ fn read_dir_sorted(dir: &Path) -> Result<Vec<PathBuf>, String> {
     let mut out: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| dir.join(e.file_name()))).collect();
     out.sort();
     Ok(out)
+}
+
+/// The most bytes of source one compilation reads: its `.tf`, `.tf.json` and tfvars files,
+/// the files of its local modules and the files read by `file()`/`templatefile()`, all
+/// together (16 MiB). Parsing and evaluating take up to about a hundred times the size of
+/// the sources in memory; a larger file is refused before it is read.
+pub const MAX_SOURCE_BYTES: u64 = 16 << 20;
+
+/// Why a source file could not be read.
+#[derive(Debug)]
+pub enum ReadError {
+    Io(std::io::Error),
+    /// Over the remaining room: `size` bytes (`None` for a device or pipe, read up to the
+    /// room only).
+    TooBig {
+        size: Option<u64>,
+    },
+    /// Not UTF-8: the text with invalid bytes replaced, and the offset of the first one.
+    NotUtf8 {
+        lossy: String,
+        offset: usize,
+    },
+}
+
+/// Reads a text file of at most `room` bytes; a larger one is refused without being read
+/// whole (a device or a pipe is read up to `room + 1` bytes).
+pub fn read_text(path: &Path, room: u64) -> Result<String, ReadError> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).map_err(ReadError::Io)?;
+    let meta = file.metadata().map_err(ReadError::Io)?;
+    if meta.is_dir() {
+        return Err(ReadError::Io(std::io::Error::new(std::io::ErrorKind::IsADirectory, "is a directory")));
+    }
+    if meta.is_file() && meta.len() > room {
+        return Err(ReadError::TooBig { size: Some(meta.len()) });
+    }
+    let mut bytes = Vec::new();
+    file.take(room.saturating_add(1)).read_to_end(&mut bytes).map_err(ReadError::Io)?;
+    if bytes.len() as u64 > room {
+        return Err(ReadError::TooBig { size: meta.is_file().then_some(bytes.len() as u64) });
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let offset = e.utf8_error().valid_up_to();
+        ReadError::NotUtf8 { lossy: String::from_utf8_lossy(e.as_bytes()).into_owned(), offset }
+    })
+}
+
+/// Bytes of the files read so far (virtual files are derived from them and not counted).
+pub fn source_bytes(sources: &SourceMap) -> u64 {
+    sources.files().map(|(_, f)| f.text.len() as u64).sum()
+}
+
+/// Reads a source file into `sources`, within [`MAX_SOURCE_BYTES`] for all the files of the
+/// compilation, or reports why it cannot be read: `KMS001` (unreadable, or not UTF-8, at the
+/// first invalid byte) or `KMS009` (too big). `what` names the file in messages
+/// (`variable file` for `--var-file`, else `file`).
+pub fn load_source(sources: &mut SourceMap, path: &Path, what: &str, diags: &mut Vec<Diagnostic>) -> Option<FileId> {
+    let room = MAX_SOURCE_BYTES.saturating_sub(source_bytes(sources));
+    let shown = path.display();
+    let what = if what == "file" { String::new() } else { format!("{what} ") };
+    match read_text(path, room) {
+        Ok(text) => Some(sources.add(path.to_path_buf(), text)),
+        Err(ReadError::Io(e)) => {
+            diags.push(Diagnostic::error(codes::READ, format!("cannot read {what}`{shown}`: {}", io_reason(&e))));
+            None
+        }
+        Err(ReadError::TooBig { size }) => {
+            let message = match size {
+                Some(size) if size <= MAX_SOURCE_BYTES => {
+                    format!("`{shown}` ({size} bytes) would bring the sources read over kmsc's limit of 16 MiB")
+                }
+                Some(size) => format!("`{shown}` is {size} bytes long, over kmsc's limit of 16 MiB of sources"),
+                None => format!("`{shown}` is longer than kmsc's limit of 16 MiB of sources"),
+            };
+            diags.push(Diagnostic::error(codes::LIMIT, message).help(
+                "kmsc reads at most 16 MiB of `.tf`, tfvars and `file()` sources for one root module; \
+                 split the configuration, or check that this is the file you meant",
+            ));
+            None
+        }
+        Err(ReadError::NotUtf8 { lossy, offset }) => {
+            // The text is kept (invalid bytes replaced) to show where the first one is.
+            let file = sources.add(path.to_path_buf(), lossy);
+            diags.push(
+                Diagnostic::error(codes::READ, format!("cannot read {what}`{shown}`: the file is not valid UTF-8"))
+                    .at(Some(Span::new(file, offset, offset + 1)))
+                    .help("Terraform reads configuration as UTF-8 text; is this a binary file?"),
+            );
+            None
+        }
+    }
 }
 
 /// A short lowercase reason for an I/O error.

@@ -69,9 +69,9 @@ fn human(sources: &SourceMap, diags: &[Diagnostic], color: bool) -> String {
             let file = sources.get(span.file);
             let path = file.path.to_string_lossy().to_string();
             let (text, offset, first_line) = excerpt(sources, span, &d.labels);
-            let start = floor_boundary(&file.text, span.start as usize).clamp(offset, offset + text.len()) - offset;
-            let end = floor_boundary(&file.text, span.end as usize).clamp(offset + start, offset + text.len()) - offset;
-            let mut snippet = Snippet::source(text)
+            let ex = Excerpt::new(sources, span.file, text, offset);
+            let (start, end) = (ex.start(span.start as usize), ex.end(span.end as usize));
+            let mut snippet = Snippet::source(ex.text.clone())
                 .line_start(first_line)
                 .path(path)
                 .annotation(AnnotationKind::Primary.span(start..end.max(start)));
@@ -79,8 +79,9 @@ fn human(sources: &SourceMap, diags: &[Diagnostic], color: bool) -> String {
                 let ls = l.span.start as usize;
                 let le = l.span.end as usize;
                 if ls >= offset && le <= offset + text.len() {
-                    snippet = snippet
-                        .annotation(AnnotationKind::Context.span(ls - offset..le - offset).label(l.message.as_str()));
+                    let (ls, le) = (ex.start(ls), ex.end(le));
+                    snippet =
+                        snippet.annotation(AnnotationKind::Context.span(ls..le.max(ls)).label(l.message.as_str()));
                 }
             }
             let mut group = title.element(snippet);
@@ -94,14 +95,13 @@ fn human(sources: &SourceMap, diags: &[Diagnostic], color: bool) -> String {
                 let rest: Vec<crate::diagnostic::Label> = labels[1..].iter().map(|l| (*l).clone()).collect();
                 let (text, offset, first_line) = excerpt(sources, first, &rest);
                 let src = sources.get(f);
-                let mut snip =
-                    Snippet::source(text).line_start(first_line).path(src.path.to_string_lossy().to_string());
+                let ex = Excerpt::new(sources, f, text, offset);
+                let mut snip = Snippet::source(ex.text.clone())
+                    .line_start(first_line)
+                    .path(src.path.to_string_lossy().to_string());
                 for l in labels {
-                    let ls =
-                        floor_boundary(&src.text, l.span.start as usize).clamp(offset, offset + text.len()) - offset;
-                    let le =
-                        floor_boundary(&src.text, l.span.end as usize).clamp(offset + ls, offset + text.len()) - offset;
-                    snip = snip.annotation(AnnotationKind::Context.span(ls..le).label(l.message.as_str()));
+                    let (ls, le) = (ex.start(l.span.start as usize), ex.end(l.span.end as usize));
+                    snip = snip.annotation(AnnotationKind::Context.span(ls..le.max(ls)).label(l.message.as_str()));
                 }
                 group = group.element(snip);
             }
@@ -139,12 +139,103 @@ fn excerpt<'a>(sources: &'a SourceMap, span: Span, labels: &[crate::diagnostic::
     (&file.text[start..end], start, line_lo)
 }
 
+/// The text of an excerpt as shown: each sensitive value in it (`SourceMap::is_sensitive`)
+/// replaced by `(sensitive value)` (followed by as many line breaks as it spanned, so that
+/// line numbers stay right), and the mapping of file offsets into that text.
+struct Excerpt<'a> {
+    text: std::borrow::Cow<'a, str>,
+    /// Where the excerpt starts in the file.
+    offset: usize,
+    /// Its length in the file.
+    len: usize,
+    /// The file's text, for character boundaries.
+    file_text: &'a str,
+    /// `(start, end)` in the file of each replaced value, with the start of its
+    /// replacement in `text`, in order.
+    replaced: Vec<(usize, usize, usize)>,
+}
+
+impl<'a> Excerpt<'a> {
+    fn new(sources: &'a SourceMap, file: crate::source::FileId, text: &'a str, offset: usize) -> Excerpt<'a> {
+        let file_text = sources.get(file).text.as_str();
+        let end = offset + text.len();
+        let ranges: Vec<(usize, usize)> = sources
+            .sensitive_ranges(file)
+            .iter()
+            .map(|&(s, e)| ((s as usize).max(offset), (e as usize).min(end)))
+            .filter(|(s, e)| s < e)
+            .collect();
+        let mut ex = Excerpt { text: text.into(), offset, len: text.len(), file_text, replaced: Vec::new() };
+        if ranges.is_empty() {
+            return ex;
+        }
+        let mut out = String::new();
+        let mut at = offset;
+        for (s, e) in ranges {
+            let s = floor_boundary(file_text, s.max(at));
+            if s >= e {
+                continue;
+            }
+            let e = ceil_boundary(file_text, e);
+            out.push_str(&file_text[at..s]);
+            ex.replaced.push((s, e, out.len()));
+            out.push_str(crate::source::SENSITIVE);
+            out.push_str(&"\n".repeat(file_text[s..e].matches('\n').count()));
+            at = e;
+        }
+        out.push_str(&file_text[at..end]);
+        ex.text = out.into();
+        ex
+    }
+
+    /// The position in `text` of the file offset `at`, as the start of an annotation.
+    fn start(&self, at: usize) -> usize {
+        self.map(at, false)
+    }
+
+    /// The position in `text` of the file offset `at`, as the end of an annotation.
+    fn end(&self, at: usize) -> usize {
+        self.map(at, true)
+    }
+
+    fn map(&self, at: usize, is_end: bool) -> usize {
+        let at = floor_boundary(self.file_text, at).clamp(self.offset, self.offset + self.len);
+        let (mut from_file, mut from_text) = (self.offset, 0);
+        for &(s, e, r) in &self.replaced {
+            if at < s || (at == s && is_end) {
+                break;
+            }
+            if at < e || (at == e && is_end) {
+                // Inside a hidden value: the whole `(sensitive value)`.
+                return if is_end { r + crate::source::SENSITIVE.len() } else { r };
+            }
+            (from_file, from_text) =
+                (e, r + crate::source::SENSITIVE.len() + self.file_text[s..e].matches('\n').count());
+        }
+        from_text + (at - from_file)
+    }
+}
+
+fn ceil_boundary(text: &str, at: usize) -> usize {
+    let mut at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at += 1;
+    }
+    at
+}
+
 fn floor_boundary(text: &str, at: usize) -> usize {
     let mut at = at.min(text.len());
     while !text.is_char_boundary(at) {
         at -= 1;
     }
     at
+}
+
+/// The source text of a span as machine formats show it: `(sensitive value)` for a span
+/// over a sensitive value.
+fn shown_text(sources: &SourceMap, span: Span) -> &str {
+    if sources.is_sensitive(span) { crate::source::SENSITIVE } else { sources.text(span) }
 }
 
 /// Position of a diagnostic for machine formats: (file, start, end).
@@ -211,7 +302,7 @@ fn json_items(sources: &SourceMap, diags: &[Diagnostic]) -> Vec<serde_json::Valu
                 end_column: end.map(|p| p.column),
                 resource: d.resource.as_deref(),
                 help: d.help.as_deref(),
-                snippet: d.span.map(|s| sources.text(s)),
+                snippet: d.span.map(|s| shown_text(sources, s)),
                 labels: d
                     .labels
                     .iter()
@@ -297,7 +388,7 @@ fn sarif_region(sources: &SourceMap, span: Span) -> serde_json::Value {
             "startColumn": s.column,
             "endLine": e.line,
             "endColumn": e.column,
-            "snippet": { "text": sources.text(span) },
+            "snippet": { "text": shown_text(sources, span) },
         },
     })
 }

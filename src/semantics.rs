@@ -957,7 +957,15 @@ fn file_name(p: &Path) -> String {
 }
 
 fn read_text(p: &Path) -> Result<String, String> {
-    std::fs::read_to_string(p).map_err(|e| format!("cannot read `{}`: {}", p.display(), crate::module::io_reason(&e)))
+    use crate::module::{MAX_SOURCE_BYTES, ReadError};
+    crate::module::read_text(p, MAX_SOURCE_BYTES).map_err(|e| {
+        let why = match e {
+            ReadError::Io(e) => crate::module::io_reason(&e),
+            ReadError::TooBig { .. } => "it is longer than kmsc's limit of 16 MiB".to_string(),
+            ReadError::NotUtf8 { .. } => "the file is not valid UTF-8".to_string(),
+        };
+        format!("cannot read `{}`: {why}", p.display())
+    })
 }
 
 /// Decodes `%XX` escapes; `None` when the result is not UTF-8.

@@ -2,6 +2,9 @@
 
 use std::path::{Path, PathBuf};
 
+/// What is shown in place of a sensitive value.
+pub const SENSITIVE: &str = "(sensitive value)";
+
 /// Index of a file in a [`SourceMap`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct FileId(pub u32);
@@ -113,6 +116,14 @@ pub struct SourceMap {
     dropped_keys: std::collections::BTreeSet<(FileId, u32)>,
     /// The origin of every byte of each virtual file.
     virtuals: std::collections::BTreeMap<FileId, Vec<Origin>>,
+    /// Byte ranges holding the values of sensitive variables given outside the module's
+    /// files (tfvars files, `--var`, `TF_VAR_`): rendered diagnostics never show their text.
+    sensitive: std::collections::BTreeMap<FileId, Vec<(u32, u32)>>,
+    /// The texts of sensitive values: diagnostics never show them.
+    secrets: std::collections::BTreeSet<String>,
+    /// Where sensitive values are written or computed (their source may be shown, not their
+    /// value): a diagnostic there quotes nothing of it.
+    secret_spans: Vec<Span>,
 }
 
 impl SourceMap {
@@ -161,6 +172,73 @@ impl SourceMap {
         id
     }
 
+    /// Marks the text of `span` as a sensitive value: renderers show `(sensitive value)`.
+    pub fn mark_sensitive(&mut self, span: Span) {
+        let ranges = self.sensitive.entry(span.file).or_default();
+        if !ranges.contains(&(span.start, span.end)) {
+            ranges.push((span.start, span.end));
+            ranges.sort();
+        }
+    }
+
+    /// The sensitive byte ranges of `file`, sorted.
+    pub fn sensitive_ranges(&self, file: FileId) -> &[(u32, u32)] {
+        self.sensitive.get(&file).map(Vec::as_slice).unwrap_or_default()
+    }
+
+    /// Whether `span` overlaps a sensitive range (an empty span: lies inside one).
+    pub fn is_sensitive(&self, span: Span) -> bool {
+        self.sensitive_ranges(span.file).iter().any(|&(s, e)| {
+            if span.start == span.end { s <= span.start && span.start < e } else { span.start < e && s < span.end }
+        })
+    }
+
+    /// Records the text of a sensitive value, which diagnostics must not show.
+    pub fn add_secret(&mut self, text: &str) {
+        if !self.secrets.contains(text) {
+            self.secrets.insert(text.to_string());
+        }
+    }
+
+    /// Records where a sensitive value is written or computed.
+    pub fn add_secret_span(&mut self, span: Span) {
+        if !self.secret_spans.contains(&span) {
+            self.secret_spans.push(span);
+        }
+    }
+
+    /// Whether `span` lies inside a sensitive value: one hidden (`is_sensitive`) or one
+    /// written in the sources or computed (`add_secret_span`).
+    pub fn is_about_secret(&self, span: Span) -> bool {
+        self.is_sensitive(span)
+            || self.secret_spans.iter().any(|s| {
+                let s = self.resolve(*s);
+                s.file == span.file && s.start <= span.start && span.end <= s.end
+            })
+    }
+
+    /// The texts of sensitive values.
+    pub fn secrets(&self) -> impl Iterator<Item = &str> {
+        self.secrets.iter().map(String::as_str)
+    }
+
+    /// `text` with every sensitive value in it replaced by `(sensitive value)`, the longest
+    /// first (a secret inside a longer one goes with it).
+    pub fn redact(&self, text: &str) -> String {
+        let mut out = text.to_string();
+        if self.secrets.is_empty() {
+            return out;
+        }
+        let mut secrets: Vec<&String> = self.secrets.iter().collect();
+        secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
+        for s in secrets {
+            if out.contains(s.as_str()) {
+                out = out.replace(s.as_str(), SENSITIVE);
+            }
+        }
+        out
+    }
+
     pub fn is_virtual(&self, id: FileId) -> bool {
         !self.virtuals.is_empty() && self.virtuals.contains_key(&id)
     }
@@ -194,6 +272,20 @@ impl SourceMap {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sensitive_ranges_and_secrets() {
+        let mut m = SourceMap::new();
+        let f = m.add("terraform.tfvars".into(), "a = \"s3cr3t\"\nb = 1\n".into());
+        m.mark_sensitive(Span::new(f, 4, 12));
+        assert!(m.is_sensitive(Span::new(f, 5, 6)));
+        assert!(m.is_sensitive(Span::new(f, 0, 5)));
+        assert!(!m.is_sensitive(Span::new(f, 13, 18)));
+        assert!(!m.is_sensitive(Span::new(f, 12, 12)));
+        m.add_secret("s3cr3t");
+        m.add_secret("arn:aws:iam::s3cr3t:root");
+        assert_eq!(m.redact("`arn:aws:iam::s3cr3t:root` and `s3cr3t`"), "`(sensitive value)` and `(sensitive value)`");
+    }
 
     #[test]
     fn columns_count_characters_not_bytes() {

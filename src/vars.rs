@@ -4,14 +4,14 @@
 //! `--var` in command-line order. Each later source overrides the earlier ones.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use hcl::edit::Span as _;
 
 use crate::diagnostic::{Diagnostic, Severity, codes};
 use crate::eval::types::{ParseMode, parse_mode, parse_type};
 use crate::eval::{Evaluator, Scope, convert};
-use crate::module::{Module, io_reason};
+use crate::module::Module;
 use crate::source::{FileId, SourceMap, Span};
 use crate::value::{Type, Value};
 
@@ -31,6 +31,11 @@ pub struct VarInputs {
     pub env: Vec<(String, String)>,
     /// Files Terraform loads automatically, already in Terraform's order.
     pub auto_files: Vec<PathBuf>,
+    /// Variable files given as `(path, text)` instead of read from disk (in-memory
+    /// compilations, see `compile::compile_sources_with_tfvars`), applied after
+    /// `auto_files` in this order. The path names the file in diagnostics; a name ending in
+    /// `.json` is read as `.tfvars.json`.
+    pub auto_texts: Vec<(PathBuf, String)>,
     /// `--var` and `--var-file`, in command-line order.
     pub cli: Vec<CliVar>,
 }
@@ -59,6 +64,9 @@ pub fn resolve(
     for path in &inputs.auto_files {
         load_file(sources, module, path, false, &mut raw, diags);
     }
+    for (path, text) in &inputs.auto_texts {
+        load_text(sources, module, path, text.clone(), &mut raw, diags);
+    }
     // Command line.
     for item in &inputs.cli {
         match item {
@@ -80,8 +88,31 @@ pub fn resolve(
             }
         }
     }
+    // Values of sensitive variables given outside the module's files are never shown in
+    // diagnostics (their text in a tfvars file or `--var` is hidden too); defaults are.
+    for (name, v) in &mut raw {
+        if !module.variables.get(name.as_str()).is_some_and(|d| d.sensitive) {
+            continue;
+        }
+        // A literal `--var`/`TF_VAR_` value has no text in any file: it gets one, so that a
+        // finding about it points there (hidden), not at its use with the value in words.
+        if v.span.is_none()
+            && let Some(text) = v.as_str().map(str::to_string)
+        {
+            let file = sources.add(PathBuf::from(format!("<sensitive value for var.{name}>")), text.clone());
+            v.span = Some(Span::new(file, 0, text.len()));
+        }
+        if let Some(span) = v.span {
+            sources.mark_sensitive(span);
+        }
+    }
     for (name, v) in raw {
         values.insert(name, v);
+    }
+    for (name, v) in &values {
+        if module.variables.get(name).is_some_and(|d| d.sensitive) {
+            crate::compile::record_secrets(sources, v, true);
+        }
     }
 
     convert_all(module, &types, values, None, diags)
@@ -169,32 +200,39 @@ fn first_non_constant(expr: &hcl::edit::expr::Expression) -> Option<std::ops::Ra
 fn load_file(
     sources: &mut SourceMap,
     module: &Module,
-    path: &PathBuf,
+    path: &Path,
     explicit: bool,
     raw: &mut Vec<(String, Value)>,
     diags: &mut Vec<Diagnostic>,
 ) {
-    let text = match std::fs::read(path) {
-        Ok(bytes) => match String::from_utf8(bytes) {
-            Ok(t) => t,
-            Err(_) => {
-                diags.push(Diagnostic::error(
-                    codes::READ,
-                    format!("cannot read `{}`: the file is not valid UTF-8", path.display()),
-                ));
-                return;
-            }
-        },
-        Err(e) => {
-            let what = if explicit { "variable file" } else { "file" };
-            diags.push(Diagnostic::error(
-                codes::READ,
-                format!("cannot read {what} `{}`: {}", path.display(), io_reason(&e)),
-            ));
-            return;
-        }
-    };
-    let file = sources.add(path.clone(), text);
+    let what = if explicit { "variable file" } else { "file" };
+    if let Some(file) = crate::module::load_source(sources, path, what, diags) {
+        load_added(sources, module, file, path, raw, diags);
+    }
+}
+
+/// Loads the text of a `.tfvars` or `.tfvars.json` file (named `path`) into `raw`.
+fn load_text(
+    sources: &mut SourceMap,
+    module: &Module,
+    path: &Path,
+    text: String,
+    raw: &mut Vec<(String, Value)>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let file = sources.add(path.to_path_buf(), text);
+    load_added(sources, module, file, path, raw, diags);
+}
+
+/// Loads the variable file `file` (already in `sources`, named `path`) into `raw`.
+fn load_added(
+    sources: &mut SourceMap,
+    module: &Module,
+    file: FileId,
+    path: &Path,
+    raw: &mut Vec<(String, Value)>,
+    diags: &mut Vec<Diagnostic>,
+) {
     let is_json = path.to_string_lossy().ends_with(".json");
     let mut entries: Vec<(String, Value, Option<Span>)> = Vec::new();
     if is_json {

@@ -5,6 +5,7 @@
 //! expression text, and templates over them to partially known strings, so that a policy
 //! can still be lowered and printed with `${...}` in place.
 
+pub mod budget;
 pub mod convert;
 pub mod functions;
 mod policy_document;
@@ -94,6 +95,8 @@ pub struct Evaluator<'a> {
     /// The address of this module instance (`module.kms.`), empty for the root.
     pub address_prefix: String,
     module_outputs: RefCell<HashMap<String, Value>>,
+    /// The compilation's evaluation budget (the one installed on this thread when created).
+    pub budget: budget::Budget,
 }
 
 /// A local module called by the evaluated module.
@@ -124,6 +127,35 @@ impl<'a> Evaluator<'a> {
             children: Vec::new(),
             address_prefix: String::new(),
             module_outputs: RefCell::new(HashMap::new()),
+            budget: budget::Budget::current(),
+        }
+    }
+
+    /// Counts `v` (a computed value or a copy) against the compilation's budget.
+    pub(crate) fn charge(&mut self, v: &Value, span: Option<Span>) -> Result<(), Reported> {
+        let spend = self.budget.spend_value(v, span);
+        self.settle(spend)
+    }
+
+    /// Counts one iteration of a `for` expression or directive against the budget.
+    pub(crate) fn charge_iteration(&mut self, span: Option<Span>) -> Result<(), Reported> {
+        let spend = self.budget.spend_iterations(1, span);
+        self.settle(spend)
+    }
+
+    /// `Err` once the budget is exhausted; the diagnostic is reported the first time.
+    pub(crate) fn settle(&mut self, spend: budget::Spend) -> Result<(), Reported> {
+        match spend {
+            budget::Spend::Ok => Ok(()),
+            budget::Spend::Exhausted => Err(Reported),
+            budget::Spend::Exceeded(e) => {
+                let mut d = e.diagnostic();
+                if let Some(r) = &self.resource {
+                    d = d.resource(r.clone());
+                }
+                self.diags.push(d);
+                Err(Reported)
+            }
         }
     }
 
@@ -250,6 +282,7 @@ impl<'a> Evaluator<'a> {
             Expression::Variable(id) => {
                 let name = id.as_str();
                 if let Some(v) = scope.lookup(name) {
+                    self.charge(v, span)?;
                     return Ok(v.clone());
                 }
                 Err(self.error(codes::UNDEFINED, span, undefined_root_message(name)))
@@ -496,6 +529,7 @@ impl<'a> Evaluator<'a> {
                     &s1
                 }
             };
+            self.charge_iteration(span)?;
             if let Some(cond) = &f.cond {
                 let c = match self.eval(&cond.expr, file, inner) {
                     Ok(c) => c,
@@ -523,6 +557,7 @@ impl<'a> Evaluator<'a> {
                     continue;
                 }
             };
+            self.charge(&val, span)?;
             if let Some(key_expr) = &f.key_expr {
                 let key = match self.eval(key_expr, file, inner) {
                     Ok(k) => k,
@@ -595,6 +630,9 @@ impl<'a> Evaluator<'a> {
                 };
                 let mark = self.diags.len();
                 let r = self.eval(arg, file, scope);
+                if self.budget.is_exhausted() {
+                    return Err(Reported);
+                }
                 self.diags.truncate(mark);
                 return Ok(match r {
                     Ok(v) if !v.is_wholly_known() => Value::unknown(self.text_of(file, call), Type::Bool),
@@ -659,6 +697,7 @@ impl<'a> Evaluator<'a> {
                 }
             }
         }?;
+        self.charge(&result, span)?;
         let mut result = if result.span.is_none() { result.with_span(span) } else { result };
         if sensitive {
             result.sensitive = true;
@@ -688,12 +727,23 @@ impl<'a> Evaluator<'a> {
             return Err(self.error(codes::FUNCTION, args[0].span.or(span), msg));
         };
         let Some(&id) = self.module.loaded_files.get(&crate::module::file_key(&path)) else {
+            if let Some((code, why)) = self.module.unreadable_files.get(&crate::module::file_key(&path)) {
+                let (code, why) = (*code, why.clone());
+                return Err(self.error(
+                    code,
+                    args[0].span.or(span),
+                    format!("cannot read `{path}` for `{name}`: {why}"),
+                ));
+            }
             return Err(self.error(
                 codes::FUNCTION,
                 args[0].span.or(span),
                 format!("cannot read `{path}` for `{name}`: kmsc reads files whose path is a literal or built from `path.module`, relative to the module"),
             ));
         };
+        // Each call copies (and `templatefile` parses) the whole file.
+        let spend = self.budget.spend_bytes(self.sources.get(id).text.len() as u64, span);
+        self.settle(spend)?;
         let text = self.sources.get(id).text.clone();
         let whole = Some(Span::new(id, 0, text.len()));
         if name == "file" {
@@ -757,7 +807,11 @@ impl<'a> Evaluator<'a> {
         let mark = self.diags.len();
         let mut last_err = Vec::new();
         for a in call.args.iter() {
-            match self.eval(a, file, scope) {
+            let r = self.eval(a, file, scope);
+            if self.budget.is_exhausted() {
+                return Err(Reported);
+            }
+            match r {
                 Ok(v) => {
                     self.diags.truncate(mark);
                     if !v.is_wholly_known() {
@@ -966,6 +1020,7 @@ impl<'a> Evaluator<'a> {
             }
             other => (self.eval(other, file, scope)?, 0, None),
         };
+        self.charge(&base, root_span)?;
         self.apply_ops(base, &ops[consumed..], path, file, scope, t)
     }
 

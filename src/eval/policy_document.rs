@@ -567,6 +567,8 @@ impl<'a> Evaluator<'a> {
                     ));
                 }
             };
+            let spend = self.budget.spend_instances(&format!("{}{base}", self.address_prefix), n as u64, count.span());
+            self.settle(spend)?;
             let mut out = Vec::new();
             let mut failed = false;
             for i in 0..n {
@@ -599,6 +601,9 @@ impl<'a> Evaluator<'a> {
                     return Err(self.error(codes::TYPE, v.span.or(fe.span()), msg));
                 }
             };
+            let spend =
+                self.budget.spend_instances(&format!("{}{base}", self.address_prefix), pairs.len() as u64, fe.span());
+            self.settle(spend)?;
             let mut out = BTreeMap::new();
             let mut failed = false;
             for (k, x) in pairs {
@@ -875,6 +880,9 @@ impl<'a> Evaluator<'a> {
             }
         };
         for (k, v) in items {
+            if self.charge_iteration(coll.span).is_err() {
+                return;
+            }
             let it = Value::object(BTreeMap::from([("key".to_string(), k), ("value".to_string(), v)]));
             let inner = scope.bind(iterator, &it);
             if let Ok(x) = f(self, ctx, &content.body, span, &inner) {

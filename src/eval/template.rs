@@ -180,7 +180,20 @@ impl Evaluator<'_> {
                             &s1
                         }
                     };
+                    self.charge_iteration(coll.span)?;
+                    let before = parts.len();
                     self.template_parts(&f.template, file, inner, strip, parts, sensitive)?;
+                    // What this iteration added (literals included) counts against the budget.
+                    let added: usize = parts
+                        .get(before..)
+                        .unwrap_or_default()
+                        .iter()
+                        .map(|p| match p {
+                            Part::Known(s) | Part::Unknown(s) => s.len(),
+                        })
+                        .sum();
+                    let spend = self.budget.spend_bytes(added as u64, coll.span);
+                    self.settle(spend)?;
                     if parts.len() > 1_000_000 {
                         return Err(self.error(codes::LIMIT, coll.span, "template produces too many parts"));
                     }

@@ -4,7 +4,9 @@
 use std::collections::BTreeMap;
 
 use super::FnError;
-use super::util::{arg_err, equals, err, go_quote, grapheme_count, known, text, to_int};
+use super::util::{
+    Members, arg_err, check_comparisons, equals, err, go_quote, grapheme_count, is_indexed, known, text, to_int,
+};
 use crate::eval::convert::{convert, friendly_name, unify_strict};
 use crate::number::Number;
 use crate::value::{Type, Value, ValueKind};
@@ -136,9 +138,13 @@ fn flatten_into(v: &Value, out: &mut Vec<Value>, marked: &mut bool) -> Result<()
 /// `distinct(list)`: the list without repeated elements, first occurrences kept.
 pub(super) fn distinct(args: &[Value]) -> Result<Value, FnError> {
     known(&args[0])?;
+    let items = args[0].as_seq().unwrap_or_default();
+    let others = items.iter().filter(|v| !is_indexed(v)).count();
+    check_comparisons(others, others / 2)?;
+    let mut seen = Members::new(&[]);
     let mut out: Vec<Value> = Vec::new();
-    for v in args[0].as_seq().unwrap_or_default() {
-        if !out.iter().any(|o| o == v) {
+    for v in items {
+        if seen.insert(v) {
             out.push(v.clone());
         }
     }

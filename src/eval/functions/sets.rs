@@ -1,7 +1,7 @@
 //! Set functions: `setunion`, `setintersection`, `setsubtract`, `setproduct`.
 
 use super::FnError;
-use super::util::{arg_err, err, known};
+use super::util::{Members, arg_err, check_comparisons, err, known};
 use crate::eval::convert::{convert, unify_strict};
 use crate::value::{Type, Value, ValueKind};
 
@@ -46,13 +46,12 @@ pub(super) fn intersection(args: &[Value]) -> Result<Value, FnError> {
     let sets = common_sets(args)?;
     sets.iter().try_for_each(known)?;
     let (first, rest) = sets.split_first().expect("at least one set");
-    let out = first
-        .as_seq()
-        .unwrap_or_default()
-        .iter()
-        .filter(|e| rest.iter().all(|s| s.as_seq().unwrap_or_default().contains(e)))
-        .cloned()
-        .collect();
+    let first = first.as_seq().unwrap_or_default();
+    let rest: Vec<Members> = rest.iter().map(|s| Members::new(s.as_seq().unwrap_or_default())).collect();
+    for m in &rest {
+        check_comparisons(first.len(), m.others())?;
+    }
+    let out = first.iter().filter(|e| rest.iter().all(|m| m.contains(e))).cloned().collect();
     Ok(Value::set(out))
 }
 
@@ -60,8 +59,10 @@ pub(super) fn intersection(args: &[Value]) -> Result<Value, FnError> {
 pub(super) fn subtract(args: &[Value]) -> Result<Value, FnError> {
     let sets = common_sets(args)?;
     sets.iter().try_for_each(known)?;
-    let b = sets[1].as_seq().unwrap_or_default();
-    let out = sets[0].as_seq().unwrap_or_default().iter().filter(|e| !b.contains(e)).cloned().collect();
+    let b = Members::new(sets[1].as_seq().unwrap_or_default());
+    let a = sets[0].as_seq().unwrap_or_default();
+    check_comparisons(a.len(), b.others())?;
+    let out = a.iter().filter(|e| !b.contains(e)).cloned().collect();
     Ok(Value::set(out))
 }
 

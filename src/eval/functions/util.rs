@@ -32,6 +32,85 @@ pub(super) fn new_string(s: String) -> Result<Value, FnError> {
     Ok(Value::string(s))
 }
 
+/// The most element comparisons a function may make when its elements cannot be indexed
+/// (lists of lists or objects): quadratic work beyond this is refused.
+pub(super) const MAX_COMPARISONS: usize = 50_000_000;
+
+/// A known string, number or bool, ordered so that two are equal exactly when the values
+/// are equal (a string never equals a number, as in Terraform's equality).
+#[derive(PartialEq, Eq, PartialOrd, Ord)]
+enum Prim<'a> {
+    Bool(bool),
+    Number(&'a crate::number::Number),
+    String(&'a str),
+}
+
+fn prim(v: &Value) -> Option<Prim<'_>> {
+    match &v.kind {
+        crate::value::ValueKind::Bool(b) => Some(Prim::Bool(*b)),
+        crate::value::ValueKind::Number(n) => Some(Prim::Number(n)),
+        crate::value::ValueKind::String(s) => Some(Prim::String(s)),
+        _ => None,
+    }
+}
+
+/// Whether [`Members`] finds `v` without a linear search.
+pub(super) fn is_indexed(v: &Value) -> bool {
+    prim(v).is_some()
+}
+
+/// Membership by Terraform equality in a list of known values: an ordered index for
+/// strings, numbers and bools, a linear search for the other elements.
+pub(super) struct Members<'a> {
+    prims: std::collections::BTreeSet<Prim<'a>>,
+    others: Vec<&'a Value>,
+}
+
+impl<'a> Members<'a> {
+    pub(super) fn new(items: &'a [Value]) -> Members<'a> {
+        let mut m = Members { prims: std::collections::BTreeSet::new(), others: Vec::new() };
+        for v in items {
+            m.insert(v);
+        }
+        m
+    }
+
+    /// Adds `v`; `false` when an equal element is present already.
+    pub(super) fn insert(&mut self, v: &'a Value) -> bool {
+        match prim(v) {
+            Some(p) => self.prims.insert(p),
+            None if self.others.contains(&v) => false,
+            None => {
+                self.others.push(v);
+                true
+            }
+        }
+    }
+
+    pub(super) fn contains(&self, v: &Value) -> bool {
+        match prim(v) {
+            Some(p) => self.prims.contains(&p),
+            None => self.others.contains(&v),
+        }
+    }
+
+    /// Elements that need a linear search (neither strings, numbers nor bools).
+    pub(super) fn others(&self) -> usize {
+        self.others.len()
+    }
+}
+
+/// Refuses `n` lookups among `others` elements that need a linear search each, when that is
+/// more than [`MAX_COMPARISONS`] comparisons.
+pub(super) fn check_comparisons(n: usize, others: usize) -> Result<(), FnError> {
+    if n.saturating_mul(others) > MAX_COMPARISONS {
+        return err(format!(
+            "comparing {n} elements with {others} lists or objects is over kmsc's limit of {MAX_COMPARISONS} comparisons"
+        ));
+    }
+    Ok(())
+}
+
 /// `Err(Unknown)` unless `v` is known all the way down.
 pub(super) fn known(v: &Value) -> Result<(), FnError> {
     if v.is_wholly_known() { Ok(()) } else { Err(FnError::Unknown) }

@@ -54,6 +54,21 @@ impl<'p> Scope<'p> {
         Scope { binding: Some((name, value)), parent: Some(self) }
     }
 
+    /// Binds a loop's variables: the key (when the loop names one) and the value. `slot`
+    /// holds the key's scope node for the lifetime of the result.
+    pub fn bind_loop(
+        &'p self,
+        key: Option<(&'p str, &'p Value)>,
+        name: &'p str,
+        value: &'p Value,
+        slot: &'p mut Option<Scope<'p>>,
+    ) -> Scope<'p> {
+        match key {
+            Some((key_name, key_value)) => slot.insert(self.bind(key_name, key_value)).bind(name, value),
+            None => self.bind(name, value),
+        }
+    }
+
     fn lookup(&self, name: &str) -> Option<&'p Value> {
         let mut cur = Some(self);
         while let Some(s) = cur {
@@ -484,19 +499,16 @@ impl<'a> Evaluator<'a> {
         if coll.is_unknown() {
             return Ok(Value::unknown(self.text_of(file, f), Type::Dynamic));
         }
-        let items: Vec<(Value, Value)> = match &coll.kind {
-            ValueKind::Tuple(v) | ValueKind::List(v) | ValueKind::Set(v) => {
-                v.iter().enumerate().map(|(i, x)| (Value::number(Number::from_u64(i as u64)), x.clone())).collect()
-            }
-            ValueKind::Object(m) | ValueKind::Map(m) => m.iter().map(|(k, x)| (Value::string(k), x.clone())).collect(),
-            ValueKind::Null => {
+        let items: Vec<(Value, Value)> = match iteration_items(&coll) {
+            Some(items) => items,
+            None if coll.is_null() => {
                 return Err(self.error(
                     codes::TYPE,
                     coll.span,
                     "cannot iterate over a null value in a `for` expression",
                 ));
             }
-            _ => {
+            None => {
                 let msg = format!("a `for` expression needs a collection, found {}", coll.ty());
                 return Err(self.error(codes::TYPE, coll.span, msg));
             }
@@ -516,19 +528,8 @@ impl<'a> Evaluator<'a> {
         let mut object_out: BTreeMap<String, Value> = BTreeMap::new();
         let mut failed = false;
         for (k, v) in &items {
-            let s1;
-            let s2;
-            let inner: &Scope = match key_name {
-                Some(kn) => {
-                    s1 = scope.bind(kn, k);
-                    s2 = s1.bind(value_name, v);
-                    &s2
-                }
-                None => {
-                    s1 = scope.bind(value_name, v);
-                    &s1
-                }
-            };
+            let mut slot = None;
+            let inner = &scope.bind_loop(key_name.map(|n| (n, k)), value_name, v, &mut slot);
             self.charge_iteration(span)?;
             if let Some(cond) = &f.cond {
                 let c = match self.eval(&cond.expr, file, inner) {
@@ -1292,6 +1293,20 @@ impl<'a> Evaluator<'a> {
         };
         self.locals.borrow_mut().insert(name.to_string(), state);
         r
+    }
+}
+
+/// The (key, value) pairs a `for` expression or directive iterates over: indexes of a
+/// tuple, list or set, keys of an object or map; `None` for anything else.
+pub(crate) fn iteration_items(coll: &Value) -> Option<Vec<(Value, Value)>> {
+    match &coll.kind {
+        ValueKind::Tuple(v) | ValueKind::List(v) | ValueKind::Set(v) => {
+            Some(v.iter().enumerate().map(|(i, x)| (Value::number(Number::from_u64(i as u64)), x.clone())).collect())
+        }
+        ValueKind::Object(m) | ValueKind::Map(m) => {
+            Some(m.iter().map(|(k, x)| (Value::string(k), x.clone())).collect())
+        }
+        _ => None,
     }
 }
 

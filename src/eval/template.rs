@@ -4,7 +4,6 @@ use hcl::edit::template::{Directive, Element, Template};
 
 use super::{EvalResult, Evaluator, Reported, Scope};
 use crate::diagnostic::codes;
-use crate::number::Number;
 use crate::source::FileId;
 use crate::value::{Part, Value, ValueKind};
 
@@ -149,37 +148,16 @@ impl Evaluator<'_> {
                     parts.push(Part::Unknown(format!("%{{for ... in {text}}}...")));
                     return Ok(());
                 }
-                let items: Vec<(Value, Value)> = match &coll.kind {
-                    ValueKind::Tuple(v) | ValueKind::List(v) | ValueKind::Set(v) => v
-                        .iter()
-                        .enumerate()
-                        .map(|(i, x)| (Value::number(Number::from_u64(i as u64)), x.clone()))
-                        .collect(),
-                    ValueKind::Object(m) | ValueKind::Map(m) => {
-                        m.iter().map(|(k, x)| (Value::string(k), x.clone())).collect()
-                    }
-                    _ => {
-                        let msg = format!("a `for` directive needs a collection, found {}", coll.ty());
-                        return Err(self.error(codes::TYPE, coll.span, msg));
-                    }
+                let Some(items) = super::iteration_items(&coll) else {
+                    let msg = format!("a `for` directive needs a collection, found {}", coll.ty());
+                    return Err(self.error(codes::TYPE, coll.span, msg));
                 };
                 let strip = Strip { lead: f.strip.strip_end(), trail: ford.endfor_expr.strip.strip_start() };
                 let value_name = f.value_var.as_str();
                 let key_name = f.key_var.as_ref().map(|k| k.as_str());
                 for (k, v) in &items {
-                    let s1;
-                    let s2;
-                    let inner: &Scope = match key_name {
-                        Some(kn) => {
-                            s1 = scope.bind(kn, k);
-                            s2 = s1.bind(value_name, v);
-                            &s2
-                        }
-                        None => {
-                            s1 = scope.bind(value_name, v);
-                            &s1
-                        }
-                    };
+                    let mut slot = None;
+                    let inner = &scope.bind_loop(key_name.map(|n| (n, k)), value_name, v, &mut slot);
                     self.charge_iteration(coll.span)?;
                     let before = parts.len();
                     self.template_parts(&f.template, file, inner, strip, parts, sensitive)?;

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use crate::diagnostic::{Diagnostic, Severity, codes};
 use crate::eval::{Evaluator, Scope};
-use crate::module::{self, Expr, Module, Resource};
+use crate::module::{self, ExprRef, Module, Resource};
 use crate::number::Number;
 use crate::policy::ast::KeyPolicy;
 use crate::source::{SourceMap, Span};
@@ -30,6 +30,9 @@ pub struct Options {
     /// reference): the evaluated value and the typed policy are dropped once the rules have
     /// run, so that memory does not grow with the size of a monorepo.
     pub lean: bool,
+    /// Threads that parse the files of a module (1: parse on the compiling thread). Output
+    /// is the same whatever the number.
+    pub jobs: usize,
 }
 
 impl Default for Options {
@@ -41,6 +44,7 @@ impl Default for Options {
             partition: "aws".to_string(),
             overrides: crate::rules::Overrides::default(),
             lean: false,
+            jobs: 1,
         }
     }
 }
@@ -100,6 +104,86 @@ fn on_big_stack<T: Send>(work: impl FnOnce() -> T + Send) -> T {
         },
         Err(_) => panic_free_fallback(),
     })
+}
+
+/// Compiles the modules at `paths` on `jobs` threads and hands each result to `sink` on the
+/// calling thread, in the order of `paths`, whatever the number of threads and however long
+/// each module takes: output is the same bytes with one thread or many. At most `2 × jobs`
+/// results wait to be handed over, so memory does not grow with the number of modules.
+/// `sink` returns `false` to stop: modules not yet started are skipped.
+pub fn compile_each(
+    paths: &[PathBuf],
+    options: &Options,
+    jobs: usize,
+    mut sink: impl FnMut(usize, Result<Compilation, String>) -> bool,
+) {
+    use std::sync::{Condvar, Mutex};
+    struct State {
+        /// The next path a worker takes.
+        next: usize,
+        /// The next result handed to `sink`.
+        delivered: usize,
+        ready: BTreeMap<usize, Result<Compilation, String>>,
+        stop: bool,
+    }
+    let jobs = jobs.clamp(1, paths.len().max(1));
+    let window = 2 * jobs;
+    let state = Mutex::new(State { next: 0, delivered: 0, ready: BTreeMap::new(), stop: false });
+    let changed = Condvar::new();
+    let lock = || state.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    std::thread::scope(|s| {
+        for _ in 0..jobs {
+            let worker = || {
+                loop {
+                    let index = {
+                        let mut st = lock();
+                        while !st.stop && st.next < paths.len() && st.next >= st.delivered + window {
+                            st = changed.wait(st).unwrap_or_else(std::sync::PoisonError::into_inner);
+                        }
+                        if st.stop || st.next >= paths.len() {
+                            return;
+                        }
+                        st.next += 1;
+                        st.next - 1
+                    };
+                    // A bug must not leave the caller waiting for this result forever.
+                    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        compile_path_here(&paths[index], options)
+                    }))
+                    .unwrap_or_else(|_| {
+                        Err(format!("internal error while compiling `{}` (please report it)", paths[index].display()))
+                    });
+                    lock().ready.insert(index, result);
+                    changed.notify_all();
+                }
+            };
+            if std::thread::Builder::new().stack_size(STACK_SIZE).spawn_scoped(s, worker).is_err() {
+                panic_free_fallback::<()>();
+            }
+        }
+        let mut stopped = false;
+        for index in 0..paths.len() {
+            let result = {
+                let mut st = lock();
+                loop {
+                    if let Some(r) = st.ready.remove(&index) {
+                        st.delivered = index + 1;
+                        break r;
+                    }
+                    st = changed.wait(st).unwrap_or_else(std::sync::PoisonError::into_inner);
+                }
+            };
+            changed.notify_all();
+            if !sink(index, result) {
+                stopped = true;
+                break;
+            }
+        }
+        if stopped {
+            lock().stop = true;
+            changed.notify_all();
+        }
+    });
 }
 
 /// Thread creation failed (out of resources): nothing sensible can run.
@@ -220,8 +304,9 @@ fn compile_loaded(
     let budget = crate::eval::budget::Budget::default();
     let installed = budget.install();
     let mut stack = Vec::new();
-    let mut root = load_module(c, dir, files, auto_tfvars, lone_file, &mut stack);
+    let mut root = load_module(c, dir, files, auto_tfvars, lone_file, &mut stack, options.jobs);
     root.auto_texts = auto_texts;
+    budget.allow_sources(module::source_bytes(&c.sources));
     compile_module(c, &root, "", None, options);
     drop(installed);
     // An exhausted budget is reported once, even where `try`, `can` or a discarded branch
@@ -289,6 +374,56 @@ fn resolve_diagnostics(sources: &SourceMap, diags: &mut [Diagnostic]) {
     }
 }
 
+/// The first parse of each `.tf` file (`module::first_parse`) on up to `jobs` threads, in
+/// the order of `files`; `None` where it is left to the sequential loading (`.tf.json`
+/// files, one thread, a single file).
+#[allow(clippy::type_complexity)]
+fn parse_ahead(
+    sources: &SourceMap,
+    files: &[crate::source::FileId],
+    jobs: usize,
+) -> Vec<Option<Result<hcl::edit::structure::Body, hcl::edit::parser::Error>>> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let wanted = |f: &crate::source::FileId| !crate::tf_json::is_tf_json(sources.path(*f));
+    let threads = jobs.min(files.iter().filter(|f| wanted(f)).count());
+    if threads < 2 {
+        return files.iter().map(|_| None).collect();
+    }
+    let next = AtomicUsize::new(0);
+    let mut out: Vec<Option<Result<_, _>>> = files.iter().map(|_| None).collect();
+    std::thread::scope(|s| {
+        let mut handles = Vec::new();
+        for _ in 0..threads {
+            let work = || {
+                let mut done = Vec::new();
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(f) = files.get(i) else { return done };
+                    if wanted(f) {
+                        done.push((i, module::first_parse(&sources.get(*f).text)));
+                    }
+                }
+            };
+            // Deep nesting recurses in the parser: the same big stack as compilation.
+            match std::thread::Builder::new().stack_size(STACK_SIZE).spawn_scoped(s, work) {
+                Ok(h) => handles.push(h),
+                Err(_) => panic_free_fallback::<()>(),
+            }
+        }
+        for h in handles {
+            match h.join() {
+                Ok(done) => {
+                    for (i, r) in done {
+                        out[i] = r;
+                    }
+                }
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+    });
+    out
+}
+
 /// Parses a module's files and, recursively, the local modules it calls.
 fn load_module(
     c: &mut Compilation,
@@ -297,18 +432,22 @@ fn load_module(
     auto_tfvars: Vec<PathBuf>,
     lone_file: bool,
     stack: &mut Vec<PathBuf>,
+    jobs: usize,
 ) -> ModuleNode {
-    let mut module = Module { dir, ..Module::default() };
+    let mut module = Module::default();
+    module.dir = dir;
     // Override files are merged after every other file, in name order.
     let mut overrides = Vec::new();
+    let mut ahead = parse_ahead(&c.sources, &files, jobs).into_iter();
     for file in files {
+        let first = ahead.next().flatten();
         module.files.push(file);
         let file_path = c.sources.path(file).to_path_buf();
         let parsed = if crate::tf_json::is_tf_json(&file_path) {
             crate::tf_json::parse_json_file(&mut c.sources, file, &mut c.diagnostics)
                 .inspect(|(hcl, _)| module.files.push(*hcl))
         } else {
-            module::parse_file(&mut c.sources, file, &mut c.diagnostics).map(|body| (file, body))
+            module::parse_file_from(&mut c.sources, file, &mut c.diagnostics, first).map(|body| (file, body))
         };
         if let Some((file, body)) = parsed {
             for path in module::referenced_files(&body) {
@@ -335,7 +474,10 @@ fn load_module(
                             module::ReadError::Io(e) => (codes::FUNCTION, module::io_reason(&e)),
                             module::ReadError::TooBig { .. } => (
                                 codes::LIMIT,
-                                "it would bring the sources read over kmsc's limit of 16 MiB".to_string(),
+                                format!(
+                                    "it would bring the sources read over kmsc's limit of {}",
+                                    module::MAX_SOURCE_TEXT
+                                ),
                             ),
                             module::ReadError::NotUtf8 { .. } => (codes::FUNCTION, "it is not valid UTF-8".to_string()),
                         };
@@ -346,7 +488,7 @@ fn load_module(
             if !lone_file && crate::overrides::is_override_file(&file_path) {
                 overrides.push((file, body));
             } else {
-                module::collect(&mut module, file, &body, &mut c.diagnostics);
+                module::collect(&mut module, file, body, &mut c.diagnostics);
             }
         }
     }
@@ -429,7 +571,7 @@ fn load_module(
                 ids.push(id);
             }
         }
-        children.push((i, load_module(c, listing.dir, ids, Vec::new(), false, stack)));
+        children.push((i, load_module(c, listing.dir, ids, Vec::new(), false, stack, jobs)));
     }
     stack.pop();
     ModuleNode { module, auto_tfvars, auto_texts: Vec::new(), children }
@@ -467,14 +609,14 @@ fn compile_module(
     // (policy resource address, its block).
     let mut separate: BTreeMap<String, (String, Option<Span>)> = BTreeMap::new();
     for res in module.resources.iter().filter(|r| !r.data && r.kind == "aws_kms_key_policy") {
-        if let Some(key) = res.attribute("key_id").and_then(|e| module::resource_reference(&e, KEY_TYPES)) {
+        if let Some(key) = res.attribute("key_id").and_then(|e| module::resource_reference(e, KEY_TYPES)) {
             separate.insert(key, (res.address(), res.span));
         }
         for (address, binding) in instances(&mut ev, res) {
             if let Some(attr) = res.attribute("policy")
-                && let Some(value) = eval_instance(&mut ev, &address, &attr, binding)
+                && let Some(value) = eval_instance(&mut ev, &address, attr, binding)
             {
-                policies.push(lower_policy(&mut ev.diags, &c.sources, address, value, &attr, &options.partition));
+                policies.push(lower_policy(&mut ev.diags, &c.sources, address, value, attr, &options.partition));
             }
         }
     }
@@ -495,26 +637,26 @@ fn compile_module(
                             .help(format!("keep one: remove the `policy` argument or the `{other}` resource")),
                         );
                     }
-                    if let Some(value) = eval_instance(&mut ev, &address, &attr, binding) {
+                    if let Some(value) = eval_instance(&mut ev, &address, attr, binding) {
                         policies.push(lower_policy(
                             &mut ev.diags,
                             &c.sources,
                             address,
                             value,
-                            &attr,
+                            attr,
                             &options.partition,
                         ));
                     }
                 }
                 (None, Some(_)) => {}
                 (None, None) => {
-                    let attr = Expr { file: res.file, expr: hcl::edit::expr::Expression::null() };
+                    let null = hcl::edit::expr::Expression::null();
                     let mut p = lower_policy(
                         &mut ev.diags,
                         &c.sources,
                         address,
                         default_key_policy(&sets),
-                        &attr,
+                        ExprRef { file: res.file, expr: &null },
                         &options.partition,
                     );
                     p.span = res.span;
@@ -538,7 +680,7 @@ fn compile_module(
         for (address, binding) in instances(&mut ev, &as_resource) {
             let mut values = Vec::new();
             for (name, expr) in call.inputs() {
-                let v = eval_instance(&mut ev, &format!("{prefix}{address}"), &expr, binding.clone())
+                let v = eval_instance(&mut ev, &format!("{prefix}{address}"), expr, binding.clone())
                     .unwrap_or_else(|| Value::unknown(format!("var.{name}"), crate::value::Type::Dynamic));
                 values.push((name, v, expr.span()));
             }
@@ -630,7 +772,7 @@ fn compile_module(
 fn eval_instance(
     ev: &mut Evaluator,
     address: &str,
-    attr: &Expr,
+    attr: ExprRef<'_>,
     binding: Option<(&'static str, Value)>,
 ) -> Option<Value> {
     ev.resource = Some(address.to_string());
@@ -638,9 +780,9 @@ fn eval_instance(
         Some((name, v)) => {
             let scope = Scope::EMPTY;
             let inner = scope.bind(name, &v);
-            ev.eval(&attr.expr, attr.file, &inner)
+            ev.eval(attr.expr, attr.file, &inner)
         }
-        None => ev.eval(&attr.expr, attr.file, &Scope::EMPTY),
+        None => ev.eval(attr.expr, attr.file, &Scope::EMPTY),
     };
     ev.resource = None;
     value.ok()
@@ -755,7 +897,7 @@ fn label_uses_of_outside_values(sources: &SourceMap, diags: &mut [Diagnostic], p
 pub(crate) fn instances(ev: &mut Evaluator, res: &Resource) -> Vec<(String, Option<(&'static str, Value)>)> {
     let base = res.address();
     if let Some(count) = res.attribute("count") {
-        let Ok(v) = ev.eval(&count.expr, count.file, &Scope::EMPTY) else { return Vec::new() };
+        let Ok(v) = ev.eval(count.expr, count.file, &Scope::EMPTY) else { return Vec::new() };
         if v.is_unknown() {
             ev.diags.push(
                 Diagnostic::error(codes::UNKNOWN, format!("`count` of `{base}` is unknown until apply"))
@@ -783,7 +925,7 @@ pub(crate) fn instances(ev: &mut Evaluator, res: &Resource) -> Vec<(String, Opti
             .collect();
     }
     if let Some(fe) = res.attribute("for_each") {
-        let Ok(v) = ev.eval(&fe.expr, fe.file, &Scope::EMPTY) else { return Vec::new() };
+        let Ok(v) = ev.eval(fe.expr, fe.file, &Scope::EMPTY) else { return Vec::new() };
         if !v.is_wholly_known() {
             ev.diags.push(
                 Diagnostic::error(codes::UNKNOWN, format!("`for_each` of `{base}` is unknown until apply"))
@@ -843,14 +985,14 @@ fn lower_policy(
     sources: &SourceMap,
     address: String,
     value: Value,
-    attr: &Expr,
+    attr: ExprRef<'_>,
     partition: &str,
 ) -> CompiledPolicy {
     let span = attr.span();
     let terraform = value.as_str().map(str::to_string);
     let mut out = CompiledPolicy {
         address: address.clone(),
-        value: value.clone(),
+        value: Value::null(),
         terraform,
         policy: None,
         canonical: None,
@@ -868,16 +1010,23 @@ fn lower_policy(
                     "a key policy may be 32 KiB at most; kmsc analyses policies of up to 1 MiB and 10,000 statements",
                 ),
         );
+        out.value = value;
         return out;
     }
-    let structured: Option<Value> = if let Some(enc) = &value.encoded {
-        Some((**enc).clone())
+    // The JSON text decoded, when the policy is a string; otherwise the value is lowered
+    // where it is.
+    let decoded: Option<Value>;
+    let structured: Option<&Value> = if let Some(enc) = &value.encoded {
+        Some(enc)
     } else if let Some(text) = value.as_str() {
         let base = value.span.or(span);
         let offsets = base.map(|b| crate::align::align(text, sources.text(b)));
         let map = |s: usize, e: usize| -> Option<Span> { map_json_span(base, offsets.as_deref(), s, e) };
         match crate::json::decode_spanned(text, &map) {
-            Ok(v) => Some(v),
+            Ok(v) => {
+                decoded = Some(v);
+                decoded.as_ref()
+            }
             Err(e) => {
                 diags.push(
                     Diagnostic::error(codes::POLICY_SHAPE, format!("the policy is not valid JSON: {}", e.message))
@@ -910,7 +1059,7 @@ fn lower_policy(
                 .resource(address.clone())
                 .help("wrap the policy object in `jsonencode(...)`"),
         );
-        Some(value.clone())
+        Some(&value)
     } else {
         // A number or bool: Terraform converts it to a string, which is not a policy.
         out.terraform = match &value.kind {
@@ -918,16 +1067,17 @@ fn lower_policy(
             ValueKind::Bool(b) => Some(b.to_string()),
             _ => None,
         };
-        Some(value.clone())
+        Some(&value)
     };
     if let Some(v) = structured {
-        let (policy, mut lower_diags) = crate::policy::lower::lower(&v, &address);
+        let (policy, mut lower_diags) = crate::policy::lower::lower(v, &address);
         diags.append(&mut lower_diags);
         if let Some(p) = policy {
             out.canonical = Some(crate::emit::canonical::canonical(&p, partition));
             out.policy = Some(p);
         }
     }
+    out.value = value;
     out
 }
 

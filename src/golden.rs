@@ -23,8 +23,6 @@ use std::fs;
 use std::io::{ErrorKind, Write};
 use std::path::{Component, Path, PathBuf};
 
-use crate::compile::Compilation;
-
 /// The manifest of the files kmsc wrote, at the top of the output directory.
 pub const MANIFEST: &str = ".kmsc-manifest";
 /// Prefix of temporary files (`.kmsc-tmp-<pid>-<n>`), which never outlive a run.
@@ -82,21 +80,6 @@ pub fn module_dir(prefix: &str) -> PathBuf {
 pub fn rel_path(module: Option<&str>, address: &str) -> PathBuf {
     let mut out = module.map(module_dir).unwrap_or_default();
     out.push(file_name(address));
-    out
-}
-
-/// What the build produces: `(path relative to DIR, canonical policy)` for every policy that
-/// could be compiled; several root modules get subfolders.
-pub fn entries(results: &[(String, Compilation)]) -> Vec<(PathBuf, String)> {
-    let several = results.len() > 1;
-    let mut out = Vec::new();
-    for (prefix, c) in results {
-        for p in &c.policies {
-            if let Some(text) = &p.canonical {
-                out.push((rel_path(several.then_some(prefix.as_str()), &p.address), text.clone()));
-            }
-        }
-    }
     out
 }
 

@@ -70,27 +70,47 @@ fn encode_into(out: &mut String, v: &Value) -> Result<(), String> {
 
 /// Writes `s` as a JSON string literal escaped as Go's `encoding/json` does (HTML-safe).
 pub fn encode_string(out: &mut String, s: &str) {
+    out.reserve(s.len() + 2);
     out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            '<' => out.push_str("\\u003c"),
-            '>' => out.push_str("\\u003e"),
-            '&' => out.push_str("\\u0026"),
-            '\u{2028}' => out.push_str("\\u2028"),
-            '\u{2029}' => out.push_str("\\u2029"),
-            c if (c as u32) < 0x20 => {
-                out.push_str(&format!("\\u{:04x}", c as u32));
+    let bytes = s.as_bytes();
+    // Runs of bytes that need no escape are copied at once; every escaped character starts
+    // with an ASCII byte or is U+2028/U+2029 (E2 80 A8/A9), so `start..i` is on char
+    // boundaries.
+    let mut start = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let (escape, len): (&str, usize) = match b {
+            b'"' => ("\\\"", 1),
+            b'\\' => ("\\\\", 1),
+            b'\n' => ("\\n", 1),
+            b'\r' => ("\\r", 1),
+            b'\t' => ("\\t", 1),
+            0x08 => ("\\b", 1),
+            0x0c => ("\\f", 1),
+            b'<' => ("\\u003c", 1),
+            b'>' => ("\\u003e", 1),
+            b'&' => ("\\u0026", 1),
+            0xe2 if bytes.get(i + 1) == Some(&0x80) && bytes.get(i + 2) == Some(&0xa8) => ("\\u2028", 3),
+            0xe2 if bytes.get(i + 1) == Some(&0x80) && bytes.get(i + 2) == Some(&0xa9) => ("\\u2029", 3),
+            0..0x20 => {
+                out.push_str(&s[start..i]);
+                out.push_str(&format!("\\u{b:04x}"));
+                i += 1;
+                start = i;
+                continue;
             }
-            c => out.push(c),
-        }
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        out.push_str(&s[start..i]);
+        out.push_str(escape);
+        i += len;
+        start = i;
     }
+    out.push_str(&s[start..]);
     out.push('"');
 }
 

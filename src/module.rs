@@ -21,6 +21,27 @@ impl Expr {
     pub fn span(&self) -> Option<Span> {
         self.expr.span().map(|r| Span::new(self.file, r.start, r.end))
     }
+
+    pub fn as_ref(&self) -> ExprRef<'_> {
+        ExprRef { file: self.file, expr: &self.expr }
+    }
+}
+
+/// An expression of a block, borrowed, with the file it was written in.
+#[derive(Clone, Copy, Debug)]
+pub struct ExprRef<'a> {
+    pub file: FileId,
+    pub expr: &'a Expression,
+}
+
+impl ExprRef<'_> {
+    pub fn span(&self) -> Option<Span> {
+        self.expr.span().map(|r| Span::new(self.file, r.start, r.end))
+    }
+
+    pub fn to_owned(self) -> Expr {
+        Expr { file: self.file, expr: self.expr.clone() }
+    }
 }
 
 /// A `variable` block.
@@ -54,9 +75,17 @@ impl Resource {
         if self.data { format!("data.{}.{}", self.kind, self.name) } else { format!("{}.{}", self.kind, self.name) }
     }
 
+    /// Whether `address` is this resource's address (without building it).
+    pub fn has_address(&self, address: &str) -> bool {
+        let rest = if self.data { address.strip_prefix("data.") } else { Some(address) };
+        rest.and_then(|r| r.strip_prefix(self.kind.as_str()))
+            .and_then(|r| r.strip_prefix('.'))
+            .is_some_and(|r| r == self.name)
+    }
+
     /// A top-level attribute of the block.
-    pub fn attribute(&self, name: &str) -> Option<Expr> {
-        self.body.get_attribute(name).map(|a| Expr { file: self.file, expr: a.value.clone() })
+    pub fn attribute(&self, name: &str) -> Option<ExprRef<'_>> {
+        self.body.get_attribute(name).map(|a| ExprRef { file: self.file, expr: &a.value })
     }
 }
 
@@ -78,6 +107,9 @@ pub struct Module {
     /// Files such calls name that exist but could not be loaded, by the same key: the code
     /// and the reason to report when the call is evaluated.
     pub unreadable_files: BTreeMap<String, (&'static str, String)>,
+    /// Address → index in `resources` (first declaration), built on the first lookup: by
+    /// then every file and override is collected.
+    resource_index: std::sync::OnceLock<std::collections::HashMap<String, usize>>,
 }
 
 /// A `module "NAME" { source = ... }` block.
@@ -98,24 +130,31 @@ impl ModuleCall {
     }
 
     /// The input arguments: every attribute but the meta-arguments.
-    pub fn inputs(&self) -> Vec<(String, Expr)> {
+    pub fn inputs(&self) -> Vec<(String, ExprRef<'_>)> {
         self.body
             .attributes()
             .filter(|a| {
                 !matches!(a.key.as_str(), "source" | "version" | "count" | "for_each" | "providers" | "depends_on")
             })
-            .map(|a| (a.key.as_str().to_string(), Expr { file: self.file, expr: a.value.clone() }))
+            .map(|a| (a.key.as_str().to_string(), ExprRef { file: self.file, expr: &a.value }))
             .collect()
     }
 
-    pub fn attribute(&self, name: &str) -> Option<Expr> {
-        self.body.get_attribute(name).map(|a| Expr { file: self.file, expr: a.value.clone() })
+    pub fn attribute(&self, name: &str) -> Option<ExprRef<'_>> {
+        self.body.get_attribute(name).map(|a| ExprRef { file: self.file, expr: &a.value })
     }
 }
 
 impl Module {
     pub fn resource(&self, address: &str) -> Option<&Resource> {
-        self.resources.iter().find(|r| r.address() == address)
+        let index = self.resource_index.get_or_init(|| {
+            let mut index = std::collections::HashMap::with_capacity(self.resources.len());
+            for (i, r) in self.resources.iter().enumerate() {
+                index.entry(r.address()).or_insert(i);
+            }
+            index
+        });
+        index.get(address).and_then(|&i| self.resources.get(i)).filter(|r| r.has_address(address))
     }
 }
 
@@ -127,6 +166,23 @@ impl Module {
 /// length; the placeholder's position is recorded in the source map so that evaluation
 /// drops that entry, as Terraform does.
 pub fn parse_file(sources: &mut SourceMap, file: FileId, diags: &mut Vec<Diagnostic>) -> Option<Body> {
+    parse_file_from(sources, file, diags, None)
+}
+
+/// hcl-edit's parse of a file's text as it is (what [`parse_file`] tries first), or `None`
+/// when `parse_file` would not parse it (a NUL byte).
+pub fn first_parse(text: &str) -> Option<Result<Body, hcl::edit::parser::Error>> {
+    if text.contains('\0') { None } else { Some(hcl::edit::parser::parse_body(text)) }
+}
+
+/// [`parse_file`], given the result of [`first_parse`] when it was computed already (on
+/// another thread).
+pub fn parse_file_from(
+    sources: &mut SourceMap,
+    file: FileId,
+    diags: &mut Vec<Diagnostic>,
+    mut first: Option<Result<Body, hcl::edit::parser::Error>>,
+) -> Option<Body> {
     // Terraform refuses a NUL byte anywhere in a configuration file; one diagnostic for
     // the first (a binary file would otherwise give a pile of syntax errors, or none).
     if let Some(at) = sources.get(file).text.find('\0') {
@@ -144,7 +200,11 @@ pub fn parse_file(sources: &mut SourceMap, file: FileId, diags: &mut Vec<Diagnos
     let mut renamed = 0usize;
     loop {
         let current = text.as_deref().unwrap_or(&sources.get(file).text);
-        let err = match hcl::edit::parser::parse_body(current) {
+        let parsed = match first.take() {
+            Some(r) => r,
+            None => hcl::edit::parser::parse_body(current),
+        };
+        let err = match parsed {
             Ok(body) => return Some(body),
             Err(err) => err,
         };
@@ -303,12 +363,12 @@ fn label_str(label: &BlockLabel) -> &str {
 }
 
 /// Collects the declarations of a parsed file into `module`.
-pub fn collect(module: &mut Module, file: FileId, body: &Body, diags: &mut Vec<Diagnostic>) {
-    for block in body.blocks() {
+pub fn collect(module: &mut Module, file: FileId, body: Body, diags: &mut Vec<Diagnostic>) {
+    for block in body.into_blocks() {
         let span = block.span().map(|r| Span::new(file, r.start, r.end));
         match block.ident.as_str() {
             "variable" => {
-                if let Some(name) = single_label(block, file, diags) {
+                if let Some(name) = single_label(&block, file, diags) {
                     let attr = |n: &str| block.body.get_attribute(n).map(|a| Expr { file, expr: a.value.clone() });
                     let sensitive =
                         block.body.get_attribute("sensitive").and_then(|a| a.value.as_bool()).unwrap_or(false);
@@ -319,21 +379,21 @@ pub fn collect(module: &mut Module, file: FileId, body: &Body, diags: &mut Vec<D
                 }
             }
             "locals" => {
-                for attr in block.body.attributes() {
-                    module.locals.insert(attr.key.as_str().to_string(), Expr { file, expr: attr.value.clone() });
+                for attr in block.body.into_attributes() {
+                    module.locals.insert(attr.key.as_str().to_string(), Expr { file, expr: attr.value });
                 }
             }
             "output" => {
-                if let Some(name) = single_label(block, file, diags)
+                if let Some(name) = single_label(&block, file, diags)
                     && let Some(v) = block.body.get_attribute("value")
                 {
                     module.outputs.insert(name, Expr { file, expr: v.value.clone() });
                 }
             }
             "module" => {
-                if let Some(name) = single_label(block, file, diags) {
+                if let Some(name) = single_label(&block, file, diags) {
                     let source = block.body.get_attribute("source").and_then(|a| a.value.as_str().map(str::to_string));
-                    module.calls.push(ModuleCall { name, source, file, body: block.body.clone(), span });
+                    module.calls.push(ModuleCall { name, source, file, body: block.body, span });
                 }
             }
             "resource" | "data" => {
@@ -352,7 +412,7 @@ pub fn collect(module: &mut Module, file: FileId, body: &Body, diags: &mut Vec<D
                     name: label_str(&block.labels[1]).to_string(),
                     data: block.ident.as_str() == "data",
                     file,
-                    body: block.body.clone(),
+                    body: block.body,
                     span,
                 });
             }
@@ -426,9 +486,12 @@ fn read_dir_sorted(dir: &Path) -> Result<Vec<PathBuf>, String> {
 
 /// The most bytes of source one compilation reads: its `.tf`, `.tf.json` and tfvars files,
 /// the files of its local modules and the files read by `file()`/`templatefile()`, all
-/// together (16 MiB). Parsing and evaluating take up to about a hundred times the size of
-/// the sources in memory; a larger file is refused before it is read.
-pub const MAX_SOURCE_BYTES: u64 = 16 << 20;
+/// together (64 MiB: a module of 2,000 files of ten keys each is about 40 MiB). Parsing and
+/// evaluating take up to about forty times the size of the sources in memory; a larger
+/// file is refused before it is read.
+pub const MAX_SOURCE_BYTES: u64 = 64 << 20;
+/// [`MAX_SOURCE_BYTES`] in words, for messages.
+pub const MAX_SOURCE_TEXT: &str = "64 MiB";
 
 /// Why a source file could not be read.
 #[derive(Debug)]
@@ -491,13 +554,17 @@ pub fn load_source(sources: &mut SourceMap, path: &Path, what: &str, diags: &mut
         Err(ReadError::TooBig { size }) => {
             let message = match size {
                 Some(size) if size <= MAX_SOURCE_BYTES => {
-                    format!("`{shown}` ({size} bytes) would bring the sources read over kmsc's limit of 16 MiB")
+                    format!(
+                        "`{shown}` ({size} bytes) would bring the sources read over kmsc's limit of {MAX_SOURCE_TEXT}"
+                    )
                 }
-                Some(size) => format!("`{shown}` is {size} bytes long, over kmsc's limit of 16 MiB of sources"),
-                None => format!("`{shown}` is longer than kmsc's limit of 16 MiB of sources"),
+                Some(size) => {
+                    format!("`{shown}` is {size} bytes long, over kmsc's limit of {MAX_SOURCE_TEXT} of sources")
+                }
+                None => format!("`{shown}` is longer than kmsc's limit of {MAX_SOURCE_TEXT} of sources"),
             };
             diags.push(Diagnostic::error(codes::LIMIT, message).help(
-                "kmsc reads at most 16 MiB of `.tf`, tfvars and `file()` sources for one root module; \
+                "kmsc reads at most 64 MiB of `.tf`, tfvars and `file()` sources for one root module; \
                  split the configuration, or check that this is the file you meant",
             ));
             None
@@ -535,7 +602,7 @@ pub fn io_reason(e: &std::io::Error) -> String {
 
 /// The first reference in `expr` to a resource of one of `kinds` (`aws_kms_key.app.arn` →
 /// `aws_kms_key.app`), looking through templates, calls and operators.
-pub fn resource_reference(expr: &Expr, kinds: &[&str]) -> Option<String> {
+pub fn resource_reference(expr: ExprRef<'_>, kinds: &[&str]) -> Option<String> {
     fn walk(e: &Expression, kinds: &[&str]) -> Option<String> {
         use hcl::edit::expr::{Expression as E, TraversalOperator};
         use hcl::edit::template::Element;

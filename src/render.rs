@@ -29,13 +29,52 @@ pub fn render(sources: &SourceMap, diags: &[Diagnostic], format: Format, color: 
 /// Renders the diagnostics of several compilations (several root modules) as one output:
 /// one JSON array, one SARIF run.
 pub fn render_all(parts: &[(&SourceMap, &[Diagnostic])], format: Format, color: bool) -> String {
-    match format {
-        Format::Human | Format::Github => parts.iter().map(|(s, d)| render(s, d, format, color)).collect(),
-        Format::Json => {
-            let items: Vec<serde_json::Value> = parts.iter().flat_map(|(s, d)| json_items(s, d)).collect();
-            finish_json(&serde_json::Value::Array(items))
+    let mut stream = DiagStream::new(format, color);
+    let mut out: String = parts.iter().map(|(s, d)| stream.push(s, d)).collect();
+    out.push_str(&stream.finish());
+    out
+}
+
+/// Renders the diagnostics of compilations one at a time, so that a compilation (and its
+/// sources) can be dropped once its diagnostics are rendered. Human and GitHub output is
+/// returned by `push`, ready to print; JSON and SARIF are one document, returned by
+/// `finish`, and keep only the rendered items meanwhile.
+pub struct DiagStream {
+    format: Format,
+    color: bool,
+    items: Vec<serde_json::Value>,
+}
+
+impl DiagStream {
+    pub fn new(format: Format, color: bool) -> DiagStream {
+        DiagStream { format, color, items: Vec::new() }
+    }
+
+    /// The text to print now for these diagnostics (empty for JSON and SARIF).
+    pub fn push(&mut self, sources: &SourceMap, diags: &[Diagnostic]) -> String {
+        if diags.is_empty() {
+            return String::new();
         }
-        Format::Sarif => sarif_document(parts),
+        match self.format {
+            Format::Human | Format::Github => render(sources, diags, self.format, self.color),
+            Format::Json => {
+                self.items.extend(json_items(sources, diags));
+                String::new()
+            }
+            Format::Sarif => {
+                self.items.extend(sarif_results(sources, diags, &crate::rules::all_codes()));
+                String::new()
+            }
+        }
+    }
+
+    /// The closing document (JSON array, SARIF log); empty for human and GitHub output.
+    pub fn finish(self) -> String {
+        match self.format {
+            Format::Human | Format::Github => String::new(),
+            Format::Json => finish_json(&serde_json::Value::Array(self.items)),
+            Format::Sarif => sarif_document(self.items),
+        }
     }
 }
 
@@ -401,10 +440,10 @@ fn sarif_uri(path: &std::path::Path) -> String {
 
 /// SARIF 2.1.0: one run, every code as a rule with its documentation.
 fn sarif(sources: &SourceMap, diags: &[Diagnostic]) -> String {
-    sarif_document(&[(sources, diags)])
+    sarif_document(sarif_results(sources, diags, &crate::rules::all_codes()))
 }
 
-fn sarif_document(parts: &[(&SourceMap, &[Diagnostic])]) -> String {
+fn sarif_document(results: Vec<serde_json::Value>) -> String {
     let codes = crate::rules::all_codes();
     let rule_names: std::collections::BTreeMap<&str, &str> =
         crate::rules::all().iter().map(|r| (r.info.code, r.name)).collect();
@@ -421,10 +460,6 @@ fn sarif_document(parts: &[(&SourceMap, &[Diagnostic])]) -> String {
             })
         })
         .collect();
-    let mut results: Vec<serde_json::Value> = Vec::new();
-    for (sources, diags) in parts {
-        results.extend(sarif_results(sources, diags, &codes));
-    }
     let doc = sarif_wrap(rules, results);
     let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
     s.push('\n');

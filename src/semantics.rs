@@ -961,7 +961,7 @@ fn read_text(p: &Path) -> Result<String, String> {
     crate::module::read_text(p, MAX_SOURCE_BYTES).map_err(|e| {
         let why = match e {
             ReadError::Io(e) => crate::module::io_reason(&e),
-            ReadError::TooBig { .. } => "it is longer than kmsc's limit of 16 MiB".to_string(),
+            ReadError::TooBig { .. } => format!("it is longer than kmsc's limit of {}", crate::module::MAX_SOURCE_TEXT),
             ReadError::NotUtf8 { .. } => "the file is not valid UTF-8".to_string(),
         };
         format!("cannot read `{}`: {why}", p.display())

@@ -49,53 +49,102 @@ pub fn canonical(policy: &KeyPolicy, partition: &str) -> String {
 /// Writes `s` as a JSON string literal, escaping only `"`, `\` and control characters
 /// (contract rule 10).
 pub fn write_json_string(out: &mut String, s: &str) {
+    out.reserve(s.len() + 2);
     out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
+    // Runs of characters that need no escape are copied at once (escaped ones are ASCII,
+    // so `start..i` is on char boundaries).
+    let mut start = 0;
+    for (i, &b) in s.as_bytes().iter().enumerate() {
+        let escape = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            0x08 => "\\b",
+            0x0c => "\\f",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0..0x20 => {
+                out.push_str(&s[start..i]);
+                out.push_str(&format!("\\u{b:04x}"));
+                start = i + 1;
+                continue;
+            }
+            _ => continue,
+        };
+        out.push_str(&s[start..i]);
+        out.push_str(escape);
+        start = i + 1;
     }
+    out.push_str(&s[start..]);
     out.push('"');
 }
 
-/// Prints the object `{ "<address>": <policy>, ... }` with the canonical layout, sorted by
-/// address; each `policy` is a document from [`canonical`] (its lines are indented by two
-/// more spaces). Ends with a newline; no entries give `{}\n`.
+/// `{ "address": policy, ... }` for several policies, sorted by address, each policy
+/// indented by two spaces (the output of `kmsc build` for more than one key).
 pub fn canonical_document_set(entries: &[(String, String)]) -> String {
-    if entries.is_empty() {
-        return "{}\n".to_string();
-    }
     let mut sorted: Vec<&(String, String)> = entries.iter().collect();
     sorted.sort_by(|a, b| a.0.cmp(&b.0));
-    let mut out = String::from("{\n");
-    for (i, (address, policy)) in sorted.into_iter().enumerate() {
-        if i > 0 {
-            out.push_str(",\n");
-        }
-        out.push_str("  ");
+    let mut set = DocumentSet::new(SetValues::Policies);
+    let mut out: String = sorted.into_iter().map(|(address, policy)| set.entry(address, policy)).collect();
+    out.push_str(&set.finish());
+    out
+}
+
+/// What a [`DocumentSet`] maps addresses to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SetValues {
+    /// Canonical policies, written as JSON documents.
+    Policies,
+    /// Strings (Terraform's text of each policy), written as JSON strings.
+    Strings,
+}
+
+/// Writes `{ "address": value, ... }` one entry at a time, so that a long build can print
+/// as it goes; entries must be given in address order.
+#[derive(Debug)]
+pub struct DocumentSet {
+    values: SetValues,
+    entries: usize,
+}
+
+impl DocumentSet {
+    pub fn new(values: SetValues) -> DocumentSet {
+        DocumentSet { values, entries: 0 }
+    }
+
+    /// The text of one more entry.
+    pub fn entry(&mut self, address: &str, value: &str) -> String {
+        let mut out = String::from(if self.entries == 0 { "{\n  " } else { ",\n  " });
+        self.entries += 1;
         write_json_string(&mut out, address);
         out.push_str(": ");
-        let policy = policy.strip_suffix('\n').unwrap_or(policy);
-        for (j, line) in policy.split('\n').enumerate() {
-            if j > 0 {
-                out.push('\n');
-                if !line.is_empty() {
-                    out.push_str("  ");
+        match self.values {
+            SetValues::Strings => write_json_string(&mut out, value),
+            SetValues::Policies => {
+                let policy = value.strip_suffix('\n').unwrap_or(value);
+                if !policy.contains("\n\n") {
+                    // No empty line (a canonical policy has none): indent every line.
+                    out.push_str(&policy.replace('\n', "\n  "));
+                    return out;
+                }
+                for (j, line) in policy.split('\n').enumerate() {
+                    if j > 0 {
+                        out.push('\n');
+                        if !line.is_empty() {
+                            out.push_str("  ");
+                        }
+                    }
+                    out.push_str(line);
                 }
             }
-            out.push_str(line);
         }
+        out
     }
-    out.push_str("\n}\n");
-    out
+
+    /// The text that closes the set.
+    pub fn finish(self) -> String {
+        if self.entries == 0 { "{}\n".to_string() } else { "\n}\n".to_string() }
+    }
 }
 
 fn write(out: &mut String, j: &Json, indent: usize) {

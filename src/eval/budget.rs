@@ -22,13 +22,23 @@ use crate::source::Span;
 use crate::value::{Part, Value, ValueKind};
 
 /// Most values (elements, `for` iterations, copies made by references) one compilation may
-/// produce.
+/// produce, plus one for every [`SOURCE_BYTES_PER_VALUE`] bytes of its sources.
 pub const MAX_VALUES: u64 = 500_000;
-/// Most bytes of strings one compilation may produce (64 MiB).
+/// Most bytes of strings one compilation may produce (64 MiB), plus
+/// [`STRING_BYTES_PER_SOURCE_BYTE`] for each byte of its sources.
 pub const MAX_STRING_BYTES: u64 = 64 << 20;
+/// A large configuration may do proportionally more: one value for every 4 bytes of
+/// sources (a key with a 60-line `jsonencode` policy, about 2 KB, produces about 150), ...
+pub const SOURCE_BYTES_PER_VALUE: u64 = 4;
+/// ... and 4 bytes of strings for every byte of sources (its `jsonencode` text and
+/// templates, about 5 KB). A small input cannot make kmsc do more than the fixed part.
+pub const STRING_BYTES_PER_SOURCE_BYTE: u64 = 4;
 /// Most resource and module instances (`count`, `for_each`, or one per block) in one
-/// compilation.
+/// compilation, plus one for every [`SOURCE_BYTES_PER_INSTANCE`] bytes of its sources.
 pub const MAX_INSTANCES: u64 = 10_000;
+/// A resource block takes some 60 bytes at least: that many bytes of sources allow one
+/// more instance.
+pub const SOURCE_BYTES_PER_INSTANCE: u64 = 64;
 /// Most local module calls loaded in one compilation (a module called twice is loaded
 /// twice, with the modules it calls).
 pub const MAX_MODULE_LOADS: u64 = 1_000;
@@ -44,11 +54,29 @@ pub struct Budget(Arc<Mutex<State>>);
 struct State {
     values: u64,
     bytes: u64,
+    /// The room added for the size of the sources (`Budget::allow_sources`).
+    extra_values: u64,
+    extra_bytes: u64,
+    extra_instances: u64,
     instances: u64,
     module_loads: u64,
     /// Resources and module calls (by address) whose instances are counted already.
     counted: HashSet<String>,
     exceeded: Option<Exceeded>,
+}
+
+impl State {
+    fn max_values(&self) -> u64 {
+        MAX_VALUES.saturating_add(self.extra_values)
+    }
+
+    fn max_bytes(&self) -> u64 {
+        MAX_STRING_BYTES.saturating_add(self.extra_bytes)
+    }
+
+    fn max_instances(&self) -> u64 {
+        MAX_INSTANCES.saturating_add(self.extra_instances)
+    }
 }
 
 /// Where and how the budget ran out.
@@ -108,6 +136,14 @@ impl Budget {
         Installed(CURRENT.with(|c| c.borrow_mut().replace(self.clone())))
     }
 
+    /// Grows the budget for a compilation of `bytes` bytes of sources.
+    pub fn allow_sources(&self, bytes: u64) {
+        let mut s = self.state();
+        s.extra_values = bytes / SOURCE_BYTES_PER_VALUE;
+        s.extra_bytes = bytes.saturating_mul(STRING_BYTES_PER_SOURCE_BYTE);
+        s.extra_instances = bytes / SOURCE_BYTES_PER_INSTANCE;
+    }
+
     fn state(&self) -> std::sync::MutexGuard<'_, State> {
         self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
@@ -128,7 +164,7 @@ impl Budget {
             if s.exceeded.is_some() {
                 return Spend::Exhausted;
             }
-            (MAX_VALUES - s.values, MAX_STRING_BYTES - s.bytes)
+            (s.max_values() - s.values, s.max_bytes() - s.bytes)
         };
         let mut size = Size { values: 0, bytes: 0, cap_values: room_values, cap_bytes: room_bytes };
         size.add(v);
@@ -152,12 +188,15 @@ impl Budget {
         }
         s.values = s.values.saturating_add(values);
         s.bytes = s.bytes.saturating_add(bytes);
-        let message = if s.values > MAX_VALUES {
-            format!("{MESSAGE_START} the expressions produce more than {} values (kmsc's limit)", thousands(MAX_VALUES))
-        } else if s.bytes > MAX_STRING_BYTES {
+        let message = if s.values > s.max_values() {
+            format!(
+                "{MESSAGE_START} the expressions produce more than {} values (kmsc's limit)",
+                thousands(s.max_values())
+            )
+        } else if s.bytes > s.max_bytes() {
             format!(
                 "{MESSAGE_START} the expressions produce more than {} MiB of strings (kmsc's limit)",
-                MAX_STRING_BYTES >> 20
+                s.max_bytes() >> 20
             )
         } else {
             return Spend::Ok;
@@ -200,14 +239,14 @@ impl Budget {
         }
         s.counted.insert(address.to_string());
         s.instances = s.instances.saturating_add(n);
-        if s.instances <= MAX_INSTANCES {
+        if s.instances <= s.max_instances() {
             return Spend::Ok;
         }
         let e = Exceeded {
             span: at,
             message: format!(
                 "{MESSAGE_START} more than {} resource and module instances (kmsc's limit); `{address}` has {n}",
-                thousands(MAX_INSTANCES)
+                thousands(s.max_instances())
             ),
         };
         s.exceeded = Some(e.clone());

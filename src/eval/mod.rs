@@ -671,10 +671,7 @@ impl<'a> Evaluator<'a> {
         }
         let sensitive = !matches!(name, "nonsensitive" | "issensitive") && args.iter().any(Value::contains_sensitive);
         let result = match name {
-            "jsonencode" => {
-                let text = self.text_of(file, call);
-                self.jsonencode(&args, span, text)
-            }
+            "jsonencode" => self.jsonencode(args, span, file, call),
             "jsondecode" => {
                 let text = self.text_of(file, call);
                 self.jsondecode(&args, span, text)
@@ -833,19 +830,19 @@ impl<'a> Evaluator<'a> {
         ))
     }
 
-    fn jsonencode(&mut self, args: &[Value], span: Option<Span>, text: String) -> EvalResult {
-        let [arg] = args else {
+    fn jsonencode(&mut self, args: Vec<Value>, span: Option<Span>, file: FileId, call: &FuncCall) -> EvalResult {
+        let Ok([arg]) = <[Value; 1]>::try_from(args) else {
             return Err(self.error(codes::FUNCTION, span, "`jsonencode` takes exactly one argument"));
         };
         let mut out = if arg.is_wholly_known() {
-            match crate::json::encode(arg) {
+            match crate::json::encode(&arg) {
                 Ok(s) => Value::string(s),
                 Err(msg) => return Err(self.error(codes::FUNCTION, span, format!("error in `jsonencode`: {msg}"))),
             }
         } else {
-            Value::unknown(text, Type::String)
+            Value::unknown(self.text_of(file, call), Type::String)
         };
-        out.encoded = Some(Arc::new(arg.clone()));
+        out.encoded = Some(Arc::new(arg));
         Ok(out.with_span(span))
     }
 

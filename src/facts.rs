@@ -57,6 +57,12 @@ pub struct Facts {
     pub actions: Vec<Action>,
     pub condition_keys: Vec<ConditionKey>,
     by_lower: BTreeMap<String, usize>,
+    /// The exact (non-pattern) condition keys by lowercase name, sorted: (name, index in
+    /// [`Facts::key_at`] order), the first written kept for each name.
+    exact_keys: Vec<(String, usize)>,
+    /// The pattern keys (`kms:EncryptionContext:${EncryptionContextKey}`) in
+    /// [`Facts::key_at`] order: the lowercase text before `${`, and the index.
+    pattern_keys: Vec<(String, usize)>,
 }
 
 const REFERENCE: &str = include_str!("../data/kms-service-reference.json");
@@ -68,7 +74,19 @@ pub fn facts() -> &'static Facts {
         let r: Reference =
             serde_json::from_str(REFERENCE).unwrap_or(Reference { actions: Vec::new(), condition_keys: Vec::new() });
         let by_lower = r.actions.iter().enumerate().map(|(i, a)| (a.action.to_ascii_lowercase(), i)).collect();
-        Facts { actions: r.actions, condition_keys: r.condition_keys, by_lower }
+        let keys = r.condition_keys.iter().map(|k| k.key.as_str()).chain(GLOBAL_CONDITION_KEYS.iter().map(|(k, _)| *k));
+        let mut exact_keys = Vec::new();
+        let mut pattern_keys = Vec::new();
+        for (i, k) in keys.enumerate() {
+            match k.as_bytes().windows(2).position(|w| w == b"${") {
+                Some(at) => pattern_keys.push((k[..at].to_ascii_lowercase(), i)),
+                None => exact_keys.push((k.to_ascii_lowercase(), i)),
+            }
+        }
+        // By name, then in order: the first written of a name comes first and stays.
+        exact_keys.sort_unstable();
+        exact_keys.dedup_by(|b, a| a.0 == b.0);
+        Facts { actions: r.actions, condition_keys: r.condition_keys, by_lower, exact_keys, pattern_keys }
     })
 }
 
@@ -92,36 +110,54 @@ impl Facts {
     /// (case-insensitively), then `${...}` patterns (`kms:EncryptionContext:Department`).
     pub fn condition_key(&self, name: &str) -> Option<(&str, KeyType)> {
         let lower = name.to_ascii_lowercase();
-        let kms = self.condition_keys.iter().map(|k| (k.key.as_str(), k.ty));
-        let global = GLOBAL_CONDITION_KEYS.iter().copied();
-        let all: Vec<(&str, KeyType)> = kms.chain(global).collect();
-        if let Some(&(k, t)) = all.iter().find(|(k, _)| !k.contains("${") && k.to_ascii_lowercase() == lower) {
-            return Some((k, t));
+        let i = match self.exact_keys.binary_search_by(|(k, _)| k.as_str().cmp(&lower)) {
+            Ok(at) => self.exact_keys[at].1,
+            Err(_) => {
+                self.pattern_keys
+                    .iter()
+                    .find(|(prefix, _)| lower.len() > prefix.len() && lower.starts_with(prefix.as_str()))?
+                    .1
+            }
+        };
+        Some(self.key_at(i))
+    }
+
+    /// The `i`-th condition key: KMS's, then the global ones.
+    fn key_at(&self, i: usize) -> (&str, KeyType) {
+        match self.condition_keys.get(i) {
+            Some(k) => (&k.key, k.ty),
+            None => GLOBAL_CONDITION_KEYS[i - self.condition_keys.len()],
         }
-        all.into_iter().find(|(k, _)| {
-            k.split_once("${").is_some_and(|(prefix, _)| {
-                lower.len() > prefix.len() && lower.starts_with(&prefix.to_ascii_lowercase())
-            })
-        })
     }
 }
 
 /// IAM wildcard matching: `*` any run of characters, `?` one character.
 pub fn wildcard_match(pattern: &str, text: &str) -> bool {
     if pattern.is_ascii() && text.is_ascii() {
-        return wildcard_match_units(pattern.as_bytes(), text.as_bytes());
+        return wildcard_match_units(pattern.as_bytes(), text.as_bytes(), |a, b| a == b);
     }
     let p: Vec<char> = pattern.chars().collect();
     let t: Vec<char> = text.chars().collect();
-    wildcard_match_units(&p, &t)
+    wildcard_match_units(&p, &t, |a, b| a == b)
 }
 
-fn wildcard_match_units<T: PartialEq + Copy + From<u8>>(p: &[T], t: &[T]) -> bool {
+/// [`wildcard_match`] with ASCII letters compared case-insensitively: the same as
+/// `wildcard_match(&pattern.to_ascii_lowercase(), &text.to_ascii_lowercase())`.
+pub fn wildcard_match_ignore_ascii_case(pattern: &str, text: &str) -> bool {
+    if pattern.is_ascii() && text.is_ascii() {
+        return wildcard_match_units(pattern.as_bytes(), text.as_bytes(), |a: u8, b: u8| a.eq_ignore_ascii_case(&b));
+    }
+    let p: Vec<char> = pattern.chars().collect();
+    let t: Vec<char> = text.chars().collect();
+    wildcard_match_units(&p, &t, |a: char, b: char| a.eq_ignore_ascii_case(&b))
+}
+
+fn wildcard_match_units<T: PartialEq + Copy + From<u8>>(p: &[T], t: &[T], eq: impl Fn(T, T) -> bool) -> bool {
     let (star, any) = (T::from(b'*'), T::from(b'?'));
     let (mut pi, mut ti) = (0, 0);
     let (mut last_star, mut mark) = (None, 0);
     while ti < t.len() {
-        if pi < p.len() && (p[pi] == any || p[pi] == t[ti]) {
+        if pi < p.len() && (p[pi] == any || eq(p[pi], t[ti])) {
             pi += 1;
             ti += 1;
         } else if pi < p.len() && p[pi] == star {
@@ -340,5 +376,65 @@ mod tests {
         assert!(f.condition_key("kms:EncryptionContext:Department").is_some());
         assert_eq!(f.condition_key("aws:PrincipalOrgID").map(|k| k.1), Some(KeyType::String));
         assert!(f.condition_key("kms:Nope").is_none());
+    }
+
+    /// The lookup as a linear search: exact keys first (case-insensitively), then patterns.
+    fn condition_key_by_search<'f>(f: &'f Facts, name: &str) -> Option<(&'f str, KeyType)> {
+        let lower = name.to_ascii_lowercase();
+        let all: Vec<(&str, KeyType)> = f
+            .condition_keys
+            .iter()
+            .map(|k| (k.key.as_str(), k.ty))
+            .chain(GLOBAL_CONDITION_KEYS.iter().copied())
+            .collect();
+        if let Some(&(k, t)) = all.iter().find(|(k, _)| !k.contains("${") && k.to_ascii_lowercase() == lower) {
+            return Some((k, t));
+        }
+        all.into_iter().find(|(k, _)| {
+            k.split_once("${").is_some_and(|(prefix, _)| {
+                lower.len() > prefix.len() && lower.starts_with(&prefix.to_ascii_lowercase())
+            })
+        })
+    }
+
+    #[test]
+    fn condition_key_index_finds_what_a_search_finds() {
+        let f = facts();
+        let mut names: Vec<String> = Vec::new();
+        for (k, _) in
+            f.condition_keys.iter().map(|k| (k.key.as_str(), k.ty)).chain(GLOBAL_CONDITION_KEYS.iter().copied())
+        {
+            let filled = k.replace("${", "").replace('}', "");
+            for n in [k.to_string(), filled.clone(), k.to_ascii_uppercase(), filled.to_ascii_lowercase()] {
+                names.push(n);
+            }
+            if let Some((prefix, _)) = k.split_once("${") {
+                names.push(prefix.to_string());
+                names.push(format!("{prefix}x"));
+            }
+        }
+        names.extend(
+            ["", "kms:", "aws:", "kms:Nope", "s3:prefix", "aws:PrincipalTag", "kms:EncryptionContext"]
+                .map(String::from),
+        );
+        for n in &names {
+            assert_eq!(f.condition_key(n), condition_key_by_search(f, n), "{n}");
+        }
+    }
+
+    #[test]
+    fn case_insensitive_wildcards_match_like_lowercased_ones() {
+        let texts = ["kms:PutKeyPolicy", "KMS:putkeypolicy", "kms:Décrypt", "", "a*b", "kms:ß"];
+        let patterns =
+            ["kms:put*", "KMS:Put*", "*", "kms:p?tkeypolicy", "kms:d?crypt", "kms:d??crypt", "*Policy", "a*b", "", "?"];
+        for p in patterns {
+            for t in texts {
+                assert_eq!(
+                    wildcard_match_ignore_ascii_case(p, t),
+                    wildcard_match(&p.to_ascii_lowercase(), &t.to_ascii_lowercase()),
+                    "{p} {t}"
+                );
+            }
+        }
     }
 }

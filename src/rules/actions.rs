@@ -5,8 +5,10 @@
 //! value gets at most one finding. Values with parts unknown until apply are only judged
 //! when their known parts alone decide the outcome.
 
-use super::Rule;
-use crate::analysis::Analysis;
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use super::{Ctx, Rule};
 use crate::compile::CompiledPolicy;
 use crate::facts::{self, Action, PARTITIONS};
 use crate::policy::ast::{PolicyString, Spanned, Statement, StringList};
@@ -49,24 +51,77 @@ pub(crate) struct Item<'a> {
     pub name: &'static str,
     pub list: &'a StringList,
     pub value: &'a Spanned<PolicyString>,
+    /// What the element is, when wholly known: [`classify_action`] of an action,
+    /// [`classify_resource`] of a resource.
+    pub class: Option<Class>,
+}
+
+/// What an element of a string list stands for.
+#[derive(Clone, Debug)]
+pub(crate) enum Class {
+    Action(ActionName),
+    Resource(ResourceKind),
+}
+
+impl Item<'_> {
+    /// The action named, for an element of `Action`/`NotAction` wholly known.
+    pub fn action(&self) -> Option<&ActionName> {
+        match &self.class {
+            Some(Class::Action(a)) => Some(a),
+            _ => None,
+        }
+    }
+
+    /// [`classify_resource`] of an element of `Resource`/`NotResource`.
+    pub fn resource(&self) -> ResourceKind {
+        match &self.class {
+            Some(Class::Resource(r)) => *r,
+            _ => classify_resource(&self.value.node),
+        }
+    }
+}
+
+/// Every element of `Action`/`NotAction` of every policy (computed once per run).
+pub(crate) fn actions<'c, 'a>(a: &'c Ctx<'a>) -> &'c [Item<'a>] {
+    a.actions.get_or_init(|| items(a, false))
+}
+
+/// Every element of `Resource`/`NotResource` of every policy (computed once per run).
+pub(crate) fn resources<'c, 'a>(a: &'c Ctx<'a>) -> &'c [Item<'a>] {
+    a.resources.get_or_init(|| items(a, true))
 }
 
 /// Every element of `Action`/`NotAction` (`resources == false`) or of
 /// `Resource`/`NotResource` (`resources == true`) of every policy.
-pub(crate) fn items<'a>(a: &'a Analysis, resources: bool) -> Vec<Item<'a>> {
-    let mut out = Vec::new();
-    for cp in a.policies {
-        let Some(policy) = &cp.policy else { continue };
-        for st in policy.statements() {
-            let members = if resources {
-                [(Member::Positive, "Resource", &st.resource), (Member::Negated, "NotResource", &st.not_resource)]
-            } else {
-                [(Member::Positive, "Action", &st.action), (Member::Negated, "NotAction", &st.not_action)]
-            };
-            for (member, name, list) in members {
+fn items<'a>(a: &Ctx<'a>, resources: bool) -> Vec<Item<'a>> {
+    let members = |st: &'a Statement| {
+        if resources {
+            [(Member::Positive, "Resource", &st.resource), (Member::Negated, "NotResource", &st.not_resource)]
+        } else {
+            [(Member::Positive, "Action", &st.action), (Member::Negated, "NotAction", &st.not_action)]
+        }
+    };
+    let statements = || a.policies.iter().filter_map(|cp| cp.policy.as_ref().map(|p| (cp, p.statements())));
+    let count = statements()
+        .flat_map(|(_, sts)| sts.iter().flat_map(members))
+        .map(|(_, _, list)| list.as_ref().map_or(0, |l| l.items.len()))
+        .sum();
+    let mut out = Vec::with_capacity(count);
+    // Policies repeat the same few dozen action names.
+    let mut classes: BTreeMap<&str, ActionName> = BTreeMap::new();
+    for (cp, sts) in statements() {
+        for st in sts {
+            for (member, name, list) in members(st) {
                 let Some(list) = list else { continue };
                 for value in &list.items {
-                    out.push(Item { cp, statement: st, member, name, list, value });
+                    let class = if resources {
+                        Some(Class::Resource(classify_resource(&value.node)))
+                    } else {
+                        value.node.as_known().map(|name| {
+                            Class::Action(classes.entry(name).or_insert_with(|| classify_action(name)).clone())
+                        })
+                    };
+                    out.push(Item { cp, statement: st, member, name, list, value, class });
                 }
             }
         }
@@ -83,12 +138,25 @@ pub(crate) enum ActionName {
     Exact(&'static Action),
     /// A wildcard pattern that can only match KMS actions or names like them, with the
     /// actions it matches (none: a typo).
-    Pattern(Vec<&'static Action>),
+    Pattern(Rc<[&'static Action]>),
     /// No wildcard, looks like a KMS action (`kms:` prefix, or no prefix at all) but is not
     /// one.
     Unknown,
     /// The action (or pattern) of another service (`s3:GetObject`, `s3:*`).
     NonKms,
+}
+
+impl ActionName {
+    /// Whether the name (or pattern) matches the KMS action `a`, as IAM matches it
+    /// (case-insensitively, with wildcards).
+    pub fn matches(&self, a: &Action) -> bool {
+        match self {
+            ActionName::All => true,
+            ActionName::Exact(x) => std::ptr::eq(*x, a),
+            ActionName::Pattern(v) => v.iter().any(|x| std::ptr::eq(*x, a)),
+            ActionName::Unknown | ActionName::NonKms => false,
+        }
+    }
 }
 
 fn has_wildcard(s: &str) -> bool {
@@ -121,15 +189,16 @@ fn classify_action_uncached(name: &str) -> ActionName {
     }
     let lower = name.to_ascii_lowercase();
     let wildcard = has_wildcard(name);
-    if !globs_intersect(&lower, "kms:*") {
+    // A pattern that starts with `kms:` matches some KMS-like name.
+    if !lower.starts_with("kms:") && !globs_intersect(&lower, "kms:*") {
         return match (name.contains(':'), wildcard) {
             (true, _) => ActionName::NonKms,
-            (false, true) => ActionName::Pattern(Vec::new()),
+            (false, true) => ActionName::Pattern(Rc::new([])),
             (false, false) => ActionName::Unknown,
         };
     }
     if wildcard {
-        return ActionName::Pattern(facts::facts().matching_actions(name));
+        return ActionName::Pattern(facts::facts().matching_actions(name).into());
     }
     match facts::facts().action(name) {
         Some(a) => ActionName::Exact(a),

@@ -5,15 +5,19 @@
 //! policy, with whether the lowering kept all of each statement ([`StatementRef::complete`]),
 //! operator parsing, and whether a condition narrows a wildcard principal.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
-use super::Rule;
-use crate::analysis::Analysis;
+use super::actions::{ActionName, classify_action};
+use super::{Ctx, Rule};
 use crate::compile::CompiledPolicy;
-use crate::facts::{CONDITION_OPERATORS, NARROWING_CONDITION_KEYS, OperatorKind, facts, wildcard_match};
+use crate::facts::{
+    Action, CONDITION_OPERATORS, KeyType, NARROWING_CONDITION_KEYS, OperatorKind, facts,
+    wildcard_match_ignore_ascii_case,
+};
 use crate::policy::ast::{ConditionBlock, PolicyString, Spanned, Statement, StringList};
 use crate::source::{SourceMap, Span};
-use crate::value::Value;
+use crate::value::{Value, ValueKind};
 
 mod bool_key_with_non_bool_operator;
 mod for_all_values_on_single_valued_key;
@@ -48,17 +52,58 @@ pub(crate) struct StatementRef<'a> {
     pub complete: bool,
 }
 
-/// Every statement of every lowered policy, in order.
-pub(crate) fn statements<'a>(a: &'a Analysis) -> Vec<StatementRef<'a>> {
-    let mut out = Vec::new();
-    for cp in a.policies {
-        let Some(policy) = &cp.policy else { continue };
-        let (_, complete) = completeness(cp);
-        for (i, st) in policy.statements().iter().enumerate() {
-            out.push(StatementRef { policy: cp, statement: st, complete: complete.get(i).copied().unwrap_or(false) });
+/// Every statement of every lowered policy, in order (computed once per run).
+pub(crate) fn statements<'c, 'a>(a: &'c Ctx<'a>) -> &'c [StatementRef<'a>] {
+    a.statements.get_or_init(|| {
+        let mut out = Vec::new();
+        for cp in a.policies {
+            let Some(policy) = &cp.policy else { continue };
+            let (_, complete) = completeness(cp);
+            for (i, st) in policy.statements().iter().enumerate() {
+                out.push(StatementRef {
+                    policy: cp,
+                    statement: st,
+                    complete: complete.get(i).copied().unwrap_or(false),
+                });
+            }
         }
-    }
-    out
+        out
+    })
+}
+
+/// One `key: values` of a condition block, with the operator taken apart and the key
+/// looked up in the facts.
+pub(crate) struct Entry<'a> {
+    pub policy: &'a CompiledPolicy,
+    pub block: &'a ConditionBlock,
+    pub key: &'a Spanned<String>,
+    pub values: &'a StringList,
+    /// `parse_operator(&block.operator)`.
+    pub op: Operator<'a>,
+    /// `facts().condition_key(key)`.
+    pub key_info: Option<(&'static str, KeyType)>,
+}
+
+/// Every condition entry of every statement of every lowered policy, in order (computed
+/// once per run).
+pub(crate) fn entries<'c, 'a>(a: &'c Ctx<'a>) -> &'c [Entry<'a>] {
+    a.conditions.get_or_init(|| {
+        let mut out = Vec::new();
+        for cp in a.policies {
+            let Some(policy) = &cp.policy else { continue };
+            for st in policy.statements() {
+                let Some(cond) = &st.condition else { continue };
+                for block in &cond.node {
+                    let op = parse_operator(&block.operator);
+                    for (key, values) in &block.entries {
+                        let key_info = facts().condition_key(key);
+                        out.push(Entry { policy: cp, block, key, values, op, key_info });
+                    }
+                }
+            }
+        }
+        out
+    })
 }
 
 /// Whether the lowering kept the whole policy: `Statement` is present, every element of
@@ -74,55 +119,89 @@ fn completeness(cp: &CompiledPolicy) -> &(bool, Vec<bool>) {
             return (false, Vec::new());
         };
         let items = policy.statements();
-        let Some(raw) = raw_statements(cp) else {
+        let raw = raw_policy(cp);
+        let member = raw.as_deref().and_then(Value::as_map).and_then(|m| m.get("Statement"));
+        let Some(raw) = member.and_then(raw_statements) else {
             return (false, vec![false; items.len()]);
         };
         let aligned = raw.len() == items.len();
-        let each: Vec<bool> = (0..items.len()).map(|i| aligned && lowers_completely(&raw[i])).collect();
-        let whole =
-            policy.statement.is_some() && whole_statement_count(cp) == Some(items.len()) && each.iter().all(|c| *c);
+        let each: Vec<bool> = (0..items.len()).map(|i| aligned && lowers_completely(raw[i])).collect();
+        let whole = policy.statement.is_some()
+            && member.and_then(whole_statement_count) == Some(items.len())
+            && each.iter().all(|c| *c);
         (whole, each)
     })
 }
 
-/// How many elements `Statement` has (all of them objects), or `None`.
-fn whole_statement_count(cp: &CompiledPolicy) -> Option<usize> {
-    let raw_policy = raw_policy(cp)?;
-    let member = raw_policy.as_map()?.get("Statement")?;
-    let elements: Vec<&Value> = match member.as_seq() {
-        Some(seq) => seq.iter().collect(),
-        None => vec![member],
-    };
-    elements.iter().all(|v| v.as_map().is_some()).then_some(elements.len())
+/// How many elements the raw `Statement` member has (all of them objects), or `None`.
+fn whole_statement_count(member: &Value) -> Option<usize> {
+    match member.as_seq() {
+        Some(seq) => seq.iter().all(|v| v.as_map().is_some()).then_some(seq.len()),
+        None => member.as_map().map(|_| 1),
+    }
 }
 
 /// The raw evaluated policy: the structure given to `jsonencode`, or the decoded JSON text.
-fn raw_policy(cp: &CompiledPolicy) -> Option<Value> {
+fn raw_policy(cp: &CompiledPolicy) -> Option<Cow<'_, Value>> {
     if let Some(enc) = &cp.value.encoded {
-        return Some((**enc).clone());
+        return Some(Cow::Borrowed(&**enc));
     }
     if cp.value.as_map().is_some() {
-        return Some(cp.value.clone());
+        return Some(Cow::Borrowed(&cp.value));
     }
-    crate::json::decode(cp.value.as_str()?).ok()
+    crate::json::decode(cp.value.as_str()?).ok().map(Cow::Owned)
 }
 
-/// The raw statements, in the order the lowering keeps them (the object elements of
-/// `Statement`, or `Statement` itself when it is an object).
-fn raw_statements(cp: &CompiledPolicy) -> Option<Vec<Value>> {
-    let raw = raw_policy(cp)?;
-    let member = raw.as_map()?.get("Statement")?;
+/// The raw statements of the raw `Statement` member, in the order the lowering keeps them
+/// (its object elements, or the member itself when it is an object).
+fn raw_statements(member: &Value) -> Option<Vec<&Value>> {
     if member.as_map().is_some() {
-        return Some(vec![member.clone()]);
+        return Some(vec![member]);
     }
-    Some(member.as_seq()?.iter().filter(|e| e.as_map().is_some()).cloned().collect())
+    Some(member.as_seq()?.iter().filter(|e| e.as_map().is_some()).collect())
 }
 
 /// Whether lowering the raw statement alone reports nothing (nothing left out).
 fn lowers_completely(raw_statement: &Value) -> bool {
+    if surely_lowers_cleanly(raw_statement) {
+        return true;
+    }
     let doc = Value::object(BTreeMap::from([("Statement".to_string(), raw_statement.clone())]));
     let (policy, diags) = crate::policy::lower::lower(&doc, "");
     policy.is_some() && diags.is_empty()
+}
+
+/// A quick sufficient condition for [`lowers_completely`]: a statement of the common shape
+/// (known members of the right kinds, no `X` together with `NotX`), which the lowering
+/// takes without a word. `false` means "not sure": the statement is then lowered.
+fn surely_lowers_cleanly(st: &Value) -> bool {
+    fn scalar(v: &Value) -> bool {
+        matches!(v.kind, ValueKind::String(_) | ValueKind::Partial(_) | ValueKind::Bool(_) | ValueKind::Number(_))
+    }
+    fn string_list(v: &Value) -> bool {
+        scalar(v) || v.as_seq().is_some_and(|items| items.iter().all(scalar))
+    }
+    let Some(map) = st.as_map() else { return false };
+    for (name, v) in map {
+        let ok = match name.as_str() {
+            "Sid" | "Effect" => scalar(v),
+            "Action" | "NotAction" | "Resource" | "NotResource" => string_list(v),
+            "Principal" | "NotPrincipal" => match v.as_map() {
+                Some(kinds) => kinds.values().all(string_list),
+                None => v.as_str() == Some("*"),
+            },
+            "Condition" => v
+                .as_map()
+                .is_some_and(|blocks| blocks.values().all(|b| b.as_map().is_some_and(|e| e.values().all(string_list)))),
+            _ => false,
+        };
+        if !ok {
+            return false;
+        }
+    }
+    [("Principal", "NotPrincipal"), ("Action", "NotAction"), ("Resource", "NotResource")]
+        .iter()
+        .all(|(x, not_x)| !(map.contains_key(*x) && map.contains_key(*not_x)))
 }
 
 /// `ForAllValues:` or `ForAnyValue:`.
@@ -171,17 +250,16 @@ pub(crate) fn parse_operator(op: &str) -> Operator<'_> {
 }
 
 /// Every `(block, key, values)` of a statement's condition.
-pub(crate) fn condition_entries(st: &Statement) -> Vec<(&ConditionBlock, &Spanned<String>, &StringList)> {
-    let Some(cond) = &st.condition else {
-        return Vec::new();
-    };
-    cond.node.iter().flat_map(|b| b.entries.iter().map(move |(k, v)| (b, k, v))).collect()
+pub(crate) fn condition_entries(
+    st: &Statement,
+) -> impl Iterator<Item = (&ConditionBlock, &Spanned<String>, &StringList)> {
+    st.condition.iter().flat_map(|c| c.node.iter()).flat_map(|b| b.entries.iter().map(move |(k, v)| (b, k, v)))
 }
 
 /// Whether the statement's condition narrows a wildcard principal to known callers: a key
 /// of [`NARROWING_CONDITION_KEYS`] under any operator but `Null`.
 pub(crate) fn narrows(st: &Statement) -> bool {
-    condition_entries(st).into_iter().any(|(block, key, _)| {
+    condition_entries(st).any(|(block, key, _)| {
         parse_operator(&block.operator).kind != Some(OperatorKind::Null)
             && NARROWING_CONDITION_KEYS.iter().any(|n| n.eq_ignore_ascii_case(key))
     })
@@ -191,12 +269,11 @@ pub(crate) fn narrows(st: &Statement) -> bool {
 /// `kms:PutKeyPolicy`): `Some(true)` / `Some(false)` when known, `None` when an unknown
 /// part could decide. A statement with neither `Action` nor `NotAction` has no actions.
 pub(crate) fn covers_action(st: &Statement, action: &str) -> Option<bool> {
-    let action = action.to_ascii_lowercase();
     let matches = |list: &StringList| -> Option<bool> {
         let mut unknown = false;
         for item in &list.items {
             match item.as_known() {
-                Some(p) if wildcard_match(&p.to_ascii_lowercase(), &action) => return Some(true),
+                Some(p) if wildcard_match_ignore_ascii_case(p, action) => return Some(true),
                 Some(_) => {}
                 None => unknown = true,
             }
@@ -217,19 +294,16 @@ pub(crate) fn covers_action(st: &Statement, action: &str) -> Option<bool> {
 /// unknown until apply.
 pub(crate) fn statement_actions(st: &Statement) -> Option<Vec<&'static str>> {
     let all = &facts().actions;
-    let known = |list: &StringList| -> Option<Vec<String>> {
-        list.items.iter().map(|i| i.as_known().map(str::to_ascii_lowercase)).collect()
+    let known = |list: &StringList| -> Option<Vec<ActionName>> {
+        list.items.iter().map(|i| i.as_known().map(classify_action)).collect()
     };
-    let hit = |patterns: &[String], name: &str| {
-        let n = name.to_ascii_lowercase();
-        patterns.iter().any(|p| wildcard_match(p, &n))
-    };
+    let hit = |names: &[ActionName], a: &Action| names.iter().any(|n| n.matches(a));
     if let Some(list) = &st.action {
-        let patterns = known(list)?;
-        Some(all.iter().filter(|a| hit(&patterns, &a.action)).map(|a| a.action.as_str()).collect())
+        let names = known(list)?;
+        Some(all.iter().filter(|a| hit(&names, a)).map(|a| a.action.as_str()).collect())
     } else if let Some(list) = &st.not_action {
-        let patterns = known(list)?;
-        Some(all.iter().filter(|a| !hit(&patterns, &a.action)).map(|a| a.action.as_str()).collect())
+        let names = known(list)?;
+        Some(all.iter().filter(|a| !hit(&names, a)).map(|a| a.action.as_str()).collect())
     } else {
         Some(Vec::new())
     }
@@ -314,5 +388,42 @@ mod tests {
         assert_eq!(parse_operator("StringEqual").kind, None);
         assert_eq!(parse_operator("stringEquals").kind, None);
         assert_eq!(parse_operator("ForAnyValues:StringEquals").kind, None);
+    }
+
+    #[test]
+    fn the_quick_completeness_check_agrees_with_the_lowering() {
+        let statements = [
+            r#"{"Sid": "A", "Effect": "Allow", "Principal": {"AWS": ["arn:aws:iam::111122223333:root"]}, "Action": "kms:*", "Resource": "*"}"#,
+            r#"{"Sid": 1, "Effect": true, "Principal": "*", "NotAction": ["kms:Decrypt", 2], "Resource": [], "Condition": {"Bool": {"aws:SecureTransport": [true]}, "Null": {}}}"#,
+            r#"{"Effect": "Allow", "Principal": "arn:aws:iam::111122223333:root"}"#,
+            r#"{"Effect": null}"#,
+            r#"{"Action": "kms:*", "NotAction": "kms:Decrypt"}"#,
+            r#"{"Principal": "*", "NotPrincipal": {"AWS": "*"}}"#,
+            r#"{"Resource": "*", "NotResource": null}"#,
+            r#"{"Actions": "kms:*"}"#,
+            r#"{"Principal": {"AWS": null}}"#,
+            r#"{"Principal": {"AWS": [["x"]]}}"#,
+            r#"{"Principal": ["*"]}"#,
+            r#"{"Condition": {"StringEquals": "x"}}"#,
+            r#"{"Condition": {"StringEquals": {"k": null}}}"#,
+            r#"{"Condition": {"StringEquals": {"k": [null]}}}"#,
+            r#"{"Condition": []}"#,
+            r#"{"Resource": {"a": "b"}}"#,
+            r#"{"Sid": ["a"]}"#,
+            r#"{}"#,
+        ];
+        let mut quick = 0;
+        for text in statements {
+            let raw = crate::json::decode(text).unwrap();
+            let doc = Value::object(BTreeMap::from([("Statement".to_string(), raw.clone())]));
+            let (policy, diags) = crate::policy::lower::lower(&doc, "");
+            let clean = policy.is_some() && diags.is_empty();
+            if surely_lowers_cleanly(&raw) {
+                assert!(clean, "{text}: {diags:?}");
+                quick += 1;
+            }
+            assert_eq!(lowers_completely(&raw), clean, "{text}");
+        }
+        assert_eq!(quick, 3);
     }
 }

@@ -101,58 +101,118 @@ pub(crate) fn has_member(raw: Option<&BTreeMap<String, Value>>, members: &[&str]
 /// A known string of the policy: what it is (`` `Sid` ``, `` `Principal.AWS` ``), its
 /// known parts (one for a wholly known string; none for a wholly unknown one), its span.
 pub(crate) struct KnownText<'a> {
-    pub what: String,
-    pub parts: Vec<&'a str>,
+    pub what: What<'a>,
+    text: Text<'a>,
     pub span: Option<Span>,
 }
 
-fn known_parts(s: &PolicyString) -> Vec<&str> {
-    s.parts
-        .iter()
-        .filter_map(|p| match p {
-            Part::Known(t) => Some(t.as_str()),
-            Part::Unknown(_) => None,
-        })
-        .collect()
+enum Text<'a> {
+    String(&'a PolicyString),
+    Name(&'a str),
+}
+
+impl<'a> KnownText<'a> {
+    /// The first `Some` that `f` gives for a known part, in order.
+    pub fn find_map_part<T>(&self, mut f: impl FnMut(&'a str) -> Option<T>) -> Option<T> {
+        match self.text {
+            Text::String(s) => s.parts.iter().find_map(|p| match p {
+                Part::Known(t) => f(t),
+                Part::Unknown(_) => None,
+            }),
+            Text::Name(n) => f(n),
+        }
+    }
+
+    /// The known parts, in order.
+    pub fn parts(&self) -> impl Iterator<Item = &'a str> + 'a {
+        let (parts, name): (&'a [Part], Option<&'a str>) = match self.text {
+            Text::String(s) => (&s.parts, None),
+            Text::Name(n) => (&[], Some(n)),
+        };
+        parts
+            .iter()
+            .filter_map(|p| match p {
+                Part::Known(t) => Some(t.as_str()),
+                Part::Unknown(_) => None,
+            })
+            .chain(name)
+    }
+}
+
+/// What a [`KnownText`] is, as shown in messages (its `Display`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum What<'a> {
+    /// `` `Version` ``, `` `Action` ``, `condition key`, ...
+    Plain(&'static str),
+    /// `` `Principal` kind `` (the member: `Principal` or `NotPrincipal`).
+    PrincipalKind(&'static str),
+    /// `` `Principal.AWS` `` (the member and the kind).
+    Principal(&'static str, &'a str),
+    /// `` `kms:ViaService` condition value `` (the key).
+    ConditionValue(&'a str),
+}
+
+impl What<'_> {
+    /// Shown as `` `Principal... `` or `` `NotPrincipal... ``: a principal kind or
+    /// identifier (or the value of a condition key named so).
+    pub fn in_principal(&self) -> bool {
+        let named = |s: &str| s.starts_with("Principal") || s.starts_with("NotPrincipal");
+        match self {
+            What::PrincipalKind(_) | What::Principal(..) => true,
+            What::ConditionValue(key) => named(key),
+            What::Plain(s) => s.strip_prefix('`').is_some_and(named),
+        }
+    }
+}
+
+impl std::fmt::Display for What<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            What::Plain(s) => f.write_str(s),
+            What::PrincipalKind(member) => write!(f, "`{member}` kind"),
+            What::Principal(member, kind) => write!(f, "`{member}.{kind}`"),
+            What::ConditionValue(key) => write!(f, "`{key}` condition value"),
+        }
+    }
 }
 
 /// Every string of the policy, in document order: values and the names of principal
 /// kinds, condition operators and condition keys.
 pub(crate) fn policy_strings(policy: &KeyPolicy) -> Vec<KnownText<'_>> {
     let mut out = Vec::new();
-    fn string<'a>(out: &mut Vec<KnownText<'a>>, what: &str, s: &'a PolicyString, span: Option<Span>) {
-        out.push(KnownText { what: what.to_string(), parts: known_parts(s), span });
+    fn string<'a>(out: &mut Vec<KnownText<'a>>, what: What<'a>, s: &'a PolicyString, span: Option<Span>) {
+        out.push(KnownText { what, text: Text::String(s), span });
     }
-    fn name<'a>(out: &mut Vec<KnownText<'a>>, what: &str, s: &'a str, span: Option<Span>) {
-        out.push(KnownText { what: what.to_string(), parts: vec![s], span });
+    fn name<'a>(out: &mut Vec<KnownText<'a>>, what: What<'a>, s: &'a str, span: Option<Span>) {
+        out.push(KnownText { what, text: Text::Name(s), span });
     }
-    fn list<'a>(out: &mut Vec<KnownText<'a>>, what: &str, l: &'a StringList) {
+    fn list<'a>(out: &mut Vec<KnownText<'a>>, what: What<'a>, l: &'a StringList) {
         for it in &l.items {
             string(out, what, &it.node, it.span);
         }
     }
-    fn principal<'a>(out: &mut Vec<KnownText<'a>>, member: &str, p: &'a Principal) {
+    fn principal<'a>(out: &mut Vec<KnownText<'a>>, member: &'static str, p: &'a Principal) {
         if let Principal::Map(kinds) = p {
             for (kind, ids) in kinds {
-                name(out, &format!("`{member}` kind"), &kind.node, kind.span);
-                list(out, &format!("`{member}.{}`", kind.node), ids);
+                name(out, What::PrincipalKind(member), &kind.node, kind.span);
+                list(out, What::Principal(member, &kind.node), ids);
             }
         }
     }
     if let Some(v) = &policy.version {
-        string(&mut out, "`Version`", &v.node, v.span);
+        string(&mut out, What::Plain("`Version`"), &v.node, v.span);
     }
     if let Some(v) = &policy.id {
-        string(&mut out, "`Id`", &v.node, v.span);
+        string(&mut out, What::Plain("`Id`"), &v.node, v.span);
     }
     for st in policy.statements() {
         if let Some(s) = &st.sid {
-            string(&mut out, "`Sid`", &s.node, s.span);
+            string(&mut out, What::Plain("`Sid`"), &s.node, s.span);
         }
         if let Some(e) = &st.effect
             && let crate::policy::ast::Effect::Other(s) = &e.node
         {
-            string(&mut out, "`Effect`", s, e.span);
+            string(&mut out, What::Plain("`Effect`"), s, e.span);
         }
         if let Some(p) = &st.principal {
             principal(&mut out, "Principal", &p.node);
@@ -167,15 +227,15 @@ pub(crate) fn policy_strings(policy: &KeyPolicy) -> Vec<KnownText<'_>> {
             ("`NotResource`", &st.not_resource),
         ] {
             if let Some(l) = l {
-                list(&mut out, member, l);
+                list(&mut out, What::Plain(member), l);
             }
         }
         if let Some(c) = &st.condition {
             for block in &c.node {
-                name(&mut out, "condition operator", &block.operator.node, block.operator.span);
+                name(&mut out, What::Plain("condition operator"), &block.operator.node, block.operator.span);
                 for (key, values) in &block.entries {
-                    name(&mut out, "condition key", &key.node, key.span);
-                    list(&mut out, &format!("`{}` condition value", key.node), values);
+                    name(&mut out, What::Plain("condition key"), &key.node, key.span);
+                    list(&mut out, What::ConditionValue(&key.node), values);
                 }
             }
         }
@@ -261,6 +321,24 @@ pub(crate) fn key_with(statements: &str) -> String {
 mod tests {
     use super::*;
     use crate::number::Number;
+
+    #[test]
+    fn what_is_shown() {
+        let cases = [
+            (What::Plain("`Sid`"), "`Sid`", false),
+            (What::Plain("condition key"), "condition key", false),
+            (What::PrincipalKind("NotPrincipal"), "`NotPrincipal` kind", true),
+            (What::Principal("Principal", "AWS"), "`Principal.AWS`", true),
+            (What::ConditionValue("kms:ViaService"), "`kms:ViaService` condition value", false),
+            (What::ConditionValue("PrincipalArn"), "`PrincipalArn` condition value", true),
+        ];
+        for (what, shown, in_principal) in cases {
+            assert_eq!(what.to_string(), shown);
+            let text = what.to_string();
+            assert_eq!(text.starts_with("`Principal") || text.starts_with("`NotPrincipal"), in_principal, "{shown}");
+            assert_eq!(what.in_principal(), in_principal, "{shown}");
+        }
+    }
 
     #[test]
     fn size_lower_bound_matches_jsonencode_when_known() {

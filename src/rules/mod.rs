@@ -1,7 +1,8 @@
 //! The checks: one rule per file, grouped in families, each with a stable code, a default
 //! severity and its documentation (what `kmsc explain` prints). Rules read the
-//! [`Analysis`] and push diagnostics; severity overrides and suppression comments are
-//! applied afterwards, in one place.
+//! [`Analysis`] through a [`Ctx`], which computes the views several rules share once per
+//! run, and push diagnostics; severity overrides and suppression comments are applied
+//! afterwards, in one place.
 
 pub mod suppress;
 pub mod util;
@@ -11,6 +12,9 @@ pub mod conditions;
 pub mod grammar;
 pub mod keys;
 pub mod principals;
+
+use std::cell::OnceCell;
+use std::ops::Deref;
 
 use crate::analysis::Analysis;
 use crate::diagnostic::{CodeInfo, Diagnostic, REGISTRY, Severity};
@@ -22,7 +26,39 @@ pub struct Rule {
     /// Short kebab-case name of the pattern caught (`placeholder-principal`).
     pub name: &'static str,
     /// Pushes one diagnostic per finding, with `info.code` and `info.severity`.
-    pub check: fn(&Analysis, &mut Vec<Diagnostic>),
+    pub check: fn(&Ctx, &mut Vec<Diagnostic>),
+}
+
+/// What the rules read: the [`Analysis`] (through `Deref`), with the views several rules
+/// share (every statement, principal identifier, action, resource and condition entry),
+/// each computed once per run, on first use.
+pub struct Ctx<'a> {
+    analysis: &'a Analysis<'a>,
+    statements: OnceCell<Vec<conditions::StatementRef<'a>>>,
+    conditions: OnceCell<Vec<conditions::Entry<'a>>>,
+    identifiers: OnceCell<Vec<principals::PrincipalRef<'a>>>,
+    actions: OnceCell<Vec<actions::Item<'a>>>,
+    resources: OnceCell<Vec<actions::Item<'a>>>,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn new(analysis: &'a Analysis<'a>) -> Ctx<'a> {
+        Ctx {
+            analysis,
+            statements: OnceCell::new(),
+            conditions: OnceCell::new(),
+            identifiers: OnceCell::new(),
+            actions: OnceCell::new(),
+            resources: OnceCell::new(),
+        }
+    }
+}
+
+impl<'a> Deref for Ctx<'a> {
+    type Target = Analysis<'a>;
+    fn deref(&self) -> &Analysis<'a> {
+        self.analysis
+    }
 }
 
 impl Rule {
@@ -59,9 +95,10 @@ pub fn lookup(code: &str) -> Option<&'static CodeInfo> {
 
 /// Runs every rule.
 pub fn run(analysis: &Analysis) -> Vec<Diagnostic> {
+    let ctx = Ctx::new(analysis);
     let mut out = Vec::new();
     for rule in all() {
-        (rule.check)(analysis, &mut out);
+        (rule.check)(&ctx, &mut out);
     }
     out
 }

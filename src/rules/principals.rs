@@ -4,9 +4,10 @@
 //! documentation or tutorials (`[ACCOUNT_ID]`, `123456789012`, `【アカウントID】`) and take
 //! IAM ARNs apart.
 
-use super::Rule;
+use std::borrow::Cow;
+
 use super::conditions::statements;
-use crate::analysis::Analysis;
+use super::{Ctx, Rule};
 use crate::compile::CompiledPolicy;
 use crate::policy::ast::{PolicyString, Principal, Spanned};
 use crate::source::{SourceMap, Span};
@@ -33,25 +34,30 @@ pub(crate) struct PrincipalRef<'a> {
     /// `AWS`, `Service`, `Federated`, `CanonicalUser` (or whatever was written).
     pub kind: &'a Spanned<String>,
     pub id: &'a Spanned<PolicyString>,
+    /// `placeholder(id, kind)`.
+    pub placeholder: Option<Placeholder>,
 }
 
-/// Every identifier of every principal object, in order.
-pub(crate) fn identifiers<'a>(a: &'a Analysis) -> Vec<PrincipalRef<'a>> {
-    let mut out = Vec::new();
-    for s in statements(a) {
-        let st = s.statement;
-        for p in [&st.principal, &st.not_principal] {
-            let Some(Spanned { node: Principal::Map(kinds), .. }) = p else {
-                continue;
-            };
-            for (kind, list) in kinds {
-                for id in &list.items {
-                    out.push(PrincipalRef { policy: s.policy, kind, id });
+/// Every identifier of every principal object, in order (computed once per run).
+pub(crate) fn identifiers<'c, 'a>(a: &'c Ctx<'a>) -> &'c [PrincipalRef<'a>] {
+    a.identifiers.get_or_init(|| {
+        let mut out = Vec::new();
+        for s in statements(a) {
+            let st = s.statement;
+            for p in [&st.principal, &st.not_principal] {
+                let Some(Spanned { node: Principal::Map(kinds), .. }) = p else {
+                    continue;
+                };
+                for (kind, list) in kinds {
+                    for id in &list.items {
+                        let placeholder = placeholder(&id.node, kind);
+                        out.push(PrincipalRef { policy: s.policy, kind, id, placeholder });
+                    }
                 }
             }
         }
-    }
-    out
+        out
+    })
 }
 
 /// The part of `span` whose source text is `needle`, when `needle` occurs exactly once in
@@ -79,12 +85,15 @@ pub(crate) struct Arn<'a> {
 
 /// Splits an ARN into its six fields; `None` when `s` is not `arn:` and five more fields.
 pub(crate) fn parse_arn(s: &str) -> Option<Arn<'_>> {
-    match s.splitn(6, ':').collect::<Vec<_>>().as_slice() {
-        ["arn", partition, service, region, account, resource] => {
-            Some(Arn { partition, service, region, account, resource })
-        }
-        _ => None,
-    }
+    let mut rest = s.strip_prefix("arn:")?;
+    let mut next = || {
+        let i = rest.bytes().position(|b| b == b':')?;
+        let field = &rest[..i];
+        rest = &rest[i + 1..];
+        Some(field)
+    };
+    let (partition, service, region, account) = (next()?, next()?, next()?, next()?);
+    Some(Arn { partition, service, region, account, resource: rest })
 }
 
 /// Whether `s` is a 12-digit account ID.
@@ -94,6 +103,7 @@ pub(crate) fn is_account_id(s: &str) -> bool {
 
 /// Stands for an unknown part of a string while looking for placeholders.
 const UNKNOWN: char = '\u{1}';
+const UNKNOWN_TEXT: &str = "\u{1}";
 
 /// A placeholder found in a principal identifier.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -115,42 +125,50 @@ fn account_range(text: &str) -> Option<(usize, usize)> {
     if !text.starts_with("arn:") {
         return None;
     }
-    let colons: Vec<usize> = text.match_indices(':').map(|(i, _)| i).take(5).collect();
-    match colons.as_slice() {
-        [_, _, _, a, b] => Some((a + 1, *b)),
-        [_, _, _, a] => Some((a + 1, text.len())),
-        _ => None,
-    }
+    let mut colons = text.bytes().enumerate().filter(|(_, b)| *b == b':').map(|(i, _)| i);
+    let a = colons.nth(3)?;
+    Some((a + 1, colons.next().unwrap_or(text.len())))
 }
 
 /// Whether a whole account field is a placeholder word: `ACCOUNT_ID`, `AccountId`,
 /// `your-account-id`, `xxxxxxxxxxxx`.
 fn placeholder_word(field: &str) -> bool {
-    let lower = field.to_ascii_lowercase();
-    lower.contains("account") || (lower.len() >= 3 && lower.bytes().all(|b| b == b'x'))
+    if field.bytes().all(|b| b.is_ascii_digit()) {
+        return false;
+    }
+    field.as_bytes().windows(7).any(|w| w.eq_ignore_ascii_case(b"account"))
+        || (field.len() >= 3 && field.bytes().all(|b| b == b'x' || b == b'X'))
 }
 
 /// A placeholder in a principal identifier of kind `kind`, if any. Only the known parts of
 /// the identifier are looked at.
 pub(crate) fn placeholder(id: &PolicyString, kind: &str) -> Option<Placeholder> {
-    let text: String = id
-        .parts
-        .iter()
-        .map(|p| match p {
-            Part::Known(s) => s.clone(),
-            Part::Unknown(_) => UNKNOWN.to_string(),
-        })
-        .collect();
+    let text: Cow<'_, str> = match id.parts.as_slice() {
+        [] => Cow::Borrowed(""),
+        [Part::Known(s)] => Cow::Borrowed(s),
+        parts => Cow::Owned(
+            parts
+                .iter()
+                .map(|p| match p {
+                    Part::Known(s) => s.as_str(),
+                    Part::Unknown(_) => UNKNOWN_TEXT,
+                })
+                .collect(),
+        ),
+    };
+    let text = text.as_ref();
     let iam_kind = kind == "AWS" || kind == "Federated";
-    let account = account_range(&text)
+    let account = account_range(text)
         .filter(|_| iam_kind)
         .or_else(|| (kind == "AWS" && !text.contains([':', '/', '.'])).then_some((0, text.len())));
     let in_account = |at: usize| account.is_some_and(|(a, b)| a <= at && at < b.max(a + 1));
     let found =
         |at: usize, t: &str| Placeholder { text: t.to_string(), in_account: in_account(at), example_account: false };
+    // Brackets and non-ASCII text: none in most identifiers.
+    let plain = !text.bytes().any(|b| matches!(b, b'[' | b'<' | b'{') || !b.is_ascii());
     // Brackets around a description: `[ACCOUNT_ID]`, `<account-id>`, `【アカウントID】`.
     let mut best: Option<(usize, usize)> = None;
-    for (open, close) in BRACKETS {
+    for (open, close) in BRACKETS.iter().filter(|_| !plain) {
         for (i, _) in text.match_indices(*open) {
             let Some(j) = text[i + open.len_utf8()..].find(*close) else {
                 continue;
@@ -165,7 +183,8 @@ pub(crate) fn placeholder(id: &PolicyString, kind: &str) -> Option<Placeholder> 
         return Some(found(i, &text[i..end]));
     }
     // Non-ASCII text (IAM names and ARNs are ASCII): the segment that holds it.
-    if let Some((i, _)) = text.char_indices().find(|(_, c)| !c.is_ascii()) {
+    let non_ascii = if plain { None } else { text.char_indices().find(|(_, c)| !c.is_ascii()) };
+    if let Some((i, _)) = non_ascii {
         let start = text[..i].rfind([':', '/']).map_or(0, |x| x + 1);
         let end = text[i..].find([':', '/']).map_or(text.len(), |x| i + x);
         let segment = &text[start..end];

@@ -13,11 +13,10 @@
 //! Action = ["kms:DescribeKey"]   # and kms:CreateKey in an IAM policy
 //! ```
 
-use crate::analysis::Analysis;
 use crate::diagnostic::{CodeInfo, Diagnostic, Severity};
-use crate::rules::Rule;
+use crate::rules::{Ctx, Rule};
 
-use super::{ActionName, Member, classify_action, items};
+use super::{ActionName, Member, actions};
 
 pub static RULE: Rule = Rule {
     info: CodeInfo {
@@ -30,19 +29,21 @@ pub static RULE: Rule = Rule {
     check,
 };
 
-fn check(a: &Analysis, out: &mut Vec<Diagnostic>) {
-    for item in items(a, false) {
+fn check(a: &Ctx, out: &mut Vec<Diagnostic>) {
+    for item in actions(a) {
         if item.member != Member::Positive {
             continue;
         }
         let Some(name) = item.value.node.as_known() else {
             continue;
         };
-        let message = match classify_action(name) {
-            ActionName::Exact(action) if action.is_account_level() => {
+        let message = match item.action() {
+            Some(ActionName::Exact(action)) if action.is_account_level() => {
                 format!("`{name}` is an account-level action: it does nothing in a key policy")
             }
-            ActionName::Pattern(matched) if !matched.is_empty() && matched.iter().all(|a| a.is_account_level()) => {
+            Some(ActionName::Pattern(matched))
+                if !matched.is_empty() && matched.iter().all(|a| a.is_account_level()) =>
+            {
                 let names: Vec<String> = matched.iter().map(|a| format!("`{}`", a.action)).collect();
                 format!(
                     "`{name}` matches only account-level actions ({}): it does nothing in a key policy",

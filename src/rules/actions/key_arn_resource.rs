@@ -15,11 +15,10 @@
 //! Resource = "*"
 //! ```
 
-use crate::analysis::Analysis;
 use crate::diagnostic::{CodeInfo, Diagnostic, Severity};
-use crate::rules::Rule;
+use crate::rules::{Ctx, Rule};
 
-use super::{Member, ResourceKind, classify_resource, items};
+use super::{Member, ResourceKind, resources};
 
 pub static RULE: Rule = Rule {
     info: CodeInfo {
@@ -32,9 +31,9 @@ pub static RULE: Rule = Rule {
     check,
 };
 
-fn check(a: &Analysis, out: &mut Vec<Diagnostic>) {
-    for item in items(a, true) {
-        if item.member != Member::Positive || classify_resource(&item.value.node) != ResourceKind::KeyArn {
+fn check(a: &Ctx, out: &mut Vec<Diagnostic>) {
+    for item in resources(a) {
+        if item.member != Member::Positive || item.resource() != ResourceKind::KeyArn {
             continue;
         }
         let text = item.value.node.render();

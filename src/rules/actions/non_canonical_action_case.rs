@@ -14,11 +14,10 @@
 //! Action = ["kms:Decrypt"]
 //! ```
 
-use crate::analysis::Analysis;
 use crate::diagnostic::{CodeInfo, Diagnostic, Severity};
-use crate::rules::Rule;
+use crate::rules::{Ctx, Rule};
 
-use super::{ActionName, classify_action, items};
+use super::{ActionName, actions};
 
 pub static RULE: Rule = Rule {
     info: CodeInfo {
@@ -31,12 +30,12 @@ pub static RULE: Rule = Rule {
     check,
 };
 
-fn check(a: &Analysis, out: &mut Vec<Diagnostic>) {
-    for item in items(a, false) {
+fn check(a: &Ctx, out: &mut Vec<Diagnostic>) {
+    for item in actions(a) {
         let Some(name) = item.value.node.as_known() else {
             continue;
         };
-        let ActionName::Exact(action) = classify_action(name) else {
+        let Some(ActionName::Exact(action)) = item.action() else {
             continue;
         };
         if action.action == name {

@@ -15,11 +15,10 @@
 //! Action = ["kms:Decrypt"]
 //! ```
 
-use crate::analysis::Analysis;
 use crate::diagnostic::{CodeInfo, Diagnostic, Severity};
-use crate::rules::Rule;
+use crate::rules::{Ctx, Rule};
 
-use super::{ActionName, Member, classify_action, items};
+use super::{ActionName, Member, actions};
 
 pub static RULE: Rule = Rule {
     info: CodeInfo {
@@ -32,12 +31,12 @@ pub static RULE: Rule = Rule {
     check,
 };
 
-fn check(a: &Analysis, out: &mut Vec<Diagnostic>) {
-    for item in items(a, false) {
+fn check(a: &Ctx, out: &mut Vec<Diagnostic>) {
+    for item in actions(a) {
         let Some(name) = item.value.node.as_known() else {
             continue;
         };
-        if !matches!(classify_action(name), ActionName::NonKms) {
+        if !matches!(item.action(), Some(ActionName::NonKms)) {
             continue;
         }
         let service = name.split(':').next().unwrap_or_default();

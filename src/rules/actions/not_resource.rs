@@ -15,11 +15,10 @@
 //! Resource = "*"
 //! ```
 
-use crate::analysis::Analysis;
 use crate::diagnostic::{CodeInfo, Diagnostic, Severity};
-use crate::rules::Rule;
+use crate::rules::{Ctx, Rule};
 
-use super::{Member, ResourceKind, classify_resource, items};
+use super::{Member, ResourceKind, resources};
 
 pub static RULE: Rule = Rule {
     info: CodeInfo {
@@ -32,13 +31,17 @@ pub static RULE: Rule = Rule {
     check,
 };
 
-fn check(a: &Analysis, out: &mut Vec<Diagnostic>) {
-    for item in items(a, true) {
+fn check(a: &Ctx, out: &mut Vec<Diagnostic>) {
+    for item in resources(a) {
         if item.member != Member::Negated {
             continue;
         }
+        let kind = item.resource();
+        if matches!(kind, ResourceKind::All | ResourceKind::Unsure) {
+            continue;
+        }
         let text = item.value.node.render();
-        let message = match classify_resource(&item.value.node) {
+        let message = match kind {
             ResourceKind::KeyArn => format!(
                 "`NotResource` `{text}` excludes a key: the statement applies to this key only if that is another key's ARN"
             ),

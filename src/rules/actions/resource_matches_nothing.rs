@@ -14,11 +14,10 @@
 //! Resource = "*"
 //! ```
 
-use crate::analysis::Analysis;
 use crate::diagnostic::{CodeInfo, Diagnostic, Severity};
-use crate::rules::Rule;
+use crate::rules::{Ctx, Rule};
 
-use super::{Member, ResourceKind, classify_resource, items};
+use super::{Member, ResourceKind, classify_resource, resources};
 
 pub static RULE: Rule = Rule {
     info: CodeInfo {
@@ -31,9 +30,15 @@ pub static RULE: Rule = Rule {
     check,
 };
 
-fn check(a: &Analysis, out: &mut Vec<Diagnostic>) {
-    for item in items(a, true) {
-        let kind = classify_resource(&item.value.node);
+fn check(a: &Ctx, out: &mut Vec<Diagnostic>) {
+    for item in resources(a) {
+        let kind = item.resource();
+        if !matches!(
+            (item.member, kind),
+            (Member::Positive, ResourceKind::Other) | (Member::Negated, ResourceKind::All)
+        ) {
+            continue;
+        }
         let text = item.value.node.render();
         let (message, help) = match (item.member, kind) {
             (Member::Positive, ResourceKind::Other) => {

@@ -13,13 +13,12 @@
 //! Action = ["kms:Encrypt", "kms:Decrypt"]
 //! ```
 
-use crate::analysis::Analysis;
 use crate::diagnostic::{CodeInfo, Diagnostic, Severity};
 use crate::facts::facts;
-use crate::rules::Rule;
 use crate::rules::util::did_you_mean;
+use crate::rules::{Ctx, Rule};
 
-use super::{ActionName, classify_action, items};
+use super::{ActionName, actions};
 
 pub static RULE: Rule = Rule {
     info: CodeInfo {
@@ -38,12 +37,12 @@ pub(crate) fn suggestion(name: &str) -> Option<&'static str> {
     if name.contains(':') { did_you_mean(name, names) } else { did_you_mean(&format!("kms:{name}"), names) }
 }
 
-fn check(a: &Analysis, out: &mut Vec<Diagnostic>) {
-    for item in items(a, false) {
+fn check(a: &Ctx, out: &mut Vec<Diagnostic>) {
+    for item in actions(a) {
         let Some(name) = item.value.node.as_known() else {
             continue;
         };
-        if !matches!(classify_action(name), ActionName::Unknown) {
+        if !matches!(item.action(), Some(ActionName::Unknown)) {
             continue;
         }
         let help = match suggestion(name) {

@@ -13,13 +13,12 @@
 //! Action = ["kms:Encrypt*", "kms:Decrypt"]
 //! ```
 
-use crate::analysis::Analysis;
 use crate::diagnostic::{CodeInfo, Diagnostic, Severity};
 use crate::facts::facts;
-use crate::rules::Rule;
 use crate::rules::util::did_you_mean;
+use crate::rules::{Ctx, Rule};
 
-use super::{ActionName, classify_action, items};
+use super::{ActionName, actions};
 
 pub static RULE: Rule = Rule {
     info: CodeInfo {
@@ -50,12 +49,12 @@ fn suggestion(pattern: &str) -> Option<String> {
     (!facts().matching_actions(&fixed).is_empty()).then_some(fixed)
 }
 
-fn check(a: &Analysis, out: &mut Vec<Diagnostic>) {
-    for item in items(a, false) {
+fn check(a: &Ctx, out: &mut Vec<Diagnostic>) {
+    for item in actions(a) {
         let Some(name) = item.value.node.as_known() else {
             continue;
         };
-        let ActionName::Pattern(matched) = classify_action(name) else {
+        let Some(ActionName::Pattern(matched)) = item.action() else {
             continue;
         };
         if !matched.is_empty() {

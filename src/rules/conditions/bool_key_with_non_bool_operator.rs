@@ -14,12 +14,11 @@
 //! }
 //! ```
 
-use crate::analysis::Analysis;
 use crate::diagnostic::{CodeInfo, Diagnostic, Severity};
-use crate::facts::{KeyType, OperatorKind, facts};
-use crate::rules::Rule;
+use crate::facts::{KeyType, OperatorKind};
+use crate::rules::{Ctx, Rule};
 
-use super::{condition_entries, key_span, known_values, parse_operator, statements};
+use super::{entries, key_span, known_values};
 
 pub static RULE: Rule = Rule {
     info: CodeInfo {
@@ -32,33 +31,32 @@ pub static RULE: Rule = Rule {
     check,
 };
 
-fn check(a: &Analysis, out: &mut Vec<Diagnostic>) {
-    for s in statements(a) {
-        for (block, key, values) in condition_entries(s.statement) {
-            let op = block.operator.as_str();
-            let parsed = parse_operator(op);
-            if !matches!(parsed.kind, Some(OperatorKind::String | OperatorKind::Numeric)) {
-                continue;
-            }
-            let Some((canonical, KeyType::Bool)) = facts().condition_key(key) else {
-                continue;
-            };
-            let value = match known_values(values).map(|(v, _)| v.to_ascii_lowercase()).collect::<Vec<_>>().as_slice() {
-                [v] if v == "true" || v == "false" => v.clone(),
-                _ => "true".to_string(),
-            };
-            let if_exists = if parsed.if_exists { "IfExists" } else { "" };
-            out.push(
-                RULE.diagnostic(format!(
-                    "`{}` is a boolean key, but `{op}` compares it as a {}",
-                    key.as_str(),
-                    if parsed.kind == Some(OperatorKind::Numeric) { "number" } else { "string" }
-                ))
-                .at(key_span(a.sources, key.span, key).or(key.span))
-                .label(key_span(a.sources, block.operator.span, op), "compared here")
-                .help(format!("use the `Bool` operator: `Bool{if_exists} = {{ \"{canonical}\" = {value} }}`"))
-                .resource(s.policy.address.clone()),
-            );
+fn check(a: &Ctx, out: &mut Vec<Diagnostic>) {
+    for e in entries(a) {
+        let (block, key, values) = (e.block, e.key, e.values);
+        let op = block.operator.as_str();
+        let parsed = e.op;
+        if !matches!(parsed.kind, Some(OperatorKind::String | OperatorKind::Numeric)) {
+            continue;
         }
+        let Some((canonical, KeyType::Bool)) = e.key_info else {
+            continue;
+        };
+        let value = match known_values(values).map(|(v, _)| v.to_ascii_lowercase()).collect::<Vec<_>>().as_slice() {
+            [v] if v == "true" || v == "false" => v.clone(),
+            _ => "true".to_string(),
+        };
+        let if_exists = if parsed.if_exists { "IfExists" } else { "" };
+        out.push(
+            RULE.diagnostic(format!(
+                "`{}` is a boolean key, but `{op}` compares it as a {}",
+                key.as_str(),
+                if parsed.kind == Some(OperatorKind::Numeric) { "number" } else { "string" }
+            ))
+            .at(key_span(a.sources, key.span, key).or(key.span))
+            .label(key_span(a.sources, block.operator.span, op), "compared here")
+            .help(format!("use the `Bool` operator: `Bool{if_exists} = {{ \"{canonical}\" = {value} }}`"))
+            .resource(e.policy.address.clone()),
+        );
     }
 }

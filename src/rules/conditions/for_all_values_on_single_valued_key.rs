@@ -14,12 +14,11 @@
 //! }
 //! ```
 
-use crate::analysis::Analysis;
 use crate::diagnostic::{CodeInfo, Diagnostic, Severity};
-use crate::facts::{KeyType, facts};
-use crate::rules::Rule;
+use crate::facts::KeyType;
+use crate::rules::{Ctx, Rule};
 
-use super::{SetPrefix, condition_entries, key_span, parse_operator, statements};
+use super::{SetPrefix, entries, key_span};
 
 pub static RULE: Rule = Rule {
     info: CodeInfo {
@@ -32,31 +31,30 @@ pub static RULE: Rule = Rule {
     check,
 };
 
-fn check(a: &Analysis, out: &mut Vec<Diagnostic>) {
-    for s in statements(a) {
-        for (block, key, _) in condition_entries(s.statement) {
-            let op = block.operator.as_str();
-            let parsed = parse_operator(op);
-            if parsed.prefix != Some(SetPrefix::ForAllValues) || parsed.kind.is_none() {
-                continue;
-            }
-            let Some((_, ty)) = facts().condition_key(key) else {
-                continue;
-            };
-            if ty == KeyType::ArrayOfString {
-                continue;
-            }
-            let plain = op.strip_prefix("ForAllValues:").unwrap_or(op);
-            out.push(
-                RULE.diagnostic(format!(
-                    "`{op}` on the single-valued key `{}`: a request without the key matches too",
-                    key.as_str()
-                ))
-                .at(key_span(a.sources, key.span, key).or(key.span))
-                .label(key_span(a.sources, block.operator.span, op), "set operator here")
-                .help(format!("drop the prefix and write `{plain}`"))
-                .resource(s.policy.address.clone()),
-            );
+fn check(a: &Ctx, out: &mut Vec<Diagnostic>) {
+    for e in entries(a) {
+        let (block, key) = (e.block, e.key);
+        let op = block.operator.as_str();
+        let parsed = e.op;
+        if parsed.prefix != Some(SetPrefix::ForAllValues) || parsed.kind.is_none() {
+            continue;
         }
+        let Some((_, ty)) = e.key_info else {
+            continue;
+        };
+        if ty == KeyType::ArrayOfString {
+            continue;
+        }
+        let plain = op.strip_prefix("ForAllValues:").unwrap_or(op);
+        out.push(
+            RULE.diagnostic(format!(
+                "`{op}` on the single-valued key `{}`: a request without the key matches too",
+                key.as_str()
+            ))
+            .at(key_span(a.sources, key.span, key).or(key.span))
+            .label(key_span(a.sources, block.operator.span, op), "set operator here")
+            .help(format!("drop the prefix and write `{plain}`"))
+            .resource(e.policy.address.clone()),
+        );
     }
 }

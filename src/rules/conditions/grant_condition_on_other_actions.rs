@@ -18,11 +18,10 @@
 //! }
 //! ```
 
-use crate::analysis::Analysis;
 use crate::diagnostic::{CodeInfo, Diagnostic, Severity};
 use crate::facts::facts;
 use crate::policy::ast::Effect;
-use crate::rules::Rule;
+use crate::rules::{Ctx, Rule};
 
 use super::{condition_entries, key_span, statement_actions, statements};
 
@@ -39,7 +38,7 @@ pub static RULE: Rule = Rule {
 
 const GRANT_ACTIONS: &[&str] = &["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"];
 
-fn check(a: &Analysis, out: &mut Vec<Diagnostic>) {
+fn check(a: &Ctx, out: &mut Vec<Diagnostic>) {
     for s in statements(a) {
         let st = s.statement;
         let Some((_, key, _)) =

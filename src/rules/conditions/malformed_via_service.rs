@@ -15,12 +15,11 @@
 //! }
 //! ```
 
-use crate::analysis::Analysis;
 use crate::diagnostic::{CodeInfo, Diagnostic, Severity};
 use crate::facts::OperatorKind;
-use crate::rules::Rule;
+use crate::rules::{Ctx, Rule};
 
-use super::{condition_entries, known_values, parse_operator, statements};
+use super::{entries, known_values};
 
 pub static RULE: Rule = Rule {
     info: CodeInfo {
@@ -93,29 +92,27 @@ fn problem(value: &str, like: bool, ignore_case: bool) -> Option<(String, String
     }
 }
 
-fn check(a: &Analysis, out: &mut Vec<Diagnostic>) {
-    for s in statements(a) {
-        for (block, key, values) in condition_entries(s.statement) {
-            if !key.eq_ignore_ascii_case("kms:ViaService") {
+fn check(a: &Ctx, out: &mut Vec<Diagnostic>) {
+    for e in entries(a) {
+        let (key, values) = (e.key, e.values);
+        if !key.eq_ignore_ascii_case("kms:ViaService") {
+            continue;
+        }
+        let parsed = e.op;
+        if parsed.kind != Some(OperatorKind::String) {
+            continue;
+        }
+        for (value, item) in known_values(values) {
+            if value.contains("${") {
                 continue;
             }
-            let op = block.operator.as_str();
-            let parsed = parse_operator(op);
-            if parsed.kind != Some(OperatorKind::String) {
-                continue;
-            }
-            for (value, item) in known_values(values) {
-                if value.contains("${") {
-                    continue;
-                }
-                if let Some((tail, help)) = problem(value, parsed.is_like(), parsed.base.ends_with("IgnoreCase")) {
-                    out.push(
-                        RULE.diagnostic(format!("`kms:ViaService` value `{value}` {tail}"))
-                            .at(item.span)
-                            .help(help)
-                            .resource(s.policy.address.clone()),
-                    );
-                }
+            if let Some((tail, help)) = problem(value, parsed.is_like(), parsed.base.ends_with("IgnoreCase")) {
+                out.push(
+                    RULE.diagnostic(format!("`kms:ViaService` value `{value}` {tail}"))
+                        .at(item.span)
+                        .help(help)
+                        .resource(e.policy.address.clone()),
+                );
             }
         }
     }

@@ -12,10 +12,9 @@
 //! }
 //! ```
 
-use crate::analysis::Analysis;
 use crate::diagnostic::{CodeInfo, Diagnostic, Severity};
 use crate::facts::OperatorKind;
-use crate::rules::Rule;
+use crate::rules::{Ctx, Rule};
 
 use super::{key_span, parse_operator, statements};
 
@@ -30,7 +29,7 @@ pub static RULE: Rule = Rule {
     check,
 };
 
-fn check(a: &Analysis, out: &mut Vec<Diagnostic>) {
+fn check(a: &Ctx, out: &mut Vec<Diagnostic>) {
     for s in statements(a) {
         let Some(cond) = &s.statement.condition else {
             continue;

@@ -26,7 +26,7 @@ use crate::analysis::Analysis;
 use crate::compile::CompiledPolicy;
 use crate::diagnostic::{CodeInfo, Diagnostic, Severity};
 use crate::policy::ast::{Effect, PolicyString, Principal, Scalar, Spanned, Statement};
-use crate::rules::Rule;
+use crate::rules::{Ctx, Rule};
 use crate::source::Span;
 
 use super::{StatementRef, covers_action, key_span, policy_complete, statements};
@@ -87,21 +87,33 @@ fn normalise(id: &PolicyString) -> Who {
     if id.from == Scalar::Unknown {
         return Who::Unknown;
     }
-    let text = id.render();
+    let rendered: String;
+    let text = match id.as_known() {
+        Some(t) => t,
+        None => {
+            rendered = id.render();
+            &rendered
+        }
+    };
     if text == "*" {
         return Who::Everyone;
     }
     let account = |a: &str| a.len() == 12 && a.bytes().all(|b| b.is_ascii_digit());
-    if account(&text) {
-        return Who::Id(format!("account:{text}"), true);
+    let whole = |acct: &str| Who::Id(["account:", acct].concat(), true);
+    if account(text) {
+        return whole(text);
     }
-    let fields: Vec<&str> = text.splitn(6, ':').collect();
-    if let ["arn", _, "iam", "", acct, "root"] = fields.as_slice()
+    // `arn:<partition>:iam::<account>:root`.
+    fn after_colon(s: &str) -> Option<(&str, &str)> {
+        s.bytes().position(|b| b == b':').map(|i| (&s[..i], &s[i + 1..]))
+    }
+    if let Some((_, rest)) = text.strip_prefix("arn:").and_then(after_colon)
+        && let Some((acct, "root")) = rest.strip_prefix("iam::").and_then(after_colon)
         && account(acct)
     {
-        return Who::Id(format!("account:{acct}"), true);
+        return whole(acct);
     }
-    Who::Id(text, id.is_known())
+    Who::Id(text.to_string(), id.is_known())
 }
 
 /// The identifiers of the principal kinds that can call `PutKeyPolicy` (`AWS`,
@@ -220,14 +232,18 @@ fn bypassed(a: &Analysis, cp: &CompiledPolicy) -> bool {
     }
 }
 
-fn check(a: &Analysis, out: &mut Vec<Diagnostic>) {
-    let all = statements(a);
+fn check(a: &Ctx, out: &mut Vec<Diagnostic>) {
+    // The statements of each policy follow one another, in the order of the policies.
+    let mut rest = statements(a);
     for cp in a.policies {
         let Some(policy) = &cp.policy else { continue };
+        let (mine, after) = rest.split_at(policy.statements().len());
+        rest = after;
         if !policy_complete(cp) || bypassed(a, cp) {
             continue;
         }
-        let stmts: Vec<&StatementRef> = all.iter().filter(|s| std::ptr::eq(s.policy, cp)).collect();
+        let stmts: Vec<&StatementRef> = mine.iter().collect();
+        debug_assert!(stmts.iter().all(|s| std::ptr::eq(s.policy, cp)));
         let mut units: Vec<(&StatementRef, Who)> = Vec::new();
         let mut uncertain = false;
         for s in &stmts {

@@ -14,13 +14,12 @@
 //! }
 //! ```
 
-use crate::analysis::Analysis;
 use crate::diagnostic::{CodeInfo, Diagnostic, Severity};
 use crate::facts::{GLOBAL_CONDITION_KEYS, facts};
-use crate::rules::Rule;
 use crate::rules::util::did_you_mean;
+use crate::rules::{Ctx, Rule};
 
-use super::{condition_entries, key_span, statements};
+use super::{entries, key_span};
 
 pub static RULE: Rule = Rule {
     info: CodeInfo {
@@ -81,29 +80,28 @@ fn help(key: &str, namespace: &str) -> String {
     }
 }
 
-fn check(a: &Analysis, out: &mut Vec<Diagnostic>) {
-    for s in statements(a) {
-        for (_, key, _) in condition_entries(s.statement) {
-            let name = key.as_str();
-            let lower = name.to_ascii_lowercase();
-            let namespace = if lower.starts_with("kms:") {
-                "kms:"
-            } else if lower.starts_with("aws:") {
-                "aws:"
-            } else {
-                continue;
-            };
-            if facts().condition_key(name).is_some() || MORE_GLOBAL_KEYS.iter().any(|k| k.eq_ignore_ascii_case(name)) {
-                continue;
-            }
-            let what = if namespace == "kms:" { "AWS KMS condition key" } else { "AWS global condition key" };
-            out.push(
-                RULE.diagnostic(format!("unknown {what} `{name}`"))
-                    .at(key_span(a.sources, key.span, name).or(key.span))
-                    .help(help(name, namespace))
-                    .resource(s.policy.address.clone()),
-            );
+fn check(a: &Ctx, out: &mut Vec<Diagnostic>) {
+    for e in entries(a) {
+        let key = e.key;
+        let name = key.as_str();
+        let head = name.get(..4).unwrap_or_default();
+        let namespace = if head.eq_ignore_ascii_case("kms:") {
+            "kms:"
+        } else if head.eq_ignore_ascii_case("aws:") {
+            "aws:"
+        } else {
+            continue;
+        };
+        if e.key_info.is_some() || MORE_GLOBAL_KEYS.iter().any(|k| k.eq_ignore_ascii_case(name)) {
+            continue;
         }
+        let what = if namespace == "kms:" { "AWS KMS condition key" } else { "AWS global condition key" };
+        out.push(
+            RULE.diagnostic(format!("unknown {what} `{name}`"))
+                .at(key_span(a.sources, key.span, name).or(key.span))
+                .help(help(name, namespace))
+                .resource(e.policy.address.clone()),
+        );
     }
 }
 

@@ -14,11 +14,10 @@
 //! }
 //! ```
 
-use crate::analysis::Analysis;
 use crate::diagnostic::{CodeInfo, Diagnostic, Severity};
 use crate::facts::{CONDITION_OPERATORS, OperatorKind};
-use crate::rules::Rule;
 use crate::rules::util::did_you_mean;
+use crate::rules::{Ctx, Rule};
 
 use super::{key_span, parse_operator, statements};
 
@@ -58,7 +57,7 @@ fn suggestion(op: &str) -> Option<String> {
     did_you_mean(op, names()).map(str::to_string)
 }
 
-fn check(a: &Analysis, out: &mut Vec<Diagnostic>) {
+fn check(a: &Ctx, out: &mut Vec<Diagnostic>) {
     for s in statements(a) {
         let Some(cond) = &s.statement.condition else {
             continue;

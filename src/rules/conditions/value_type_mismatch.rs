@@ -20,12 +20,11 @@
 
 use std::net::IpAddr;
 
-use crate::analysis::Analysis;
 use crate::diagnostic::{CodeInfo, Diagnostic, Severity};
 use crate::facts::OperatorKind;
-use crate::rules::Rule;
+use crate::rules::{Ctx, Rule};
 
-use super::{condition_entries, known_values, parse_operator, statements};
+use super::{entries, known_values};
 
 pub static RULE: Rule = Rule {
     info: CodeInfo {
@@ -182,20 +181,19 @@ fn mismatch(kind: OperatorKind, op: &str, value: &str) -> Option<(String, String
     })
 }
 
-fn check(a: &Analysis, out: &mut Vec<Diagnostic>) {
-    for s in statements(a) {
-        for (block, _, values) in condition_entries(s.statement) {
-            let op = block.operator.as_str();
-            let Some(kind) = parse_operator(op).kind else {
+fn check(a: &Ctx, out: &mut Vec<Diagnostic>) {
+    for e in entries(a) {
+        let (block, values) = (e.block, e.values);
+        let op = block.operator.as_str();
+        let Some(kind) = e.op.kind else {
+            continue;
+        };
+        for (value, item) in known_values(values) {
+            if value.contains("${") {
                 continue;
-            };
-            for (value, item) in known_values(values) {
-                if value.contains("${") {
-                    continue;
-                }
-                if let Some((message, help)) = mismatch(kind, op, value) {
-                    out.push(RULE.diagnostic(message).at(item.span).help(help).resource(s.policy.address.clone()));
-                }
+            }
+            if let Some((message, help)) = mismatch(kind, op, value) {
+                out.push(RULE.diagnostic(message).at(item.span).help(help).resource(e.policy.address.clone()));
             }
         }
     }

@@ -13,9 +13,8 @@
 
 use std::collections::BTreeMap;
 
-use crate::analysis::Analysis;
 use crate::diagnostic::{CodeInfo, Diagnostic, Severity};
-use crate::rules::Rule;
+use crate::rules::{Ctx, Rule};
 use crate::source::Span;
 
 use super::policies;
@@ -31,7 +30,7 @@ pub static RULE: Rule = Rule {
     check,
 };
 
-fn check(a: &Analysis, out: &mut Vec<Diagnostic>) {
+fn check(a: &Ctx, out: &mut Vec<Diagnostic>) {
     for (cp, policy) in policies(a) {
         let mut first: BTreeMap<&str, Option<Span>> = BTreeMap::new();
         for st in policy.statements() {

@@ -15,10 +15,9 @@
 
 use std::collections::BTreeMap;
 
-use crate::analysis::Analysis;
 use crate::diagnostic::{CodeInfo, Diagnostic, Severity};
 use crate::policy::ast::{Principal, Spanned, StringList};
-use crate::rules::Rule;
+use crate::rules::{Ctx, Rule};
 use crate::source::Span;
 use crate::value::Value;
 
@@ -45,18 +44,19 @@ fn get<'a>(raw: Option<&'a Value>, key: &str) -> Option<&'a Value> {
     raw?.as_map()?.get(key)
 }
 
-/// The finding for `list` when it is an empty list as written.
-fn empty(
+/// The finding for `list` when it is an empty list as written (`raw` is the value as
+/// written, `message` the finding's message: both asked for only then).
+fn empty<'v>(
     list: &StringList,
-    raw: Option<&Value>,
+    raw: impl FnOnce() -> Option<&'v Value>,
     st_span: Option<Span>,
-    message: String,
+    message: impl FnOnce() -> String,
     help: &str,
 ) -> Option<Diagnostic> {
-    (list.items.is_empty() && raw_empty(raw)).then(|| RULE.diagnostic(message).at(list.span.or(st_span)).help(help))
+    (list.items.is_empty() && raw_empty(raw())).then(|| RULE.diagnostic(message()).at(list.span.or(st_span)).help(help))
 }
 
-fn check(a: &Analysis, out: &mut Vec<Diagnostic>) {
+fn check(a: &Ctx, out: &mut Vec<Diagnostic>) {
     for (cp, policy) in policies(a) {
         let mut found: Vec<Diagnostic> = Vec::new();
         each_statement(cp, policy, |st, raw_st| {
@@ -75,9 +75,9 @@ fn check(a: &Analysis, out: &mut Vec<Diagnostic>) {
                     };
                     found.extend(empty(
                         list,
-                        member(name),
+                        || member(name),
                         st.span,
-                        format!("`{name}` is an empty list: {what}"),
+                        || format!("`{name}` is an empty list: {what}"),
                         help,
                     ));
                 }
@@ -86,8 +86,8 @@ fn check(a: &Analysis, out: &mut Vec<Diagnostic>) {
                 let Some(Spanned { node: Principal::Map(kinds), span }) = principal else {
                     continue;
                 };
-                let raw_p = member(name);
-                if kinds.is_empty() && raw_p.is_none_or(|p| p.as_map().is_some_and(BTreeMap::is_empty)) {
+                let raw_p = || member(name);
+                if kinds.is_empty() && raw_p().is_none_or(|p| p.as_map().is_some_and(BTreeMap::is_empty)) {
                     found.push(
                         RULE.diagnostic(format!("`{name}` is an empty object: it names no principal"))
                             .at(span.or(st.span))
@@ -95,22 +95,24 @@ fn check(a: &Analysis, out: &mut Vec<Diagnostic>) {
                     );
                 }
                 for (kind, ids) in kinds {
-                    let message = format!("`{name}.{}` is an empty list: it names no principal", kind.node);
+                    let message = || format!("`{name}.{}` is an empty list: it names no principal", kind.node);
                     let help = "list at least one principal, or remove the statement";
-                    found.extend(empty(ids, get(raw_p, &kind.node), st.span, message, help));
+                    found.extend(empty(ids, || get(raw_p(), &kind.node), st.span, message, help));
                 }
             }
             if let Some(cond) = &st.condition {
-                let raw_c = member("Condition");
+                let raw_c = || member("Condition");
                 for block in &cond.node {
-                    let raw_b = get(raw_c, &block.operator.node);
+                    let raw_b = || get(raw_c(), &block.operator.node);
                     for (key, values) in &block.entries {
-                        let message = format!(
-                            "condition `{}` on `{}` has an empty list of values: it matches nothing",
-                            block.operator.node, key.node
-                        );
+                        let message = || {
+                            format!(
+                                "condition `{}` on `{}` has an empty list of values: it matches nothing",
+                                block.operator.node, key.node
+                            )
+                        };
                         let help = "list the values to compare with, or remove the condition key";
-                        found.extend(empty(values, get(raw_b, &key.node), st.span, message, help));
+                        found.extend(empty(values, || get(raw_b(), &key.node), st.span, message, help));
                     }
                 }
             }

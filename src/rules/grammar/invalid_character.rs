@@ -14,9 +14,8 @@
 //! Sid = "Allow use of the key - application"
 //! ```
 
-use crate::analysis::Analysis;
 use crate::diagnostic::{CodeInfo, Diagnostic, Severity};
-use crate::rules::Rule;
+use crate::rules::{Ctx, Rule};
 
 use super::{policies, policy_strings};
 
@@ -36,6 +35,23 @@ pub(crate) fn allowed(c: char) -> bool {
     matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{ff}')
 }
 
+/// The first character of `s` KMS does not accept, if any.
+fn disallowed(s: &str) -> Option<char> {
+    // Most text is printable ASCII only: tested eight bytes at a time.
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut words = s.as_bytes().chunks_exact(8);
+    let printable = words.all(|w| {
+        let w = u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]);
+        // No byte at or above 0x80, and (exactly when so) none below 0x20.
+        (w | (w.wrapping_sub(ONES * 0x20) & !w)) & HIGH == 0
+    }) && words.remainder().iter().all(|b| (0x20..0x80).contains(b));
+    if printable {
+        return None;
+    }
+    s.chars().find(|&c| !allowed(c))
+}
+
 /// An ASCII replacement for common look-alikes.
 fn replacement(c: char) -> Option<&'static str> {
     Some(match c {
@@ -50,14 +66,12 @@ fn replacement(c: char) -> Option<&'static str> {
     })
 }
 
-fn check(a: &Analysis, out: &mut Vec<Diagnostic>) {
+fn check(a: &Ctx, out: &mut Vec<Diagnostic>) {
     for (cp, policy) in policies(a) {
         for s in policy_strings(policy) {
-            let bad = s.parts.iter().flat_map(|p| p.chars()).find(|&c| !allowed(c));
-            let Some(c) = bad else { continue };
+            let Some(c) = s.find_map_part(disallowed) else { continue };
             // Non-ASCII in a principal ARN is a placeholder finding (KMS201) already.
-            let in_principal = s.what.starts_with("`Principal") || s.what.starts_with("`NotPrincipal");
-            if in_principal && s.parts.first().is_some_and(|p| p.starts_with("arn:")) {
+            if s.what.in_principal() && s.parts().next().is_some_and(|p| p.starts_with("arn:")) {
                 continue;
             }
             // `jsonencode` writes some characters as `\uXXXX` escapes (U+2028, U+2029,

@@ -12,11 +12,10 @@
 //! Effect = "Allow"
 //! ```
 
-use crate::analysis::Analysis;
 use crate::diagnostic::{CodeInfo, Diagnostic, Severity};
 use crate::policy::ast::{Effect, Scalar};
-use crate::rules::Rule;
 use crate::rules::util::did_you_mean;
+use crate::rules::{Ctx, Rule};
 
 use super::{each_statement, policies};
 
@@ -31,7 +30,7 @@ pub static RULE: Rule = Rule {
     check,
 };
 
-fn check(a: &Analysis, out: &mut Vec<Diagnostic>) {
+fn check(a: &Ctx, out: &mut Vec<Diagnostic>) {
     for (cp, policy) in policies(a) {
         each_statement(cp, policy, |st, _| {
             let Some(effect) = &st.effect else { return };

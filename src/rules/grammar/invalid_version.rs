@@ -12,10 +12,9 @@
 //! Version = "2012-10-17"
 //! ```
 
-use crate::analysis::Analysis;
 use crate::diagnostic::{CodeInfo, Diagnostic, Severity};
 use crate::policy::ast::Scalar;
-use crate::rules::Rule;
+use crate::rules::{Ctx, Rule};
 
 use super::policies;
 
@@ -33,7 +32,7 @@ pub static RULE: Rule = Rule {
     check,
 };
 
-fn check(a: &Analysis, out: &mut Vec<Diagnostic>) {
+fn check(a: &Ctx, out: &mut Vec<Diagnostic>) {
     for (cp, policy) in policies(a) {
         let Some(v) = &policy.version else { continue };
         let Some(text) = v.node.as_known() else {

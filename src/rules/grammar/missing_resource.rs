@@ -12,9 +12,8 @@
 //! { Sid = "Use", Effect = "Allow", Principal = { AWS = "..." }, Action = "kms:Decrypt", Resource = "*" }
 //! ```
 
-use crate::analysis::Analysis;
 use crate::diagnostic::{CodeInfo, Diagnostic, Severity};
-use crate::rules::Rule;
+use crate::rules::{Ctx, Rule};
 
 use super::{each_statement, has_member, policies};
 
@@ -29,7 +28,7 @@ pub static RULE: Rule = Rule {
     check,
 };
 
-fn check(a: &Analysis, out: &mut Vec<Diagnostic>) {
+fn check(a: &Ctx, out: &mut Vec<Diagnostic>) {
     for (cp, policy) in policies(a) {
         each_statement(cp, policy, |st, raw| {
             if st.resource.is_some() || st.not_resource.is_some() || has_member(raw, &["Resource", "NotResource"]) {

@@ -12,9 +12,8 @@
 //! policy = jsonencode({ Version = "2012-10-17", Statement = [ ... ] })
 //! ```
 
-use crate::analysis::Analysis;
 use crate::diagnostic::{CodeInfo, Diagnostic, Severity};
-use crate::rules::Rule;
+use crate::rules::{Ctx, Rule};
 
 use super::policies;
 
@@ -29,7 +28,7 @@ pub static RULE: Rule = Rule {
     check,
 };
 
-fn check(a: &Analysis, out: &mut Vec<Diagnostic>) {
+fn check(a: &Ctx, out: &mut Vec<Diagnostic>) {
     for (cp, policy) in policies(a) {
         if policy.version.is_some()
             || super::raw_policy(cp).is_some_and(|r| r.as_map().is_some_and(|m| m.contains_key("Version")))

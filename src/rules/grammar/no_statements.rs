@@ -21,9 +21,8 @@
 //! }]
 //! ```
 
-use crate::analysis::Analysis;
 use crate::diagnostic::{CodeInfo, Diagnostic, Severity};
-use crate::rules::Rule;
+use crate::rules::{Ctx, Rule};
 
 use super::{policies, raw_policy, raw_statement_member};
 
@@ -40,7 +39,7 @@ pub static RULE: Rule = Rule {
 
 const HELP: &str = "add a statement, at least `{ Sid = \"Enable IAM User Permissions\", Effect = \"Allow\", Principal = { AWS = \"arn:aws:iam::<account>:root\" }, Action = \"kms:*\", Resource = \"*\" }`";
 
-fn check(a: &Analysis, out: &mut Vec<Diagnostic>) {
+fn check(a: &Ctx, out: &mut Vec<Diagnostic>) {
     for (cp, policy) in policies(a) {
         let raw = raw_policy(cp);
         let raw_member = raw.as_deref().and_then(raw_statement_member);

@@ -13,10 +13,9 @@
 //! Version = "2012-10-17"
 //! ```
 
-use crate::analysis::Analysis;
 use crate::diagnostic::{CodeInfo, Diagnostic, Severity};
 use crate::policy::ast::Scalar;
-use crate::rules::Rule;
+use crate::rules::{Ctx, Rule};
 
 use super::{policies, policy_strings};
 
@@ -31,7 +30,7 @@ pub static RULE: Rule = Rule {
     check,
 };
 
-fn check(a: &Analysis, out: &mut Vec<Diagnostic>) {
+fn check(a: &Ctx, out: &mut Vec<Diagnostic>) {
     for (cp, policy) in policies(a) {
         let Some(v) = &policy.version else { continue };
         if v.node.as_known() != Some("2008-10-17") || v.node.from != Scalar::String {
@@ -42,7 +41,7 @@ fn check(a: &Analysis, out: &mut Vec<Diagnostic>) {
             .at(v.span.or(policy.span))
             .help("write `Version = \"2012-10-17\"`")
             .resource(&cp.address);
-        let variable = policy_strings(policy).into_iter().find(|s| s.parts.iter().any(|p| p.contains("${")));
+        let variable = policy_strings(policy).into_iter().find(|s| s.parts().any(|p| p.contains("${")));
         if let Some(s) = variable {
             d = d.label(s.span, "this policy variable is compared as literal text");
         }

@@ -8,10 +8,9 @@
 //! Use instead: list several principals in one statement, grant through IAM policies
 //! (the root statement lets the account's IAM policies control the key) or through grants.
 
-use crate::analysis::Analysis;
 use crate::diagnostic::{CodeInfo, Diagnostic, Severity};
 use crate::facts::MAX_POLICY_BYTES;
-use crate::rules::Rule;
+use crate::rules::{Ctx, Rule};
 use crate::value::{Part, ValueKind};
 
 use super::encoded_size_lower_bound;
@@ -40,7 +39,7 @@ fn thousands(n: usize) -> String {
     out
 }
 
-fn check(a: &Analysis, out: &mut Vec<Diagnostic>) {
+fn check(a: &Ctx, out: &mut Vec<Diagnostic>) {
     for cp in a.policies {
         let (size, exact) = if let Some(t) = &cp.terraform {
             (t.len(), true)

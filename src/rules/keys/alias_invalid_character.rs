@@ -16,7 +16,7 @@
 
 use crate::analysis::Analysis;
 use crate::diagnostic::{CodeInfo, Diagnostic, Severity};
-use crate::rules::Rule;
+use crate::rules::{Ctx, Rule};
 use crate::value::Part;
 
 use super::{alias_names, display, span_in_literal, string_parts};
@@ -47,7 +47,7 @@ fn describe(c: char) -> String {
     }
 }
 
-fn check(a: &Analysis, out: &mut Vec<Diagnostic>) {
+fn check(a: &Ctx, out: &mut Vec<Diagnostic>) {
     super::once_per_resource(a, out, find);
 }
 

@@ -15,11 +15,11 @@
 //! }
 //! ```
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use crate::analysis::{AliasInfo, Analysis};
 use crate::diagnostic::{CodeInfo, Diagnostic, Severity};
-use crate::rules::Rule;
+use crate::rules::{Ctx, Rule};
 
 use super::resource_address;
 
@@ -44,16 +44,27 @@ fn provider(a: &Analysis, alias: &AliasInfo) -> String {
         .unwrap_or_default()
 }
 
-fn check(a: &Analysis, out: &mut Vec<Diagnostic>) {
+fn check(a: &Ctx, out: &mut Vec<Diagnostic>) {
     super::once_per_resource(a, out, find);
 }
 
 fn find(a: &Analysis, out: &mut Vec<Diagnostic>) {
+    fn name_of(alias: &AliasInfo) -> Option<&str> {
+        alias.name.as_ref().and_then(|v| v.as_str())
+    }
+    // Only a name given to several aliases can be used twice.
+    let mut uses: HashMap<&str, usize> = HashMap::new();
+    for name in a.aliases.iter().filter_map(name_of) {
+        *uses.entry(name).or_default() += 1;
+    }
     let mut first: BTreeMap<(String, &str), &AliasInfo> = BTreeMap::new();
     for alias in a.aliases {
-        let Some(name) = alias.name.as_ref().and_then(|v| v.as_str()) else {
+        let Some(name) = name_of(alias) else {
             continue;
         };
+        if uses.get(name).is_none_or(|n| *n < 2) {
+            continue;
+        }
         let key = (provider(a, alias), name);
         let Some(earlier) = first.get(&key) else {
             first.insert(key, alias);

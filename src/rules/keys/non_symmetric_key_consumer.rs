@@ -21,7 +21,7 @@
 
 use crate::analysis::{Analysis, KeyInfo};
 use crate::diagnostic::{CodeInfo, Diagnostic, Severity};
-use crate::rules::Rule;
+use crate::rules::{Ctx, Rule};
 
 use super::{DEFAULT_SPEC, DEFAULT_USAGE, known_usage, referenced_keys, valid_spec, value_span};
 
@@ -51,7 +51,7 @@ fn problem(key: &KeyInfo) -> Option<(String, Option<crate::source::Span>, &'stat
     None
 }
 
-fn check(a: &Analysis, out: &mut Vec<Diagnostic>) {
+fn check(a: &Ctx, out: &mut Vec<Diagnostic>) {
     super::once_per_resource(a, out, find);
 }
 

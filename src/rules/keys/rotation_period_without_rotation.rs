@@ -15,7 +15,7 @@
 
 use crate::analysis::Analysis;
 use crate::diagnostic::{CodeInfo, Diagnostic, Severity};
-use crate::rules::Rule;
+use crate::rules::{Ctx, Rule};
 
 use super::{AtValue, set, value_span};
 
@@ -30,7 +30,7 @@ pub static RULE: Rule = Rule {
     check,
 };
 
-fn check(a: &Analysis, out: &mut Vec<Diagnostic>) {
+fn check(a: &Ctx, out: &mut Vec<Diagnostic>) {
     super::once_per_resource(a, out, find);
 }
 

@@ -16,13 +16,12 @@
 //! Principal = { AWS = "arn:aws:iam::111122223333:group/admins" } # groups are not principals
 //! ```
 
-use crate::analysis::Analysis;
 use crate::diagnostic::{CodeInfo, Diagnostic, Severity};
 use crate::facts::PARTITIONS;
-use crate::rules::Rule;
 use crate::rules::util::did_you_mean;
+use crate::rules::{Ctx, Rule};
 
-use super::{identifiers, is_account_id, narrow, parse_arn, placeholder};
+use super::{identifiers, is_account_id, narrow, parse_arn};
 
 pub static RULE: Rule = Rule {
     info: CodeInfo {
@@ -190,14 +189,14 @@ fn check_id(id: &str, kind: &str) -> Option<Problem> {
     None
 }
 
-fn check(a: &Analysis, out: &mut Vec<Diagnostic>) {
+fn check(a: &Ctx, out: &mut Vec<Diagnostic>) {
     for p in identifiers(a) {
         let kind = p.kind.as_str();
         if kind != "AWS" && kind != "Federated" {
             continue;
         }
         let Some(id) = p.id.as_known() else { continue };
-        if placeholder(&p.id.node, kind).is_some() {
+        if p.placeholder.is_some() {
             continue;
         }
         if let Some(pr) = check_id(id, kind) {

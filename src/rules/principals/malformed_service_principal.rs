@@ -12,11 +12,10 @@
 //! Principal = { Service = "Logs.amazonaws.com" } # logs.amazonaws.com
 //! ```
 
-use crate::analysis::Analysis;
 use crate::diagnostic::{CodeInfo, Diagnostic, Severity};
-use crate::rules::Rule;
+use crate::rules::{Ctx, Rule};
 
-use super::{identifiers, placeholder};
+use super::identifiers;
 
 pub static RULE: Rule = Rule {
     info: CodeInfo {
@@ -68,13 +67,13 @@ fn problem(id: &str) -> Option<(String, String)> {
     }
 }
 
-fn check(a: &Analysis, out: &mut Vec<Diagnostic>) {
+fn check(a: &Ctx, out: &mut Vec<Diagnostic>) {
     for p in identifiers(a) {
         if p.kind.as_str() != "Service" {
             continue;
         }
         let Some(id) = p.id.as_known() else { continue };
-        if placeholder(&p.id.node, "Service").is_some() {
+        if p.placeholder.is_some() {
             continue;
         }
         if let Some((message, help)) = problem(id) {

@@ -16,11 +16,10 @@
 //! }
 //! ```
 
-use crate::analysis::Analysis;
 use crate::diagnostic::{CodeInfo, Diagnostic, Severity};
 use crate::policy::ast::Effect;
-use crate::rules::Rule;
 use crate::rules::conditions::{key_span, statements};
+use crate::rules::{Ctx, Rule};
 
 pub static RULE: Rule = Rule {
     info: CodeInfo {
@@ -33,7 +32,7 @@ pub static RULE: Rule = Rule {
     check,
 };
 
-fn check(a: &Analysis, out: &mut Vec<Diagnostic>) {
+fn check(a: &Ctx, out: &mut Vec<Diagnostic>) {
     for s in statements(a) {
         let st = s.statement;
         let (Some(np), Some(effect)) = (&st.not_principal, &st.effect) else {

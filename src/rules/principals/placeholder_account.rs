@@ -16,11 +16,10 @@
 //! Principal = { AWS = "arn:aws:iam::[アカウントID]:root" } # the account ID was never filled in
 //! ```
 
-use crate::analysis::Analysis;
 use crate::diagnostic::{CodeInfo, Diagnostic, Severity};
-use crate::rules::Rule;
+use crate::rules::{Ctx, Rule};
 
-use super::{identifiers, narrow, placeholder};
+use super::{identifiers, narrow};
 
 pub static RULE: Rule = Rule {
     info: CodeInfo {
@@ -33,10 +32,10 @@ pub static RULE: Rule = Rule {
     check,
 };
 
-fn check(a: &Analysis, out: &mut Vec<Diagnostic>) {
+fn check(a: &Ctx, out: &mut Vec<Diagnostic>) {
     for p in identifiers(a) {
         let kind = p.kind.as_str();
-        let Some(found) = placeholder(&p.id.node, kind) else {
+        let Some(found) = &p.placeholder else {
             continue;
         };
         let text = p.id.render();

@@ -21,11 +21,10 @@
 //! }
 //! ```
 
-use crate::analysis::Analysis;
 use crate::diagnostic::{CodeInfo, Diagnostic, Severity};
 use crate::policy::ast::{Effect, Principal};
-use crate::rules::Rule;
 use crate::rules::conditions::{member_span, narrows, statements};
+use crate::rules::{Ctx, Rule};
 use crate::source::Span;
 
 pub static RULE: Rule = Rule {
@@ -44,13 +43,13 @@ fn within(inner: Span, outer: Option<Span>) -> bool {
     outer.is_some_and(|o| o.file == inner.file && o.start <= inner.start && inner.end <= o.end)
 }
 
-fn check(a: &Analysis, out: &mut Vec<Diagnostic>) {
+fn check(a: &Ctx, out: &mut Vec<Diagnostic>) {
     for s in statements(a) {
         let st = s.statement;
         let (Some(principal), Some(effect)) = (&st.principal, &st.effect) else {
             continue;
         };
-        if effect.node != Effect::Allow || !s.complete || narrows(st) {
+        if effect.node != Effect::Allow || !s.complete {
             continue;
         }
         let stars: Vec<Option<Span>> = match &principal.node {
@@ -63,6 +62,9 @@ fn check(a: &Analysis, out: &mut Vec<Diagnostic>) {
                 .map(|i| i.span)
                 .collect(),
         };
+        if stars.is_empty() || narrows(st) {
+            continue;
+        }
         for star in stars {
             let mut d = RULE
                 .diagnostic("anyone may use the key: `Allow` for the principal `*` without a condition that narrows it")

@@ -91,47 +91,47 @@ fn parse_all(texts: &[String]) -> usize {
 }
 
 /// The user's example, as written (four placeholder errors): `kmsc check main.tf`.
-#[divan::bench(sample_count = 50)]
+#[divan::bench(sample_count = 50, sample_size = 1)]
 fn seed_check_process() {
     run_kmsc(&["check"], &Path::new(ROOT).join("tests/data/seed/main.tf"));
 }
 
 /// The bundled example, corrected: `kmsc build examples/wordpress`.
-#[divan::bench(sample_count = 50)]
+#[divan::bench(sample_count = 50, sample_size = 1)]
 fn wordpress_build_process() {
     run_kmsc(&["build"], &Path::new(ROOT).join("examples/wordpress"));
 }
 
 /// Baseline: `hcl::edit` parsing every file of the monorepo on one core.
-#[divan::bench(sample_count = 5)]
+#[divan::bench(sample_count = 5, sample_size = 1)]
 fn monorepo_parse_only_one_core(bencher: divan::Bencher) {
     let texts = tf_texts(&monorepo());
     bencher.bench_local(|| parse_all(divan::black_box(&texts)));
 }
 
-#[divan::bench(sample_count = 5)]
+#[divan::bench(sample_count = 5, sample_size = 1)]
 fn monorepo_build_r() {
     run_kmsc(&["build", "-r"], &monorepo());
 }
 
-#[divan::bench(sample_count = 5)]
+#[divan::bench(sample_count = 5, sample_size = 1)]
 fn monorepo_check_r() {
     run_kmsc(&["check", "-r"], &monorepo());
 }
 
 /// Baseline: `hcl::edit` parsing the 2,000 files of the single module on one core.
-#[divan::bench(sample_count = 3)]
+#[divan::bench(sample_count = 3, sample_size = 1)]
 fn single_module_parse_only_one_core(bencher: divan::Bencher) {
     let texts = tf_texts(&single_module());
     bencher.bench_local(|| parse_all(divan::black_box(&texts)));
 }
 
-#[divan::bench(sample_count = 3)]
+#[divan::bench(sample_count = 3, sample_size = 1)]
 fn single_module_build() {
     run_kmsc(&["build"], &single_module());
 }
 
-#[divan::bench(sample_count = 3)]
+#[divan::bench(sample_count = 3, sample_size = 1)]
 fn single_module_check() {
     run_kmsc(&["check"], &single_module());
 }

@@ -33,6 +33,9 @@ pub struct Options {
     /// Threads that parse the files of a module (1: parse on the compiling thread). Output
     /// is the same whatever the number.
     pub jobs: usize,
+    /// Compute the canonical text of each policy (`CompiledPolicy::canonical`); `check`,
+    /// which prints none, does without.
+    pub canonical: bool,
 }
 
 impl Default for Options {
@@ -45,6 +48,7 @@ impl Default for Options {
             overrides: crate::rules::Overrides::default(),
             lean: false,
             jobs: 1,
+            canonical: true,
         }
     }
 }
@@ -616,7 +620,7 @@ fn compile_module(
             if let Some(attr) = res.attribute("policy")
                 && let Some(value) = eval_instance(&mut ev, &address, attr, binding)
             {
-                policies.push(lower_policy(&mut ev.diags, &c.sources, address, value, attr, &options.partition));
+                policies.push(lower_policy(&mut ev.diags, &c.sources, address, value, attr, options));
             }
         }
     }
@@ -638,14 +642,7 @@ fn compile_module(
                         );
                     }
                     if let Some(value) = eval_instance(&mut ev, &address, attr, binding) {
-                        policies.push(lower_policy(
-                            &mut ev.diags,
-                            &c.sources,
-                            address,
-                            value,
-                            attr,
-                            &options.partition,
-                        ));
+                        policies.push(lower_policy(&mut ev.diags, &c.sources, address, value, attr, options));
                     }
                 }
                 (None, Some(_)) => {}
@@ -657,7 +654,7 @@ fn compile_module(
                         address,
                         default_key_policy(&sets),
                         ExprRef { file: res.file, expr: &null },
-                        &options.partition,
+                        options,
                     );
                     p.span = res.span;
                     policies.push(p);
@@ -986,7 +983,7 @@ fn lower_policy(
     address: String,
     value: Value,
     attr: ExprRef<'_>,
-    partition: &str,
+    options: &Options,
 ) -> CompiledPolicy {
     let span = attr.span();
     let terraform = value.as_str().map(str::to_string);
@@ -1073,7 +1070,9 @@ fn lower_policy(
         let (policy, mut lower_diags) = crate::policy::lower::lower(v, &address);
         diags.append(&mut lower_diags);
         if let Some(p) = policy {
-            out.canonical = Some(crate::emit::canonical::canonical(&p, partition));
+            if options.canonical {
+                out.canonical = Some(crate::emit::canonical::canonical(&p, &options.partition));
+            }
             out.policy = Some(p);
         }
     }

@@ -253,7 +253,9 @@ fn run(cli: Cli, order: Vec<(usize, bool, usize)>) -> Result<u8, Fatal> {
         Command::Diff(args) => run_diff(&args),
         Command::Access(args) => run_access(&args),
         Command::Check(common) => {
-            let run = prepare(&common, &order)?;
+            let mut run = prepare(&common, &order)?;
+            // Check prints diagnostics only.
+            run.options.canonical = false;
             let mut diags = DiagStream::new(diag_format(common.format), color(std::io::stdout().is_terminal()));
             let mut tally = Tally::default();
             each_root(&run, |_, c| {
@@ -605,8 +607,16 @@ fn prepare(common: &CommonArgs, order: &[(usize, bool, usize)]) -> Result<Run, F
         })
         .collect();
     // Build and check print strings only: drop evaluated values once the rules have run.
-    let mut options =
-        Options { env_vars, cli_vars, sets, partition: common.partition.clone(), overrides, lean: true, jobs: 1 };
+    let mut options = Options {
+        env_vars,
+        cli_vars,
+        sets,
+        partition: common.partition.clone(),
+        overrides,
+        lean: true,
+        jobs: 1,
+        canonical: true,
+    };
     let paths = if common.modules_of_files {
         modules_of_files(&common.paths)
     } else if common.paths.is_empty() {

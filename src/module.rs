@@ -627,7 +627,7 @@ pub fn resource_reference(expr: ExprRef<'_>, kinds: &[&str]) -> Option<String> {
             _ => None,
         }
     }
-    walk(&expr.expr, kinds)
+    walk(expr.expr, kinds)
 }
 
 /// The paths of `file(...)` and `templatefile(...)` calls whose path is known before

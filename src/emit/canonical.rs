@@ -26,21 +26,22 @@
 //!
 //! Sorting is Rust's `str` order of the rendered strings (`${...}` text included).
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use crate::policy::ast::{ConditionBlock, KeyPolicy, PolicyString, Principal, Spanned, Statement, StringList};
 
-/// A JSON document to print.
-enum Json {
-    Str(String),
-    Arr(Vec<Json>),
-    Obj(Vec<(String, Json)>),
+/// A JSON document to print, borrowing from the policy where it can.
+enum Json<'a> {
+    Str(Cow<'a, str>),
+    Arr(Vec<Json<'a>>),
+    Obj(Vec<(Cow<'a, str>, Json<'a>)>),
 }
 
 /// The canonical text of `policy` (see the module documentation), in `partition`
 /// (`aws`, `aws-cn`, ...), ending with a newline.
 pub fn canonical(policy: &KeyPolicy, partition: &str) -> String {
-    let mut out = String::new();
+    let mut out = String::with_capacity(4096);
     write(&mut out, &policy_json(policy, partition), 0);
     out.push('\n');
     out
@@ -184,39 +185,51 @@ fn write(out: &mut String, j: &Json, indent: usize) {
 }
 
 fn push_indent(out: &mut String, level: usize) {
-    for _ in 0..level {
-        out.push_str("  ");
+    const SPACES: &str = "                                ";
+    let mut n = 2 * level;
+    while n > 0 {
+        let k = n.min(SPACES.len());
+        out.push_str(&SPACES[..k]);
+        n -= k;
     }
 }
 
-fn policy_json(p: &KeyPolicy, partition: &str) -> Json {
+fn policy_json<'a>(p: &'a KeyPolicy, partition: &str) -> Json<'a> {
     let mut members = Vec::new();
     if let Some(v) = &p.version {
-        members.push(("Version".to_string(), string(v)));
+        members.push(("Version".into(), string(v)));
     }
     if let Some(id) = &p.id {
-        members.push(("Id".to_string(), string(id)));
+        members.push(("Id".into(), string(id)));
     }
     if let Some(st) = &p.statement {
         let items = st.items.iter().map(|s| statement_json(s, partition)).collect();
-        members.push(("Statement".to_string(), Json::Arr(items)));
+        members.push(("Statement".into(), Json::Arr(items)));
     }
     Json::Obj(members)
 }
 
-fn string(s: &Spanned<PolicyString>) -> Json {
-    Json::Str(s.node.to_string())
+/// The text of a policy string: itself when known, `${...}` for unknown parts.
+fn text(s: &PolicyString) -> Cow<'_, str> {
+    match s.as_known() {
+        Some(t) => Cow::Borrowed(t),
+        None => Cow::Owned(s.to_string()),
+    }
 }
 
-fn statement_json(s: &Statement, partition: &str) -> Json {
+fn string(s: &Spanned<PolicyString>) -> Json<'_> {
+    Json::Str(text(&s.node))
+}
+
+fn statement_json<'a>(s: &'a Statement, partition: &str) -> Json<'a> {
     let mut m = Vec::new();
-    let mut member = |name: &str, j: Option<Json>| {
+    let mut member = |name: &'static str, j: Option<Json<'a>>| {
         if let Some(j) = j {
-            m.push((name.to_string(), j));
+            m.push((Cow::Borrowed(name), j));
         }
     };
     member("Sid", s.sid.as_ref().map(string));
-    member("Effect", s.effect.as_ref().map(|e| Json::Str(e.node.to_string())));
+    member("Effect", s.effect.as_ref().map(|e| Json::Str(Cow::Owned(e.node.to_string()))));
     member("Principal", s.principal.as_ref().map(|p| principal(p, partition)));
     member("NotPrincipal", s.not_principal.as_ref().map(|p| principal(p, partition)));
     member("Action", s.action.as_ref().map(list));
@@ -228,34 +241,34 @@ fn statement_json(s: &Statement, partition: &str) -> Json {
 }
 
 /// A sorted array of distinct strings.
-fn sorted(items: impl Iterator<Item = String>) -> Json {
-    let mut items: Vec<String> = items.collect();
+fn sorted<'a>(items: impl Iterator<Item = Cow<'a, str>>) -> Json<'a> {
+    let mut items: Vec<Cow<'a, str>> = items.collect();
     items.sort();
     items.dedup();
     Json::Arr(items.into_iter().map(Json::Str).collect())
 }
 
-fn list(l: &StringList) -> Json {
-    sorted(l.items.iter().map(|s| s.to_string()))
+fn list(l: &StringList) -> Json<'_> {
+    sorted(l.items.iter().map(|s| text(s)))
 }
 
-fn principal(p: &Spanned<Principal>, partition: &str) -> Json {
+fn principal<'a>(p: &'a Spanned<Principal>, partition: &str) -> Json<'a> {
     match &p.node {
-        Principal::Wildcard => Json::Str("*".to_string()),
+        Principal::Wildcard => Json::Str(Cow::Borrowed("*")),
         Principal::Map(kinds) => {
             // Kinds sorted by name; a kind written twice (only possible in a hand-built
             // AST) has its identifiers merged.
-            let mut by_kind: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+            let mut by_kind: BTreeMap<&str, Vec<Cow<'a, str>>> = BTreeMap::new();
             for (kind, ids) in kinds {
                 let rendered = ids.items.iter().map(|id| match id.as_known() {
                     Some(acct) if kind.node == "AWS" && is_account_id(acct) => {
-                        format!("arn:{partition}:iam::{acct}:root")
+                        Cow::Owned(format!("arn:{partition}:iam::{acct}:root"))
                     }
-                    _ => id.to_string(),
+                    _ => text(id),
                 });
                 by_kind.entry(&kind.node).or_default().extend(rendered);
             }
-            Json::Obj(by_kind.into_iter().map(|(k, ids)| (k.to_string(), sorted(ids.into_iter()))).collect())
+            Json::Obj(by_kind.into_iter().map(|(k, ids)| (Cow::Borrowed(k), sorted(ids.into_iter()))).collect())
         }
     }
 }
@@ -266,19 +279,19 @@ fn is_account_id(s: &str) -> bool {
 
 /// Operators sorted by name, then keys; an operator or key written twice (only possible
 /// in a hand-built AST) has its values merged.
-fn condition(blocks: &[ConditionBlock]) -> Json {
-    let mut ops: BTreeMap<&str, BTreeMap<&str, Vec<String>>> = BTreeMap::new();
+fn condition(blocks: &[ConditionBlock]) -> Json<'_> {
+    let mut ops: BTreeMap<&str, BTreeMap<&str, Vec<Cow<'_, str>>>> = BTreeMap::new();
     for block in blocks {
         let keys = ops.entry(&block.operator.node).or_default();
         for (key, values) in &block.entries {
-            keys.entry(&key.node).or_default().extend(values.items.iter().map(|v| v.to_string()));
+            keys.entry(&key.node).or_default().extend(values.items.iter().map(|v| text(v)));
         }
     }
     Json::Obj(
         ops.into_iter()
             .map(|(op, keys)| {
-                let keys = keys.into_iter().map(|(k, values)| (k.to_string(), sorted(values.into_iter()))).collect();
-                (op.to_string(), Json::Obj(keys))
+                let keys = keys.into_iter().map(|(k, values)| (Cow::Borrowed(k), sorted(values.into_iter()))).collect();
+                (Cow::Borrowed(op), Json::Obj(keys))
             })
             .collect(),
     )

@@ -1233,7 +1233,7 @@ impl<'a> Evaluator<'a> {
         let mut inputs = Vec::new();
         for (arg, expr) in child.call.inputs() {
             let v = self
-                .eval(&expr.expr, expr.file, &Scope::EMPTY)
+                .eval(expr.expr, expr.file, &Scope::EMPTY)
                 .unwrap_or_else(|_| Value::unknown(format!("var.{arg}"), Type::Dynamic));
             inputs.push((arg, v, expr.span()));
         }

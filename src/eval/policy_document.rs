@@ -553,7 +553,7 @@ impl<'a> Evaluator<'a> {
         let base = res.address();
         if let Some(count) = res.attribute("count") {
             self.resource = Some(base.clone());
-            let v = self.eval(&count.expr, count.file, &Scope::EMPTY)?;
+            let v = self.eval(count.expr, count.file, &Scope::EMPTY)?;
             if v.is_unknown() {
                 return Ok(Value::unknown(base, Type::Dynamic));
             }
@@ -587,7 +587,7 @@ impl<'a> Evaluator<'a> {
         }
         if let Some(fe) = res.attribute("for_each") {
             self.resource = Some(base.clone());
-            let v = self.eval(&fe.expr, fe.file, &Scope::EMPTY)?;
+            let v = self.eval(fe.expr, fe.file, &Scope::EMPTY)?;
             if !v.is_wholly_known() {
                 return Ok(Value::unknown(base, Type::Dynamic));
             }

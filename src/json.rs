@@ -76,9 +76,29 @@ pub fn encode_string(out: &mut String, s: &str) {
     // Runs of bytes that need no escape are copied at once; every escaped character starts
     // with an ASCII byte or is U+2028/U+2029 (E2 80 A8/A9), so `start..i` is on char
     // boundaries.
+    const SPECIAL: [bool; 256] = {
+        let mut t = [false; 256];
+        let mut b = 0;
+        while b < 0x20 {
+            t[b] = true;
+            b += 1;
+        }
+        t[b'"' as usize] = true;
+        t[b'\\' as usize] = true;
+        t[b'<' as usize] = true;
+        t[b'>' as usize] = true;
+        t[b'&' as usize] = true;
+        t[0xe2] = true;
+        t
+    };
     let mut start = 0;
     let mut i = 0;
     while i < bytes.len() {
+        // Skip what needs no escape.
+        match bytes[i..].iter().position(|&b| SPECIAL[b as usize]) {
+            Some(n) => i += n,
+            None => break,
+        }
         let b = bytes[i];
         let (escape, len): (&str, usize) = match b {
             b'"' => ("\\\"", 1),

@@ -36,7 +36,9 @@ impl Span {
 pub struct SourceFile {
     pub path: PathBuf,
     pub text: String,
-    line_starts: Vec<usize>,
+    /// Byte offset of each line's start, computed on the first lookup (most files are
+    /// never asked: only diagnostics need lines and columns).
+    line_starts: std::sync::OnceLock<Vec<usize>>,
 }
 
 /// A 1-based line and 1-based column counted in characters.
@@ -48,19 +50,26 @@ pub struct LineCol {
 
 impl SourceFile {
     pub fn new(path: PathBuf, text: String) -> SourceFile {
-        let mut line_starts = vec![0];
-        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        SourceFile { path, text, line_starts }
+        SourceFile { path, text, line_starts: std::sync::OnceLock::new() }
+    }
+
+    fn line_starts(&self) -> &[usize] {
+        self.line_starts.get_or_init(|| {
+            let mut starts = vec![0];
+            starts.extend(self.text.match_indices('\n').map(|(i, _)| i + 1));
+            starts
+        })
     }
 
     /// Line and column (both 1-based, column in characters) of a byte offset.
     pub fn line_col(&self, offset: usize) -> LineCol {
         let offset = offset.min(self.text.len());
-        let line = match self.line_starts.binary_search(&offset) {
+        let line_starts = self.line_starts();
+        let line = match line_starts.binary_search(&offset) {
             Ok(i) => i,
             Err(i) => i - 1,
         };
-        let start = self.line_starts[line];
+        let start = line_starts[line];
         let mut end = offset;
         while !self.text.is_char_boundary(end) {
             end -= 1;
@@ -71,7 +80,7 @@ impl SourceFile {
 
     /// Byte offset of the start of a 1-based line.
     pub fn line_start(&self, line: usize) -> usize {
-        self.line_starts.get(line.saturating_sub(1)).copied().unwrap_or(self.text.len())
+        self.line_starts().get(line.saturating_sub(1)).copied().unwrap_or(self.text.len())
     }
 
     /// The text covered by a span, clamped to the file.

@@ -54,26 +54,22 @@ pub fn write_json_string(out: &mut String, s: &str) {
     out.push('"');
     // Runs of characters that need no escape are copied at once (escaped ones are ASCII,
     // so `start..i` is on char boundaries).
+    let bytes = s.as_bytes();
     let mut start = 0;
-    for (i, &b) in s.as_bytes().iter().enumerate() {
-        let escape = match b {
-            b'"' => "\\\"",
-            b'\\' => "\\\\",
-            0x08 => "\\b",
-            0x0c => "\\f",
-            b'\n' => "\\n",
-            b'\r' => "\\r",
-            b'\t' => "\\t",
-            0..0x20 => {
-                out.push_str(&s[start..i]);
-                out.push_str(&format!("\\u{b:04x}"));
-                start = i + 1;
-                continue;
-            }
-            _ => continue,
-        };
+    while let Some(n) = bytes[start..].iter().position(|&b| b < 0x20 || b == b'"' || b == b'\\') {
+        let i = start + n;
+        let b = bytes[i];
         out.push_str(&s[start..i]);
-        out.push_str(escape);
+        match b {
+            b'"' => out.push_str("\\\""),
+            b'\\' => out.push_str("\\\\"),
+            0x08 => out.push_str("\\b"),
+            0x0c => out.push_str("\\f"),
+            b'\n' => out.push_str("\\n"),
+            b'\r' => out.push_str("\\r"),
+            b'\t' => out.push_str("\\t"),
+            _ => out.push_str(&format!("\\u{b:04x}")),
+        }
         start = i + 1;
     }
     out.push_str(&s[start..]);

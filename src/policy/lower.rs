@@ -13,6 +13,7 @@
 //! reported as `codes::UNKNOWN` and left out.
 
 use std::collections::BTreeMap;
+use std::fmt;
 
 use crate::diagnostic::{Diagnostic, codes};
 use crate::source::Span;
@@ -120,7 +121,7 @@ impl Lowerer<'_> {
         self.diags.last_mut().expect("just pushed")
     }
 
-    fn unknown(&mut self, v: &Value, span: Option<Span>, what: &str, expected: &str) {
+    fn unknown(&mut self, v: &Value, span: Option<Span>, what: &dyn fmt::Display, expected: &str) {
         let expr = v.first_unknown().unwrap_or_default();
         let d = Diagnostic::error(codes::UNKNOWN, format!("{what} is unknown until apply (`{expr}`)"))
             .at(span)
@@ -136,7 +137,7 @@ impl Lowerer<'_> {
         let span = v.span;
         let Some(map) = members(v) else {
             match &v.kind {
-                ValueKind::Unknown(_) | ValueKind::Partial(_) => self.unknown(v, span, "the policy", "a known object"),
+                ValueKind::Unknown(_) | ValueKind::Partial(_) => self.unknown(v, span, &"the policy", "a known object"),
                 _ => {
                     self.shape(span, format!("policy must be an object, found {}", found(v)));
                 }
@@ -157,8 +158,8 @@ impl Lowerer<'_> {
                 continue;
             }
             match name.as_str() {
-                "Version" => policy.version = self.string(value, span, "`Version`"),
-                "Id" => policy.id = self.string(value, span, "`Id`"),
+                "Version" => policy.version = self.string(value, span, &"`Version`"),
+                "Id" => policy.id = self.string(value, span, &"`Id`"),
                 _ => policy.statement = self.statements(value, span),
             }
         }
@@ -174,7 +175,7 @@ impl Lowerer<'_> {
     }
 
     /// A string member (`Version`, `Id`, `Sid`, `Effect`).
-    fn string(&mut self, v: &Value, parent: Option<Span>, what: &str) -> Option<Spanned<PolicyString>> {
+    fn string(&mut self, v: &Value, parent: Option<Span>, what: &dyn fmt::Display) -> Option<Spanned<PolicyString>> {
         let span = v.span.or(parent);
         if let Some(s) = scalar(v) {
             return Some(Spanned::new(s, span));
@@ -191,7 +192,7 @@ impl Lowerer<'_> {
     }
 
     /// A string or a list of strings.
-    fn string_list(&mut self, v: &Value, parent: Option<Span>, what: &str) -> Option<StringList> {
+    fn string_list(&mut self, v: &Value, parent: Option<Span>, what: &dyn fmt::Display) -> Option<StringList> {
         let span = v.span.or(parent);
         if let Some(s) = scalar(v) {
             return Some(StringList { items: vec![Spanned::new(s, span)], was_list: false, span });
@@ -253,7 +254,7 @@ impl Lowerer<'_> {
                         ValueKind::Object(_) | ValueKind::Map(_) => {
                             items.extend(self.statement(e, espan));
                         }
-                        ValueKind::Unknown(_) => self.unknown(e, espan, "a statement", "a known object"),
+                        ValueKind::Unknown(_) => self.unknown(e, espan, &"a statement", "a known object"),
                         ValueKind::Null => {
                             self.shape(espan, "`Statement` must not contain null".to_string());
                         }
@@ -265,7 +266,7 @@ impl Lowerer<'_> {
                 Some(Statements { items, was_object: false, span })
             }
             ValueKind::Unknown(_) => {
-                self.unknown(v, span, "`Statement`", "a known list of objects");
+                self.unknown(v, span, &"`Statement`", "a known list of objects");
                 None
             }
             _ => {
@@ -302,7 +303,7 @@ impl Lowerer<'_> {
                 self.null(name, value, span);
                 continue;
             }
-            let what = format!("`{name}`");
+            let what = Backticked(name, None);
             match name.as_str() {
                 "Sid" => st.sid = self.string(value, span, &what),
                 "Effect" => {
@@ -342,12 +343,12 @@ impl Lowerer<'_> {
 
     fn principal(&mut self, v: &Value, parent: Option<Span>, name: &str) -> Option<Spanned<Principal>> {
         let span = v.span.or(parent);
-        let what = format!("`{name}`");
+        let what = Backticked(name, None);
         if let Some(map) = members(v) {
             let mut kinds = Vec::with_capacity(map.len());
             for (kind, ids) in map {
                 let kspan = ids.span.or(span);
-                let kwhat = format!("`{name}.{kind}`");
+                let kwhat = Backticked(name, Some(kind));
                 if ids.is_null() {
                     self.shape(kspan, format!("{kwhat} is null"));
                     continue;
@@ -393,7 +394,7 @@ impl Lowerer<'_> {
         let span = v.span.or(parent);
         let Some(map) = members(v) else {
             if let ValueKind::Unknown(_) = v.kind {
-                self.unknown(v, span, "`Condition`", "a known object");
+                self.unknown(v, span, &"`Condition`", "a known object");
             } else {
                 self.shape(span, format!("`Condition` must be an object of objects, found {}", found(v)));
             }
@@ -402,7 +403,7 @@ impl Lowerer<'_> {
         let mut blocks = Vec::with_capacity(map.len());
         for (op, block) in map {
             let bspan = block.span.or(span);
-            let bwhat = format!("`Condition.{op}`");
+            let bwhat = Backticked("Condition", Some(op));
             let Some(entries) = members(block) else {
                 match block.kind {
                     ValueKind::Null => {
@@ -434,6 +435,18 @@ impl Lowerer<'_> {
             blocks.push(ConditionBlock { operator: Spanned::new(op.clone(), bspan), entries: list });
         }
         Some(Spanned::new(blocks, span))
+    }
+}
+
+/// `` `name` `` or `` `name.member` ``, written only when a message needs it.
+struct Backticked<'a>(&'a str, Option<&'a str>);
+
+impl fmt::Display for Backticked<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.1 {
+            Some(member) => write!(f, "`{}.{member}`", self.0),
+            None => write!(f, "`{}`", self.0),
+        }
     }
 }
 

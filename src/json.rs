@@ -357,7 +357,7 @@ impl Parser<'_> {
             return Err(self.unexpected("looking for the beginning of an object key"));
         }
         let key_start = self.pos;
-        let key = crate::value::nfc(&self.string()?);
+        let key = crate::value::into_nfc(self.string()?);
         let key_span = (self.map)(key_start, self.pos);
         self.skip_ws();
         if self.peek() != Some(b':') {

@@ -153,8 +153,8 @@ impl Value {
         Value::new(ValueKind::Number(n))
     }
     /// A string, normalised to NFC as Terraform does.
-    pub fn string(s: impl AsRef<str>) -> Value {
-        Value::new(ValueKind::String(nfc(s.as_ref())))
+    pub fn string(s: impl Into<String>) -> Value {
+        Value::new(ValueKind::String(into_nfc(s.into())))
     }
     pub fn tuple(items: Vec<Value>) -> Value {
         Value::new(ValueKind::Tuple(items))
@@ -343,6 +343,11 @@ pub fn nfc(s: &str) -> String {
         return s.to_string();
     }
     s.nfc().collect()
+}
+
+/// [`nfc`] of an owned string, without a copy when it is ASCII.
+pub fn into_nfc(s: String) -> String {
+    if s.is_ascii() { s } else { s.nfc().collect() }
 }
 
 /// cty's set order: strings by bytes, numbers numerically, `false` before `true`; other

@@ -256,7 +256,7 @@ impl<'a> Evaluator<'a> {
                     let v = self.eval(value.expr(), file, scope);
                     match (k, v) {
                         (Ok(k), Ok(v)) => {
-                            let k = crate::value::nfc(&k);
+                            let k = crate::value::into_nfc(k);
                             let key_span = self.span_of(file, key);
                             if let Some(first) = key_spans.insert(k.clone(), key_span) {
                                 let d = Diagnostic::error(

@@ -200,7 +200,11 @@ pub fn compile_path(path: &Path, options: &Options) -> Result<Compilation, Strin
     on_big_stack(|| compile_path_here(path, options))
 }
 
-fn compile_path_here(path: &Path, options: &Options) -> Result<Compilation, String> {
+/// Checks what `compile_path` would refuse before it compiles anything: the PATH (a
+/// directory that can be listed, or a file that can be opened) and the `--var-file` files.
+/// `Err` is a message about the invocation. Callers that stream the results of several
+/// modules check every PATH first, so that nothing is printed for a run that fails.
+pub fn check_inputs(path: &Path, options: &Options) -> Result<module::ModuleFiles, String> {
     let files = module::module_files(path)?;
     // A file named by the caller (the PATH itself, a `--var-file`) that cannot be opened is
     // an error about the invocation, not a finding; what is in it is checked as usual.
@@ -212,6 +216,11 @@ fn compile_path_here(path: &Path, options: &Options) -> Result<Compilation, Stri
             openable(p, "variable file ")?;
         }
     }
+    Ok(files)
+}
+
+fn compile_path_here(path: &Path, options: &Options) -> Result<Compilation, String> {
+    let files = check_inputs(path, options)?;
     let mut c = Compilation::default();
     let mut ids = Vec::new();
     for tf in &files.tf {

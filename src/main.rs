@@ -645,6 +645,11 @@ fn prepare(common: &CommonArgs, order: &[(usize, bool, usize)]) -> Result<Run, F
     roots.sort_by_cached_key(|(prefix, path)| (format!("{prefix}:"), path.clone()));
     let jobs =
         common.jobs.map(usize::from).unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    // Output is streamed root by root: every PATH and variable file is checked first, so
+    // that a run stopped by one of them (exit 2) prints nothing.
+    for (_, path) in &roots {
+        kmsc::compile::check_inputs(path, &options).map_err(Fatal)?;
+    }
     // Several roots compile in parallel, each on one thread; one root parses its files in
     // parallel.
     if roots.len() == 1 {

@@ -95,3 +95,18 @@ fn jobs_must_be_a_positive_number() {
     assert_eq!(status, Some(2));
     assert!(String::from_utf8_lossy(&err).contains("-j"), "{}", String::from_utf8_lossy(&err));
 }
+
+#[test]
+fn a_path_that_cannot_be_read_stops_the_run_before_anything_is_printed() {
+    // The readable root sorts first: without the check up front its policies would be
+    // printed before the run stops.
+    for jobs in ["1", "8"] {
+        let (status, out, err) = run(&["build", "examples/wordpress", "zzz/missing.tf"], jobs);
+        assert_eq!(status, Some(2));
+        assert!(out.is_empty(), "{}", String::from_utf8_lossy(&out));
+        assert!(String::from_utf8_lossy(&err).contains("zzz/missing.tf"), "{}", String::from_utf8_lossy(&err));
+    }
+    let (status, out, _) = run(&["build", "examples/wordpress", "--var-file", "missing.tfvars"], "2");
+    assert_eq!(status, Some(2));
+    assert!(out.is_empty());
+}

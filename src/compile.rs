@@ -115,12 +115,17 @@ fn on_big_stack<T: Send>(work: impl FnOnce() -> T + Send) -> T {
 /// each module takes: output is the same bytes with one thread or many. At most `2 × jobs`
 /// results wait to be handed over, so memory does not grow with the number of modules.
 /// `sink` returns `false` to stop: modules not yet started are skipped.
+///
+/// Every PATH and `--var-file` is checked before anything is compiled: `Err` (a message
+/// about the invocation) means `sink` was never called, so a caller printing as results
+/// come prints nothing for a run that fails.
 pub fn compile_each(
     paths: &[PathBuf],
     options: &Options,
     jobs: usize,
     mut sink: impl FnMut(usize, Result<Compilation, String>) -> bool,
-) {
+) -> Result<(), String> {
+    let inputs = paths.iter().map(|p| check_inputs(p, options)).collect::<Result<Vec<_>, _>>()?;
     use std::sync::{Condvar, Mutex};
     struct State {
         /// The next path a worker takes.
@@ -129,17 +134,19 @@ pub fn compile_each(
         delivered: usize,
         ready: BTreeMap<usize, Result<Compilation, String>>,
         stop: bool,
+        /// The files of each path, taken by the worker that compiles it.
+        inputs: Vec<module::ModuleFiles>,
     }
     let jobs = jobs.clamp(1, paths.len().max(1));
     let window = 2 * jobs;
-    let state = Mutex::new(State { next: 0, delivered: 0, ready: BTreeMap::new(), stop: false });
+    let state = Mutex::new(State { next: 0, delivered: 0, ready: BTreeMap::new(), stop: false, inputs });
     let changed = Condvar::new();
     let lock = || state.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     std::thread::scope(|s| {
         for _ in 0..jobs {
             let worker = || {
                 loop {
-                    let index = {
+                    let (index, files) = {
                         let mut st = lock();
                         while !st.stop && st.next < paths.len() && st.next >= st.delivered + window {
                             st = changed.wait(st).unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -147,12 +154,13 @@ pub fn compile_each(
                         if st.stop || st.next >= paths.len() {
                             return;
                         }
+                        let index = st.next;
                         st.next += 1;
-                        st.next - 1
+                        (index, std::mem::take(&mut st.inputs[index]))
                     };
                     // A bug must not leave the caller waiting for this result forever.
                     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                        compile_path_here(&paths[index], options)
+                        Ok(compile_files(&paths[index], files, options))
                     }))
                     .unwrap_or_else(|_| {
                         Err(format!("internal error while compiling `{}` (please report it)", paths[index].display()))
@@ -188,6 +196,7 @@ pub fn compile_each(
             changed.notify_all();
         }
     });
+    Ok(())
 }
 
 /// Thread creation failed (out of resources): nothing sensible can run.
@@ -202,9 +211,8 @@ pub fn compile_path(path: &Path, options: &Options) -> Result<Compilation, Strin
 
 /// Checks what `compile_path` would refuse before it compiles anything: the PATH (a
 /// directory that can be listed, or a file that can be opened) and the `--var-file` files.
-/// `Err` is a message about the invocation. Callers that stream the results of several
-/// modules check every PATH first, so that nothing is printed for a run that fails.
-pub fn check_inputs(path: &Path, options: &Options) -> Result<module::ModuleFiles, String> {
+/// `Err` is a message about the invocation.
+fn check_inputs(path: &Path, options: &Options) -> Result<module::ModuleFiles, String> {
     let files = module::module_files(path)?;
     // A file named by the caller (the PATH itself, a `--var-file`) that cannot be opened is
     // an error about the invocation, not a finding; what is in it is checked as usual.
@@ -220,7 +228,11 @@ pub fn check_inputs(path: &Path, options: &Options) -> Result<module::ModuleFile
 }
 
 fn compile_path_here(path: &Path, options: &Options) -> Result<Compilation, String> {
-    let files = check_inputs(path, options)?;
+    Ok(compile_files(path, check_inputs(path, options)?, options))
+}
+
+/// Compiles the module at `path`, whose files `check_inputs` listed.
+fn compile_files(path: &Path, files: module::ModuleFiles, options: &Options) -> Compilation {
     let mut c = Compilation::default();
     let mut ids = Vec::new();
     for tf in &files.tf {
@@ -231,7 +243,7 @@ fn compile_path_here(path: &Path, options: &Options) -> Result<Compilation, Stri
     // One file named on the command line is the module, even if named like an override.
     let lone_file = !path.is_dir();
     compile_loaded(&mut c, files.dir, ids, files.auto_tfvars, Vec::new(), lone_file, options);
-    Ok(c)
+    c
 }
 
 /// `Ok` when `path` can be opened for reading and is not a directory.
@@ -390,12 +402,7 @@ fn resolve_diagnostics(sources: &SourceMap, diags: &mut [Diagnostic]) {
 /// The first parse of each `.tf` file (`module::first_parse`) on up to `jobs` threads, in
 /// the order of `files`; `None` where it is left to the sequential loading (`.tf.json`
 /// files, one thread, a single file).
-#[allow(clippy::type_complexity)]
-fn parse_ahead(
-    sources: &SourceMap,
-    files: &[crate::source::FileId],
-    jobs: usize,
-) -> Vec<Option<Result<hcl::edit::structure::Body, hcl::edit::parser::Error>>> {
+fn parse_ahead(sources: &SourceMap, files: &[crate::source::FileId], jobs: usize) -> Vec<module::FirstParse> {
     use std::sync::atomic::{AtomicUsize, Ordering};
     let wanted = |f: &crate::source::FileId| !crate::tf_json::is_tf_json(sources.path(*f));
     let threads = jobs.min(files.iter().filter(|f| wanted(f)).count());
@@ -403,7 +410,7 @@ fn parse_ahead(
         return files.iter().map(|_| None).collect();
     }
     let next = AtomicUsize::new(0);
-    let mut out: Vec<Option<Result<_, _>>> = files.iter().map(|_| None).collect();
+    let mut out: Vec<module::FirstParse> = files.iter().map(|_| None).collect();
     std::thread::scope(|s| {
         let mut handles = Vec::new();
         for _ in 0..threads {

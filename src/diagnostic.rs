@@ -198,3 +198,29 @@ pub const REGISTRY: &[CodeInfo] = &[
 pub fn lookup(code: &str) -> Option<&'static CodeInfo> {
     REGISTRY.iter().find(|c| c.code.eq_ignore_ascii_case(code))
 }
+
+/// `n` with thousands separators, for messages (`40,960`).
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::thousands;
+
+    #[test]
+    fn thousands_separators() {
+        assert_eq!(thousands(1_000_000), "1,000,000");
+        assert_eq!(thousands(32_768), "32,768");
+        assert_eq!(thousands(10_000), "10,000");
+        assert_eq!(thousands(999), "999");
+    }
+}

@@ -544,6 +544,8 @@ struct Run {
 fn each_root(run: &Run, mut sink: impl FnMut(&str, Compilation)) -> Result<(), Fatal> {
     let paths: Vec<PathBuf> = run.roots.iter().map(|(_, p)| p.clone()).collect();
     let mut failed = None;
+    // Every PATH and variable file is checked before the first root is compiled, so a run
+    // stopped by one of them (exit 2) prints nothing.
     kmsc::compile::compile_each(&paths, &run.options, run.jobs, |i, result| match result {
         Ok(c) => {
             sink(&run.roots[i].0, c);
@@ -553,7 +555,8 @@ fn each_root(run: &Run, mut sink: impl FnMut(&str, Compilation)) -> Result<(), F
             failed = Some(Fatal(e));
             false
         }
-    });
+    })
+    .map_err(Fatal)?;
     failed.map_or(Ok(()), Err)
 }
 
@@ -645,11 +648,6 @@ fn prepare(common: &CommonArgs, order: &[(usize, bool, usize)]) -> Result<Run, F
     roots.sort_by_cached_key(|(prefix, path)| (format!("{prefix}:"), path.clone()));
     let jobs =
         common.jobs.map(usize::from).unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-    // Output is streamed root by root: every PATH and variable file is checked first, so
-    // that a run stopped by one of them (exit 2) prints nothing.
-    for (_, path) in &roots {
-        kmsc::compile::check_inputs(path, &options).map_err(Fatal)?;
-    }
     // Several roots compile in parallel, each on one thread; one root parses its files in
     // parallel.
     if roots.len() == 1 {

@@ -75,14 +75,6 @@ impl Resource {
         if self.data { format!("data.{}.{}", self.kind, self.name) } else { format!("{}.{}", self.kind, self.name) }
     }
 
-    /// Whether `address` is this resource's address (without building it).
-    pub fn has_address(&self, address: &str) -> bool {
-        let rest = if self.data { address.strip_prefix("data.") } else { Some(address) };
-        rest.and_then(|r| r.strip_prefix(self.kind.as_str()))
-            .and_then(|r| r.strip_prefix('.'))
-            .is_some_and(|r| r == self.name)
-    }
-
     /// A top-level attribute of the block.
     pub fn attribute(&self, name: &str) -> Option<ExprRef<'_>> {
         self.body.get_attribute(name).map(|a| ExprRef { file: self.file, expr: &a.value })
@@ -154,7 +146,7 @@ impl Module {
             }
             index
         });
-        index.get(address).and_then(|&i| self.resources.get(i)).filter(|r| r.has_address(address))
+        index.get(address).and_then(|&i| self.resources.get(i))
     }
 }
 
@@ -171,7 +163,10 @@ pub fn parse_file(sources: &mut SourceMap, file: FileId, diags: &mut Vec<Diagnos
 
 /// hcl-edit's parse of a file's text as it is (what [`parse_file`] tries first), or `None`
 /// when `parse_file` would not parse it (a NUL byte).
-pub fn first_parse(text: &str) -> Option<Result<Body, hcl::edit::parser::Error>> {
+pub type FirstParse = Option<Result<Body, hcl::edit::parser::Error>>;
+
+/// [`FirstParse`] of `text`.
+pub fn first_parse(text: &str) -> FirstParse {
     if text.contains('\0') { None } else { Some(hcl::edit::parser::parse_body(text)) }
 }
 
@@ -181,7 +176,7 @@ pub fn parse_file_from(
     sources: &mut SourceMap,
     file: FileId,
     diags: &mut Vec<Diagnostic>,
-    mut first: Option<Result<Body, hcl::edit::parser::Error>>,
+    mut first: FirstParse,
 ) -> Option<Body> {
     // Terraform refuses a NUL byte anywhere in a configuration file; one diagnostic for
     // the first (a binary file would otherwise give a pile of syntax errors, or none).
@@ -436,6 +431,7 @@ fn single_label(block: &Block, file: FileId, diags: &mut Vec<Diagnostic>) -> Opt
 /// The files that make up the module at `path` (a directory, or one `.tf` or `.tf.json`
 /// file), sorted by name (override files included), and the tfvars files Terraform loads
 /// automatically beside them.
+#[derive(Debug, Default)]
 pub struct ModuleFiles {
     pub dir: PathBuf,
     pub tf: Vec<PathBuf>,

@@ -43,11 +43,14 @@ pub struct DiagStream {
     format: Format,
     color: bool,
     items: Vec<serde_json::Value>,
+    /// Every code, for SARIF's rule indexes.
+    codes: Vec<&'static crate::diagnostic::CodeInfo>,
 }
 
 impl DiagStream {
     pub fn new(format: Format, color: bool) -> DiagStream {
-        DiagStream { format, color, items: Vec::new() }
+        let codes = if format == Format::Sarif { crate::rules::all_codes() } else { Vec::new() };
+        DiagStream { format, color, items: Vec::new(), codes }
     }
 
     /// The text to print now for these diagnostics (empty for JSON and SARIF).
@@ -62,7 +65,7 @@ impl DiagStream {
                 String::new()
             }
             Format::Sarif => {
-                self.items.extend(sarif_results(sources, diags, &crate::rules::all_codes()));
+                self.items.extend(sarif_results(sources, diags, &self.codes));
                 String::new()
             }
         }

@@ -1,42 +1,13 @@
 //! Terraform's JSON configuration syntax (`*.tf.json`): the same declarations as HCL, with
 //! diagnostics placed inside the JSON text.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod fixture_module;
 
-use kmsc::compile::{Compilation, Options, compile_sources};
-use kmsc::diagnostic::Severity;
+use std::path::Path;
 
-fn kmsc(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_kmsc"))
-        .args(args)
-        .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures"))
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("kmsc runs")
-}
+use kmsc::compile::Compilation;
 
-fn text(b: &[u8]) -> String {
-    String::from_utf8(b.to_vec()).unwrap()
-}
-
-fn compile(files: &[(&str, &str)]) -> Compilation {
-    compile_sources(files.iter().map(|(p, t)| (PathBuf::from(p), t.to_string())).collect(), &Options::default())
-}
-
-fn errors(c: &Compilation) -> Vec<String> {
-    c.diagnostics
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .map(|d| format!("{}: {}", d.code, d.message))
-        .collect()
-}
-
-/// The string Terraform computes for `policy` of `address`.
-fn terraform(c: &Compilation, address: &str) -> String {
-    let p = c.policies.iter().find(|p| p.address == address).unwrap_or_else(|| panic!("no {address}: {:?}", errors(c)));
-    p.terraform.clone().unwrap_or_else(|| panic!("{address} is unknown: {:?}", errors(c)))
-}
+use fixture_module::{compile, errors, kmsc, terraform, text};
 
 /// `(line, column)` of a diagnostic's start.
 fn position(c: &Compilation, code: &str) -> (String, usize, usize) {

@@ -17,7 +17,7 @@ use std::cell::RefCell;
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 
-use crate::diagnostic::{Diagnostic, codes};
+use crate::diagnostic::{Diagnostic, codes, thousands};
 use crate::source::Span;
 use crate::value::{Part, Value, ValueKind};
 
@@ -302,19 +302,6 @@ impl Size {
     }
 }
 
-/// `1000000` as `1,000,000`.
-fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -357,12 +344,5 @@ mod tests {
         }
         assert!(b.is_exhausted());
         assert!(!Budget::current().is_exhausted());
-    }
-
-    #[test]
-    fn thousands_separators() {
-        assert_eq!(thousands(1_000_000), "1,000,000");
-        assert_eq!(thousands(10_000), "10,000");
-        assert_eq!(thousands(999), "999");
     }
 }

@@ -79,6 +79,11 @@ enum Strings {
 }
 
 impl Strings {
+    /// One string for a list of one (the provider collapses it), the list otherwise.
+    fn collapse(mut items: Vec<Value>, span: Option<Span>) -> Strings {
+        if items.len() == 1 { Strings::One(items.remove(0)) } else { Strings::Many(items, span) }
+    }
+
     fn node(self) -> Node {
         match self {
             Strings::One(v) | Strings::Unknown(v) => Node::Leaf(v),
@@ -1071,10 +1076,7 @@ impl<'a> Evaluator<'a> {
                 self.replace_vars(ctx, it);
             }
         }
-        Some(match items.len() {
-            1 => Node::Leaf(items.remove(0)),
-            _ => Node::Array(items.into_iter().map(Node::Leaf).collect(), span),
-        })
+        Some(Strings::collapse(items, span).node())
     }
 
     /// The provider's `&{` to `${` replacement (refused in version 2008-10-17 documents).
@@ -1136,11 +1138,7 @@ impl<'a> Evaluator<'a> {
                     for it in &mut items {
                         self.replace_vars(ctx, it);
                     }
-                    let ids = match items.len() {
-                        1 => Strings::One(items.remove(0)),
-                        _ => Strings::Many(items, b.ty_span),
-                    };
-                    (ids, code)
+                    (Strings::collapse(items, b.ty_span), code)
                 }
                 None => (Strings::Unknown(b.ids.clone()), None),
             };
@@ -1184,11 +1182,7 @@ impl<'a> Evaluator<'a> {
                     for it in &mut items {
                         self.replace_vars(ctx, it);
                     }
-                    let values = match items.len() {
-                        1 => Strings::One(items.remove(0)),
-                        _ => Strings::Many(items, b.variable_span),
-                    };
-                    (values, code)
+                    (Strings::collapse(items, b.variable_span), code)
                 }
                 None => (Strings::Unknown(b.values.clone()), None),
             };

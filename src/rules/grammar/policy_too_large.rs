@@ -8,7 +8,7 @@
 //! Use instead: list several principals in one statement, grant through IAM policies
 //! (the root statement lets the account's IAM policies control the key) or through grants.
 
-use crate::diagnostic::{CodeInfo, Diagnostic, Severity};
+use crate::diagnostic::{CodeInfo, Diagnostic, Severity, thousands};
 use crate::facts::MAX_POLICY_BYTES;
 use crate::rules::{Ctx, Rule};
 use crate::value::{Part, ValueKind};
@@ -25,19 +25,6 @@ pub static RULE: Rule = Rule {
     name: "policy-too-large",
     check,
 };
-
-/// `n` with thousands separators (`40,960`).
-fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
 
 fn check(a: &Ctx, out: &mut Vec<Diagnostic>) {
     for cp in a.policies {
@@ -63,8 +50,8 @@ fn check(a: &Ctx, out: &mut Vec<Diagnostic>) {
         let message = format!(
             "the policy is {}{} bytes, over the {}-byte limit of a key policy",
             if exact { "" } else { "at least " },
-            thousands(size),
-            thousands(MAX_POLICY_BYTES)
+            thousands(size as u64),
+            thousands(MAX_POLICY_BYTES as u64)
         );
         out.push(
             RULE.diagnostic(message)
@@ -78,14 +65,6 @@ fn check(a: &Ctx, out: &mut Vec<Diagnostic>) {
 #[cfg(test)]
 mod tests {
     use super::super::diagnostics_of;
-    use super::thousands;
-
-    #[test]
-    fn formats_sizes() {
-        assert_eq!(thousands(32768), "32,768");
-        assert_eq!(thousands(999), "999");
-        assert_eq!(thousands(1_000_000), "1,000,000");
-    }
 
     fn key(n: usize, sid: &str) -> String {
         format!(

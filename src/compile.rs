@@ -76,6 +76,9 @@ pub struct CompiledPolicy {
     /// Per statement, whether it lowers with nothing dropped (computed once, on demand, by
     /// the rules that must not guess about partial statements).
     pub statement_completeness: std::sync::OnceLock<(bool, Vec<bool>)>,
+    /// Some value inside is marked sensitive, at any depth (`jsonencode` arguments
+    /// included): only then are its parts recorded as secrets.
+    marked: bool,
 }
 
 /// Everything a compilation produced.
@@ -766,7 +769,7 @@ fn compile_module(
             record_secrets(&mut c.sources, v, true);
         }
     }
-    for p in &policies {
+    for p in policies.iter().filter(|p| p.marked) {
         record_secrets(&mut c.sources, &p.value, false);
     }
     if options.lean {
@@ -1011,9 +1014,15 @@ fn lower_policy(
         canonical: None,
         span,
         unknown: value.first_unknown(),
-        sensitive: value.contains_sensitive() || value.encoded.as_ref().is_some_and(|e| e.contains_sensitive()),
+        sensitive: false,
+        marked: false,
         statement_completeness: std::sync::OnceLock::new(),
     };
+    // One walk for both: a policy is sensitive if its value or the structure `jsonencode`
+    // encoded holds a sensitive value; `marked` if any mark is anywhere inside.
+    let (here, encoded, marked) = value.sensitivity();
+    out.sensitive = here || encoded;
+    out.marked = marked;
     if let Some(what) = policy_too_big(&value) {
         diags.push(
             Diagnostic::error(codes::LIMIT, format!("the policy of `{address}` {what}; it is not analysed"))

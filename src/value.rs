@@ -250,6 +250,36 @@ impl Value {
                 _ => false,
             }
     }
+    /// In one walk: `(contains_sensitive(), the same for the structure this value was
+    /// `jsonencode`d from, marked)`, where `marked` is false only when no value anywhere
+    /// inside (the structures of `jsonencode` results included) is marked sensitive.
+    pub fn sensitivity(&self) -> (bool, bool, bool) {
+        let (here, deep) = self.sensitivity_inside();
+        let (encoded, encoded_deep) = self.encoded.as_ref().map_or((false, false), |e| {
+            let (h, d) = e.sensitivity_inside();
+            (h, d || e.encoded.as_ref().is_some_and(|e| e.marked_anywhere()))
+        });
+        (here, encoded, deep || encoded_deep)
+    }
+
+    fn marked_anywhere(&self) -> bool {
+        self.sensitivity_inside().1 || self.encoded.as_ref().is_some_and(|e| e.marked_anywhere())
+    }
+
+    fn sensitivity_inside(&self) -> (bool, bool) {
+        let (mut here, mut deep) = (self.sensitive, self.sensitive);
+        let mut add = |x: &Value| {
+            let (h, d) = x.sensitivity_inside();
+            here |= h;
+            deep |= d || x.encoded.as_ref().is_some_and(|e| e.marked_anywhere());
+        };
+        match &self.kind {
+            ValueKind::Tuple(v) | ValueKind::List(v) | ValueKind::Set(v) => v.iter().for_each(&mut add),
+            ValueKind::Object(m) | ValueKind::Map(m) => m.values().for_each(&mut add),
+            _ => {}
+        }
+        (here, deep)
+    }
     /// The first unknown expression inside, depth first.
     pub fn first_unknown(&self) -> Option<String> {
         match &self.kind {

@@ -834,13 +834,11 @@ impl<'a> Evaluator<'a> {
         let Ok([arg]) = <[Value; 1]>::try_from(args) else {
             return Err(self.error(codes::FUNCTION, span, "`jsonencode` takes exactly one argument"));
         };
-        let mut out = if arg.is_wholly_known() {
-            match crate::json::encode(&arg) {
-                Ok(s) => Value::string(s),
-                Err(msg) => return Err(self.error(codes::FUNCTION, span, format!("error in `jsonencode`: {msg}"))),
-            }
-        } else {
-            Value::unknown(self.text_of(file, call), Type::String)
+        // Encoding stops at the first unknown part (the only way it fails): the result is
+        // then unknown, in one walk over the argument.
+        let mut out = match crate::json::encode(&arg) {
+            Ok(s) => Value::string(s),
+            Err(_) => Value::unknown(self.text_of(file, call), Type::String),
         };
         out.encoded = Some(Arc::new(arg));
         Ok(out.with_span(span))

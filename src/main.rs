@@ -294,14 +294,15 @@ fn run(cli: Cli, order: Vec<(usize, bool, usize)>) -> Result<u8, Fatal> {
             each_root(&run, |prefix, mut c| {
                 let mut extra = Vec::new();
                 let mut entries: Vec<(String, String)> = Vec::new();
-                for p in &c.policies {
+                // The texts are moved out: `c` is dropped once this root is printed.
+                for p in &mut c.policies {
                     if args.out_dir.is_some() {
-                        if let Some(text) = &p.canonical {
+                        if let Some(text) = p.canonical.take() {
                             let rel = kmsc::golden::rel_path(several.then_some(prefix), &p.address);
                             if p.sensitive {
                                 golden_sensitive.insert(slash_path(&rel));
                             }
-                            golden.push((rel, text.clone()));
+                            golden.push((rel, text));
                         }
                         continue;
                     }
@@ -313,9 +314,9 @@ fn run(cli: Cli, order: Vec<(usize, bool, usize)>) -> Result<u8, Fatal> {
                         }
                     }
                     let text = match args.emit {
-                        EmitArg::Canonical => p.canonical.clone(),
-                        EmitArg::Terraform => match &p.terraform {
-                            Some(s) => Some(s.clone()),
+                        EmitArg::Canonical => p.canonical.take(),
+                        EmitArg::Terraform => match p.terraform.take() {
+                            Some(s) => Some(s),
                             None => {
                                 extra.push(terraform_unknown(p));
                                 None
@@ -352,7 +353,10 @@ fn run(cli: Cli, order: Vec<(usize, bool, usize)>) -> Result<u8, Fatal> {
                 print_stderr(&diags.push(&c.sources, &c.diagnostics));
                 if printing {
                     entries.sort();
-                    let text: String = entries.iter().map(|(address, text)| set.entry(address, text)).collect();
+                    let mut text = String::new();
+                    for (address, policy) in &entries {
+                        set.entry(&mut text, address, policy);
+                    }
                     print_stdout(&text);
                 }
             })?;

@@ -82,7 +82,10 @@ pub fn canonical_document_set(entries: &[(String, String)]) -> String {
     let mut sorted: Vec<&(String, String)> = entries.iter().collect();
     sorted.sort_by(|a, b| a.0.cmp(&b.0));
     let mut set = DocumentSet::new(SetValues::Policies);
-    let mut out: String = sorted.into_iter().map(|(address, policy)| set.entry(address, policy)).collect();
+    let mut out = String::new();
+    for (address, policy) in sorted {
+        set.entry(&mut out, address, policy);
+    }
     out.push_str(&set.finish());
     out
 }
@@ -109,21 +112,19 @@ impl DocumentSet {
         DocumentSet { values, entries: 0 }
     }
 
-    /// The text of one more entry.
-    pub fn entry(&mut self, address: &str, value: &str) -> String {
-        let mut out = String::from(if self.entries == 0 { "{\n  " } else { ",\n  " });
+    /// Appends the text of one more entry to `out`.
+    pub fn entry(&mut self, out: &mut String, address: &str, value: &str) {
+        out.push_str(if self.entries == 0 { "{\n  " } else { ",\n  " });
         self.entries += 1;
-        write_json_string(&mut out, address);
+        write_json_string(out, address);
         out.push_str(": ");
         match self.values {
-            SetValues::Strings => write_json_string(&mut out, value),
+            SetValues::Strings => write_json_string(out, value),
             SetValues::Policies => {
+                // Every line indented by two more spaces, empty lines (a canonical policy
+                // has none) left empty.
                 let policy = value.strip_suffix('\n').unwrap_or(value);
-                if !policy.contains("\n\n") {
-                    // No empty line (a canonical policy has none): indent every line.
-                    out.push_str(&policy.replace('\n', "\n  "));
-                    return out;
-                }
+                out.reserve(policy.len() + policy.len() / 8);
                 for (j, line) in policy.split('\n').enumerate() {
                     if j > 0 {
                         out.push('\n');
@@ -135,7 +136,6 @@ impl DocumentSet {
                 }
             }
         }
-        out
     }
 
     /// The text that closes the set.

@@ -417,7 +417,7 @@ impl Parser<'_> {
         }
         let literal = &self.text[start..self.pos];
         match Number::parse(literal) {
-            Some(n) => Ok(self.spanned(ValueKind::Number(n), start)),
+            Some(n) => Ok(self.spanned(ValueKind::Number(Box::new(n)), start)),
             None => Err(self.err(start, format!("number `{literal}` is out of range"))),
         }
     }

@@ -83,7 +83,8 @@ pub enum ValueKind {
     /// `null` (of any type).
     Null,
     Bool(bool),
-    Number(Number),
+    /// Boxed, as `Unknown` is: the common kinds keep `Value` small.
+    Number(Box<Number>),
     /// Always NFC-normalised (use [`Value::string`]).
     String(String),
     /// A string with parts unknown until apply (a template over unknown values).
@@ -94,7 +95,7 @@ pub enum ValueKind {
     Set(Vec<Value>),
     Object(BTreeMap<String, Value>),
     Map(BTreeMap<String, Value>),
-    Unknown(Unknown),
+    Unknown(Box<Unknown>),
 }
 
 /// A value with the place it came from.
@@ -150,7 +151,7 @@ impl Value {
         Value::new(ValueKind::Bool(b))
     }
     pub fn number(n: Number) -> Value {
-        Value::new(ValueKind::Number(n))
+        Value::new(ValueKind::Number(Box::new(n)))
     }
     /// A string, normalised to NFC as Terraform does.
     pub fn string(s: impl Into<String>) -> Value {
@@ -173,7 +174,7 @@ impl Value {
         Value::new(ValueKind::Map(items))
     }
     pub fn unknown(expr: impl Into<String>, ty: Type) -> Value {
-        Value::new(ValueKind::Unknown(Unknown { expr: expr.into(), ty }))
+        Value::new(ValueKind::Unknown(Box::new(Unknown { expr: expr.into(), ty })))
     }
     /// A partially known string; collapses to a plain string when every part is known.
     pub fn partial(parts: Vec<Part>) -> Value {

@@ -497,7 +497,7 @@ fn conv(v: &Value, ty: &Type) -> ConvResult {
             if !can_convert(&u.ty, ty) {
                 return Err(ConvError::new(mismatch_message(&u.ty, ty)));
             }
-            let kind = ValueKind::Unknown(Unknown { expr: u.expr.clone(), ty: dynamic_replace(&u.ty, ty) });
+            let kind = ValueKind::Unknown(Box::new(Unknown { expr: u.expr.clone(), ty: dynamic_replace(&u.ty, ty) }));
             return Ok(rewrap(v, kind));
         }
         _ => {}
@@ -535,11 +535,11 @@ fn conv_number(v: &Value) -> ConvResult {
     match &v.kind {
         ValueKind::Number(_) => Ok(v.clone()),
         ValueKind::String(s) => match parse_number(s) {
-            Some(n) => Ok(rewrap(v, ValueKind::Number(n))),
+            Some(n) => Ok(rewrap(v, ValueKind::Number(Box::new(n)))),
             None => Err(ConvError::new("a number is required")),
         },
         ValueKind::Partial(parts) => {
-            let kind = ValueKind::Unknown(Unknown { expr: partial_expr(parts), ty: Type::Number });
+            let kind = ValueKind::Unknown(Box::new(Unknown { expr: partial_expr(parts), ty: Type::Number }));
             Ok(rewrap(v, kind))
         }
         _ => Err(mismatch(v, &Type::Number)),
@@ -560,7 +560,7 @@ fn conv_bool(v: &Value) -> ConvResult {
             },
         },
         ValueKind::Partial(parts) => {
-            let kind = ValueKind::Unknown(Unknown { expr: partial_expr(parts), ty: Type::Bool });
+            let kind = ValueKind::Unknown(Box::new(Unknown { expr: partial_expr(parts), ty: Type::Bool }));
             Ok(rewrap(v, kind))
         }
         _ => Err(mismatch(v, &Type::Bool)),

@@ -416,7 +416,7 @@ impl<'a> Evaluator<'a> {
 
     pub(crate) fn expect_number(&mut self, v: &Value) -> Result<Number, Reported> {
         match &v.kind {
-            ValueKind::Number(n) => Ok(n.clone()),
+            ValueKind::Number(n) => Ok((**n).clone()),
             ValueKind::String(s) => match Number::parse(s) {
                 Some(n) => Ok(n),
                 None => Err(self.error(codes::TYPE, v.span, format!("a number is required, found string `{s}`"))),
@@ -1158,7 +1158,7 @@ impl<'a> Evaluator<'a> {
         match &v.kind {
             ValueKind::Tuple(items) | ValueKind::List(items) => {
                 let idx = match &key.kind {
-                    ValueKind::Number(n) => n.clone(),
+                    ValueKind::Number(n) => (**n).clone(),
                     ValueKind::String(s) => match Number::parse(s) {
                         Some(n) => n,
                         None => {

@@ -144,7 +144,7 @@ fn known_usage(key: &KeyInfo) -> Option<(&str, Option<&Value>)> {
 /// A known number, also from a string Terraform would convert.
 fn number(v: &Value) -> Option<Number> {
     match &v.kind {
-        ValueKind::Number(n) => Some(n.clone()),
+        ValueKind::Number(n) => Some((**n).clone()),
         ValueKind::String(s) => Number::parse(s),
         _ => None,
     }

@@ -240,7 +240,9 @@ impl<'a> Evaluator<'a> {
             }
             Expression::Object(obj) => {
                 let mut out = BTreeMap::new();
-                let mut key_spans: BTreeMap<String, Option<Span>> = BTreeMap::new();
+                // Each key kept and where it is written, in order, to name the earlier one
+                // when a key repeats (rare: looked up only then).
+                let mut seen: Vec<(std::borrow::Cow<'_, str>, Option<Span>)> = Vec::with_capacity(obj.len());
                 let mut failed = false;
                 let mut unknown_key = None;
                 for (key, value) in obj.iter() {
@@ -258,7 +260,21 @@ impl<'a> Evaluator<'a> {
                         (Ok(k), Ok(v)) => {
                             let k = crate::value::into_nfc(k);
                             let key_span = self.span_of(file, key);
-                            if let Some(first) = key_spans.insert(k.clone(), key_span) {
+                            // The key as written when that is its value (no copy kept).
+                            let name = match key {
+                                ObjectKey::Ident(id) if id.as_str() == k => std::borrow::Cow::Borrowed(id.as_str()),
+                                ObjectKey::Expression(Expression::String(lit)) if lit.value().as_str() == k => {
+                                    std::borrow::Cow::Borrowed(lit.value().as_str())
+                                }
+                                _ => std::borrow::Cow::Owned(k.clone()),
+                            };
+                            let earlier = if out.contains_key(&k) {
+                                seen.iter().rev().find(|(n, _)| *n == k).map(|(_, s)| *s)
+                            } else {
+                                None
+                            };
+                            seen.push((name, key_span));
+                            if let Some(first) = earlier {
                                 let d = Diagnostic::error(
                                     codes::DUPLICATE_KEY,
                                     format!(

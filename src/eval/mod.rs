@@ -204,8 +204,7 @@ impl<'a> Evaluator<'a> {
         self.depth += 1;
         let result = self.eval_inner(expr, file, scope);
         self.depth -= 1;
-        let span = self.span_of(file, expr);
-        result.map(|v| if v.span.is_none() { v.with_span(span) } else { v })
+        result.map(|v| if v.span.is_none() { v.with_span(self.span_of(file, expr)) } else { v })
     }
 
     fn eval_inner(&mut self, expr: &Expression, file: FileId, scope: &Scope) -> EvalResult {

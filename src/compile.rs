@@ -36,6 +36,9 @@ pub struct Options {
     /// Compute the canonical text of each policy (`CompiledPolicy::canonical`); `check`,
     /// which prints none, does without.
     pub canonical: bool,
+    /// Indentation level of the canonical text (see `emit::canonical_at`): 0 for a document
+    /// of its own, 1 for an entry of a `DocumentSet` (`kmsc build`'s output).
+    pub canonical_level: usize,
 }
 
 impl Default for Options {
@@ -49,6 +52,7 @@ impl Default for Options {
             lean: false,
             jobs: 1,
             canonical: true,
+            canonical_level: 0,
         }
     }
 }
@@ -1096,7 +1100,7 @@ fn lower_policy(
         diags.append(&mut lower_diags);
         if let Some(p) = policy {
             if options.canonical {
-                out.canonical = Some(crate::emit::canonical::canonical(&p, &options.partition));
+                out.canonical = Some(crate::emit::canonical::canonical_at(&p, &options.partition, options.canonical_level));
             }
             out.policy = Some(p);
         }

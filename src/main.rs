@@ -274,7 +274,12 @@ fn run(cli: Cli, order: Vec<(usize, bool, usize)>) -> Result<u8, Fatal> {
                     "`--out-dir` writes canonical policies; it cannot be used with `--emit terraform`".into(),
                 ));
             }
-            let run = prepare(&args.common, &order)?;
+            let mut run = prepare(&args.common, &order)?;
+            let printing = args.out_dir.is_none() && args.key.is_none();
+            if printing {
+                // Written as entries of one document: indented for it by the workers.
+                run.options.canonical_level = 1;
+            }
             let several = run.roots.len() > 1;
             let terminal = std::io::stdout().is_terminal();
             let mut diags = DiagStream::new(diag_format(args.common.format), color(std::io::stderr().is_terminal()));
@@ -287,10 +292,9 @@ fn run(cli: Cli, order: Vec<(usize, bool, usize)>) -> Result<u8, Fatal> {
             let mut golden: Vec<(PathBuf, String)> = Vec::new();
             let mut golden_sensitive: HashSet<String> = HashSet::new();
             let mut set = kmsc::emit::DocumentSet::new(match args.emit {
-                EmitArg::Canonical => kmsc::emit::SetValues::Policies,
+                EmitArg::Canonical => kmsc::emit::SetValues::IndentedPolicies,
                 EmitArg::Terraform => kmsc::emit::SetValues::Strings,
             });
-            let printing = args.out_dir.is_none() && args.key.is_none();
             each_root(&run, |prefix, mut c| {
                 let mut extra = Vec::new();
                 let mut entries: Vec<(String, String)> = Vec::new();
@@ -623,6 +627,7 @@ fn prepare(common: &CommonArgs, order: &[(usize, bool, usize)]) -> Result<Run, F
         lean: true,
         jobs: 1,
         canonical: true,
+        canonical_level: 0,
     };
     let paths = if common.modules_of_files {
         modules_of_files(&common.paths)

@@ -29,20 +29,19 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
-use crate::policy::ast::{ConditionBlock, KeyPolicy, PolicyString, Principal, Spanned, Statement, StringList};
-
-/// A JSON document to print, borrowing from the policy where it can.
-enum Json<'a> {
-    Str(Cow<'a, str>),
-    Arr(Vec<Json<'a>>),
-    Obj(Vec<(Cow<'a, str>, Json<'a>)>),
-}
+use crate::policy::ast::{ConditionBlock, KeyPolicy, PolicyString, Principal, Spanned, Statement};
 
 /// The canonical text of `policy` (see the module documentation), in `partition`
 /// (`aws`, `aws-cn`, ...), ending with a newline.
 pub fn canonical(policy: &KeyPolicy, partition: &str) -> String {
+    canonical_at(policy, partition, 0)
+}
+
+/// [`canonical`] with every line but the first indented by `level` levels (two spaces
+/// each): the text a [`DocumentSet`] entry holds at `level` 1.
+pub fn canonical_at(policy: &KeyPolicy, partition: &str, level: usize) -> String {
     let mut out = String::with_capacity(4096);
-    write(&mut out, &policy_json(policy, partition), 0);
+    write_policy(&mut out, policy, partition, level);
     out.push('\n');
     out
 }
@@ -95,6 +94,8 @@ pub fn canonical_document_set(entries: &[(String, String)]) -> String {
 pub enum SetValues {
     /// Canonical policies, written as JSON documents.
     Policies,
+    /// Canonical policies already indented for an entry (`canonical_at(.., 1)`).
+    IndentedPolicies,
     /// Strings (Terraform's text of each policy), written as JSON strings.
     Strings,
 }
@@ -120,6 +121,7 @@ impl DocumentSet {
         out.push_str(": ");
         match self.values {
             SetValues::Strings => write_json_string(out, value),
+            SetValues::IndentedPolicies => out.push_str(value.strip_suffix('\n').unwrap_or(value)),
             SetValues::Policies => {
                 // Every line indented by two more spaces, empty lines (a canonical policy
                 // has none) left empty.
@@ -144,39 +146,39 @@ impl DocumentSet {
     }
 }
 
-fn write(out: &mut String, j: &Json, indent: usize) {
-    match j {
-        Json::Str(s) => write_json_string(out, s),
-        Json::Arr(items) if items.is_empty() => out.push_str("[]"),
-        Json::Obj(members) if members.is_empty() => out.push_str("{}"),
-        Json::Arr(items) => {
-            out.push_str("[\n");
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(",\n");
-                }
-                push_indent(out, indent + 1);
-                write(out, item, indent + 1);
-            }
+/// An array or object being written: members go one per line, an empty one stays `[]` or
+/// `{}`.
+struct Open {
+    level: usize,
+    empty: bool,
+}
+
+fn open(out: &mut String, bracket: char, level: usize) -> Open {
+    out.push(bracket);
+    Open { level, empty: true }
+}
+
+impl Open {
+    /// Starts the next element.
+    fn next(&mut self, out: &mut String) {
+        out.push_str(if self.empty { "\n" } else { ",\n" });
+        self.empty = false;
+        push_indent(out, self.level + 1);
+    }
+
+    /// Starts the next member, up to its value.
+    fn member(&mut self, out: &mut String, name: &str) {
+        self.next(out);
+        write_json_string(out, name);
+        out.push_str(": ");
+    }
+
+    fn close(self, out: &mut String, bracket: char) {
+        if !self.empty {
             out.push('\n');
-            push_indent(out, indent);
-            out.push(']');
+            push_indent(out, self.level);
         }
-        Json::Obj(members) => {
-            out.push_str("{\n");
-            for (i, (name, item)) in members.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(",\n");
-                }
-                push_indent(out, indent + 1);
-                write_json_string(out, name);
-                out.push_str(": ");
-                write(out, item, indent + 1);
-            }
-            out.push('\n');
-            push_indent(out, indent);
-            out.push('}');
-        }
+        out.push(bracket);
     }
 }
 
@@ -190,19 +192,26 @@ fn push_indent(out: &mut String, level: usize) {
     }
 }
 
-fn policy_json<'a>(p: &'a KeyPolicy, partition: &str) -> Json<'a> {
-    let mut members = Vec::new();
+fn write_policy(out: &mut String, p: &KeyPolicy, partition: &str, level: usize) {
+    let mut o = open(out, '{', level);
     if let Some(v) = &p.version {
-        members.push(("Version".into(), string(v)));
+        o.member(out, "Version");
+        write_json_string(out, &text(&v.node));
     }
     if let Some(id) = &p.id {
-        members.push(("Id".into(), string(id)));
+        o.member(out, "Id");
+        write_json_string(out, &text(&id.node));
     }
     if let Some(st) = &p.statement {
-        let items = st.items.iter().map(|s| statement_json(s, partition)).collect();
-        members.push(("Statement".into(), Json::Arr(items)));
+        o.member(out, "Statement");
+        let mut items = open(out, '[', level + 1);
+        for s in &st.items {
+            items.next(out);
+            write_statement(out, s, partition, level + 2);
+        }
+        items.close(out, ']');
     }
-    Json::Obj(members)
+    o.close(out, '}');
 }
 
 /// The text of a policy string: itself when known, `${...}` for unknown parts.
@@ -213,48 +222,56 @@ fn text(s: &PolicyString) -> Cow<'_, str> {
     }
 }
 
-fn string(s: &Spanned<PolicyString>) -> Json<'_> {
-    Json::Str(text(&s.node))
-}
-
-fn statement_json<'a>(s: &'a Statement, partition: &str) -> Json<'a> {
-    let mut m = Vec::new();
-    let mut member = |name: &'static str, j: Option<Json<'a>>| {
-        if let Some(j) = j {
-            m.push((Cow::Borrowed(name), j));
+fn write_statement(out: &mut String, s: &Statement, partition: &str, level: usize) {
+    let mut o = open(out, '{', level);
+    if let Some(sid) = &s.sid {
+        o.member(out, "Sid");
+        write_json_string(out, &text(&sid.node));
+    }
+    if let Some(e) = &s.effect {
+        o.member(out, "Effect");
+        write_json_string(out, &e.node.to_string());
+    }
+    for (name, p) in [("Principal", &s.principal), ("NotPrincipal", &s.not_principal)] {
+        if let Some(p) = p {
+            o.member(out, name);
+            write_principal(out, p, partition, level + 1);
         }
-    };
-    member("Sid", s.sid.as_ref().map(string));
-    member("Effect", s.effect.as_ref().map(|e| Json::Str(Cow::Owned(e.node.to_string()))));
-    member("Principal", s.principal.as_ref().map(|p| principal(p, partition)));
-    member("NotPrincipal", s.not_principal.as_ref().map(|p| principal(p, partition)));
-    member("Action", s.action.as_ref().map(list));
-    member("NotAction", s.not_action.as_ref().map(list));
-    member("Resource", s.resource.as_ref().map(list));
-    member("NotResource", s.not_resource.as_ref().map(list));
-    member("Condition", s.condition.as_ref().map(|c| condition(&c.node)));
-    Json::Obj(m)
+    }
+    for (name, l) in
+        [("Action", &s.action), ("NotAction", &s.not_action), ("Resource", &s.resource), ("NotResource", &s.not_resource)]
+    {
+        if let Some(l) = l {
+            o.member(out, name);
+            write_sorted(out, l.items.iter().map(|s| text(s)).collect(), level + 1);
+        }
+    }
+    if let Some(c) = &s.condition {
+        o.member(out, "Condition");
+        write_condition(out, &c.node, level + 1);
+    }
+    o.close(out, '}');
 }
 
 /// A sorted array of distinct strings.
-fn sorted<'a>(items: impl Iterator<Item = Cow<'a, str>>) -> Json<'a> {
-    let mut items: Vec<Cow<'a, str>> = items.collect();
-    items.sort();
+fn write_sorted(out: &mut String, mut items: Vec<Cow<'_, str>>, level: usize) {
+    items.sort_unstable();
     items.dedup();
-    Json::Arr(items.into_iter().map(Json::Str).collect())
+    let mut o = open(out, '[', level);
+    for item in &items {
+        o.next(out);
+        write_json_string(out, item);
+    }
+    o.close(out, ']');
 }
 
-fn list(l: &StringList) -> Json<'_> {
-    sorted(l.items.iter().map(|s| text(s)))
-}
-
-fn principal<'a>(p: &'a Spanned<Principal>, partition: &str) -> Json<'a> {
+fn write_principal(out: &mut String, p: &Spanned<Principal>, partition: &str, level: usize) {
     match &p.node {
-        Principal::Wildcard => Json::Str(Cow::Borrowed("*")),
+        Principal::Wildcard => write_json_string(out, "*"),
         Principal::Map(kinds) => {
             // Kinds sorted by name; a kind written twice (only possible in a hand-built
             // AST) has its identifiers merged.
-            let mut by_kind: BTreeMap<&str, Vec<Cow<'a, str>>> = BTreeMap::new();
+            let mut by_kind: BTreeMap<&str, Vec<Cow<'_, str>>> = BTreeMap::new();
             for (kind, ids) in kinds {
                 let rendered = ids.items.iter().map(|id| match id.as_known() {
                     Some(acct) if kind.node == "AWS" && is_account_id(acct) => {
@@ -264,7 +281,12 @@ fn principal<'a>(p: &'a Spanned<Principal>, partition: &str) -> Json<'a> {
                 });
                 by_kind.entry(&kind.node).or_default().extend(rendered);
             }
-            Json::Obj(by_kind.into_iter().map(|(k, ids)| (Cow::Borrowed(k), sorted(ids.into_iter()))).collect())
+            let mut o = open(out, '{', level);
+            for (kind, ids) in by_kind {
+                o.member(out, kind);
+                write_sorted(out, ids, level + 1);
+            }
+            o.close(out, '}');
         }
     }
 }
@@ -275,7 +297,7 @@ fn is_account_id(s: &str) -> bool {
 
 /// Operators sorted by name, then keys; an operator or key written twice (only possible
 /// in a hand-built AST) has its values merged.
-fn condition(blocks: &[ConditionBlock]) -> Json<'_> {
+fn write_condition(out: &mut String, blocks: &[ConditionBlock], level: usize) {
     let mut ops: BTreeMap<&str, BTreeMap<&str, Vec<Cow<'_, str>>>> = BTreeMap::new();
     for block in blocks {
         let keys = ops.entry(&block.operator.node).or_default();
@@ -283,19 +305,23 @@ fn condition(blocks: &[ConditionBlock]) -> Json<'_> {
             keys.entry(&key.node).or_default().extend(values.items.iter().map(|v| text(v)));
         }
     }
-    Json::Obj(
-        ops.into_iter()
-            .map(|(op, keys)| {
-                let keys = keys.into_iter().map(|(k, values)| (Cow::Borrowed(k), sorted(values.into_iter()))).collect();
-                (Cow::Borrowed(op), Json::Obj(keys))
-            })
-            .collect(),
-    )
+    let mut o = open(out, '{', level);
+    for (op, keys) in ops {
+        o.member(out, op);
+        let mut k = open(out, '{', level + 1);
+        for (key, values) in keys {
+            k.member(out, key);
+            write_sorted(out, values, level + 2);
+        }
+        k.close(out, '}');
+    }
+    o.close(out, '}');
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::policy::ast::StringList;
     use crate::policy::lower;
     use crate::policy::test_support::B;
     use crate::value::{Part, Type, Value};

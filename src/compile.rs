@@ -888,6 +888,10 @@ fn record_secret_parts(sources: &mut SourceMap, v: &Value, sensitive: bool) {
 /// A finding in a value that came from a tfvars file or `--var` gets a secondary label
 /// where the module uses that value.
 fn label_uses_of_outside_values(sources: &SourceMap, diags: &mut [Diagnostic], policies: &[CompiledPolicy]) {
+    // Nothing to label (the common case): the values are not walked.
+    if !diags.iter().any(|d| d.span.is_some()) {
+        return;
+    }
     let mut uses: BTreeMap<Span, Span> = BTreeMap::new();
     for p in policies {
         p.value.visit_via(&mut |s, v| {

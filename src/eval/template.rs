@@ -58,7 +58,7 @@ impl Evaluator<'_> {
                     if strip_trail {
                         s = s.trim_end();
                     }
-                    parts.push(Part::Known(s.to_string()));
+                    push_known(parts, s);
                 }
                 Element::Interpolation(interp) => match self.eval(&interp.expr, file, scope) {
                     Ok(v) => {
@@ -87,7 +87,7 @@ impl Evaluator<'_> {
         parts: &mut Vec<Part>,
     ) -> Result<(), Reported> {
         match &v.kind {
-            ValueKind::String(s) => parts.push(Part::Known(s.clone())),
+            ValueKind::String(s) => push_known(parts, s),
             ValueKind::Number(n) => parts.push(Part::Known(n.to_string())),
             ValueKind::Bool(b) => parts.push(Part::Known(b.to_string())),
             ValueKind::Partial(p) => parts.extend(p.iter().cloned()),
@@ -159,17 +159,24 @@ impl Evaluator<'_> {
                     let mut slot = None;
                     let inner = &scope.bind_loop(key_name.map(|n| (n, k)), value_name, v, &mut slot);
                     self.charge_iteration(coll.span)?;
+                    // Known text is appended to the last part when it is known too.
                     let before = parts.len();
+                    let last_len = |parts: &[Part]| match parts.get(before.wrapping_sub(1)) {
+                        Some(Part::Known(s)) => s.len(),
+                        _ => 0,
+                    };
+                    let grown_from = last_len(parts);
                     self.template_parts(&f.template, file, inner, strip, parts, sensitive)?;
                     // What this iteration added (literals included) counts against the budget.
-                    let added: usize = parts
-                        .get(before..)
-                        .unwrap_or_default()
-                        .iter()
-                        .map(|p| match p {
-                            Part::Known(s) | Part::Unknown(s) => s.len(),
-                        })
-                        .sum();
+                    let added: usize = last_len(parts) - grown_from
+                        + parts
+                            .get(before..)
+                            .unwrap_or_default()
+                            .iter()
+                            .map(|p| match p {
+                                Part::Known(s) | Part::Unknown(s) => s.len(),
+                            })
+                            .sum::<usize>();
                     let spend = self.budget.spend_bytes(added as u64, coll.span);
                     self.settle(spend)?;
                     if parts.len() > 1_000_000 {
@@ -179,6 +186,16 @@ impl Evaluator<'_> {
                 Ok(())
             }
         }
+    }
+}
+
+/// Appends known text, to the last part when it is known too (`Value::partial` would merge
+/// them anyway; this spares a string per literal and interpolation).
+fn push_known(parts: &mut Vec<Part>, s: &str) {
+    match parts.last_mut() {
+        Some(Part::Known(last)) => last.push_str(s),
+        _ if s.is_empty() => {}
+        _ => parts.push(Part::Known(s.to_string())),
     }
 }
 

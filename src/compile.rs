@@ -1104,7 +1104,8 @@ fn lower_policy(
         diags.append(&mut lower_diags);
         if let Some(p) = policy {
             if options.canonical {
-                out.canonical = Some(crate::emit::canonical::canonical_at(&p, &options.partition, options.canonical_level));
+                out.canonical =
+                    Some(crate::emit::canonical::canonical_at(&p, &options.partition, options.canonical_level));
             }
             out.policy = Some(p);
         }

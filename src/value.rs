@@ -411,3 +411,35 @@ fn set_order(a: &Value, b: &Value) -> std::cmp::Ordering {
         },
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn secret(s: &str) -> Value {
+        let mut v = Value::string(s);
+        v.sensitive = true;
+        v
+    }
+
+    fn encoded(inner: Value) -> Value {
+        let mut v = Value::string("(text)");
+        v.encoded = Some(Arc::new(inner));
+        v
+    }
+
+    #[test]
+    fn sensitivity_sees_marks_at_every_depth() {
+        let plain = Value::tuple(vec![Value::string("a")]);
+        assert_eq!(plain.sensitivity(), (false, false, false));
+        // In the value itself.
+        assert_eq!(Value::tuple(vec![secret("s3cr3t")]).sensitivity(), (true, false, true));
+        // In the structure the value was jsonencoded from.
+        assert_eq!(encoded(Value::tuple(vec![secret("s3cr3t")])).sensitivity(), (false, true, true));
+        // In a jsonencode result inside that structure, and one inside that: only `marked`.
+        let nested = encoded(Value::tuple(vec![encoded(Value::tuple(vec![encoded(secret("s3cr3t"))]))]));
+        assert_eq!(nested.sensitivity(), (false, false, true));
+        let in_list = Value::tuple(vec![encoded(encoded(secret("s3cr3t")))]);
+        assert_eq!(in_list.sensitivity(), (false, false, true));
+    }
+}

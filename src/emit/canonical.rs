@@ -238,9 +238,12 @@ fn write_statement(out: &mut String, s: &Statement, partition: &str, level: usiz
             write_principal(out, p, partition, level + 1);
         }
     }
-    for (name, l) in
-        [("Action", &s.action), ("NotAction", &s.not_action), ("Resource", &s.resource), ("NotResource", &s.not_resource)]
-    {
+    for (name, l) in [
+        ("Action", &s.action),
+        ("NotAction", &s.not_action),
+        ("Resource", &s.resource),
+        ("NotResource", &s.not_resource),
+    ] {
         if let Some(l) = l {
             o.member(out, name);
             write_sorted(out, l.items.iter().map(|s| text(s)).collect(), level + 1);

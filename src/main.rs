@@ -292,7 +292,7 @@ fn run(cli: Cli, order: Vec<(usize, bool, usize)>) -> Result<u8, Fatal> {
             let mut golden: Vec<(PathBuf, String)> = Vec::new();
             let mut golden_sensitive: HashSet<String> = HashSet::new();
             let mut set = kmsc::emit::DocumentSet::new(match args.emit {
-                EmitArg::Canonical => kmsc::emit::SetValues::IndentedPolicies,
+                EmitArg::Canonical => kmsc::emit::SetValues::Policies,
                 EmitArg::Terraform => kmsc::emit::SetValues::Strings,
             });
             each_root(&run, |prefix, mut c| {

@@ -338,6 +338,18 @@ fn a_missing_var_file_stops_the_run() {
     }
 }
 
+#[test]
+fn text_a_template_directive_appends_counts_against_the_string_limit() {
+    // Each of the million iterations appends 1,000 bytes of literal text to one string:
+    // the 64 MiB string limit stops it long before the values limit would.
+    let locals =
+        format!("t = \"%{{for i in range(1000)}}%{{for j in range(1000)}}{}%{{endfor}}%{{endfor}}\"", "y".repeat(1000));
+    let (o, d, took) = evaluate(&locals, "local.t");
+    assert!(took < Duration::from_secs(10), "{took:?}");
+    assert_eq!(o.status.code(), Some(1));
+    assert!(d.iter().any(|x| x.0 == "KMS009" && x.4.contains("64 MiB of strings")), "{d:?}");
+}
+
 /// The one error of a module whose `locals` are `locals` and whose key's policy is
 /// `policy`.
 fn evaluate(locals: &str, policy: &str) -> (Output, Vec<Diag>, Duration) {

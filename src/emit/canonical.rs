@@ -75,27 +75,12 @@ pub fn write_json_string(out: &mut String, s: &str) {
     out.push('"');
 }
 
-/// `{ "address": policy, ... }` for several policies, sorted by address, each policy
-/// indented by two spaces (the output of `kmsc build` for more than one key).
-pub fn canonical_document_set(entries: &[(String, String)]) -> String {
-    let mut sorted: Vec<&(String, String)> = entries.iter().collect();
-    sorted.sort_by(|a, b| a.0.cmp(&b.0));
-    let mut set = DocumentSet::new(SetValues::Policies);
-    let mut out = String::new();
-    for (address, policy) in sorted {
-        set.entry(&mut out, address, policy);
-    }
-    out.push_str(&set.finish());
-    out
-}
-
 /// What a [`DocumentSet`] maps addresses to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SetValues {
-    /// Canonical policies, written as JSON documents.
+    /// Canonical policies, as [`canonical_at`] writes them at level 1 (indented for an
+    /// entry).
     Policies,
-    /// Canonical policies already indented for an entry (`canonical_at(.., 1)`).
-    IndentedPolicies,
     /// Strings (Terraform's text of each policy), written as JSON strings.
     Strings,
 }
@@ -121,22 +106,7 @@ impl DocumentSet {
         out.push_str(": ");
         match self.values {
             SetValues::Strings => write_json_string(out, value),
-            SetValues::IndentedPolicies => out.push_str(value.strip_suffix('\n').unwrap_or(value)),
-            SetValues::Policies => {
-                // Every line indented by two more spaces, empty lines (a canonical policy
-                // has none) left empty.
-                let policy = value.strip_suffix('\n').unwrap_or(value);
-                out.reserve(policy.len() + policy.len() / 8);
-                for (j, line) in policy.split('\n').enumerate() {
-                    if j > 0 {
-                        out.push('\n');
-                        if !line.is_empty() {
-                            out.push_str("  ");
-                        }
-                    }
-                    out.push_str(line);
-                }
-            }
+            SetValues::Policies => out.push_str(value.strip_suffix('\n').unwrap_or(value)),
         }
     }
 
@@ -643,16 +613,26 @@ mod tests {
 
     #[test]
     fn document_set() {
-        assert_eq!(canonical_document_set(&[]), "{}\n");
+        let set = |entries: &[(&str, String)]| {
+            let mut set = DocumentSet::new(SetValues::Policies);
+            let mut out = String::new();
+            for (address, policy) in entries {
+                set.entry(&mut out, address, policy);
+            }
+            out + &set.finish()
+        };
+        assert_eq!(set(&[]), "{}\n");
         let b = B::new();
-        let p1 = canon(&b.o(vec![("Version", b.s("2012-10-17"))]));
-        let p2 = canon(&b.o(vec![("Statement", b.o(vec![("Effect", b.s("Allow")), ("Action", b.s("kms:*"))]))]));
-        let empty = canon(&b.o(vec![]));
-        let doc = canonical_document_set(&[
-            ("module.b.aws_kms_key.k".to_string(), p2),
-            ("aws_kms_key.a".to_string(), p1),
-            ("aws_kms_key.\"q\"".to_string(), empty),
-        ]);
+        let at_entry_level = |v: &Value| {
+            let (p, diags) = lower(v, "aws_kms_key.k");
+            assert!(diags.is_empty(), "{diags:#?}");
+            canonical_at(&p.expect("a policy"), "aws", 1)
+        };
+        let p1 = at_entry_level(&b.o(vec![("Version", b.s("2012-10-17"))]));
+        let p2 =
+            at_entry_level(&b.o(vec![("Statement", b.o(vec![("Effect", b.s("Allow")), ("Action", b.s("kms:*"))]))]));
+        let empty = at_entry_level(&b.o(vec![]));
+        let doc = set(&[("aws_kms_key.\"q\"", empty), ("aws_kms_key.a", p1), ("module.b.aws_kms_key.k", p2)]);
         assert_eq!(
             doc,
             r#"{

@@ -2,4 +2,4 @@
 
 pub mod canonical;
 
-pub use canonical::{DocumentSet, SetValues, canonical, canonical_document_set, write_json_string};
+pub use canonical::{DocumentSet, SetValues, canonical, canonical_at, write_json_string};

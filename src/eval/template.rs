@@ -161,7 +161,7 @@ impl Evaluator<'_> {
                     self.charge_iteration(coll.span)?;
                     // Known text is appended to the last part when it is known too.
                     let before = parts.len();
-                    let last_len = |parts: &[Part]| match parts.get(before.wrapping_sub(1)) {
+                    let last_len = |parts: &[Part]| match before.checked_sub(1).and_then(|i| parts.get(i)) {
                         Some(Part::Known(s)) => s.len(),
                         _ => 0,
                     };

@@ -90,6 +90,49 @@ fn parse_all(texts: &[String]) -> usize {
     texts.iter().map(|t| hcl::edit::parser::parse_body(t).expect("generated files parse").len()).sum()
 }
 
+/// The same parse on every core (rayon, one file per task, each tree dropped as soon as it
+/// is built): the floor no program that parses these files can go under on this machine.
+fn parse_all_cores(texts: &[String]) -> usize {
+    use rayon::prelude::*;
+    texts.par_iter().map(|t| hcl::edit::parser::parse_body(t).expect("generated files parse").len()).sum()
+}
+
+/// The same parse on one core, but keeping the trees of each root module (each directory's
+/// files) until the module is done, as anything evaluating a module must: the trees no
+/// longer fit in the core's cache, and the parse itself gets slower.
+fn parse_per_module(modules: &[Vec<String>]) -> usize {
+    modules
+        .iter()
+        .map(|files| {
+            let trees: Vec<_> =
+                files.iter().map(|t| hcl::edit::parser::parse_body(t).expect("generated files parse")).collect();
+            trees.len()
+        })
+        .sum()
+}
+
+/// The text of every `.tf` file below `dir`, grouped by directory.
+fn tf_texts_by_dir(dir: &Path) -> Vec<Vec<String>> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(&d).unwrap().map(|e| e.unwrap().path()).collect();
+        entries.sort();
+        let mut here = Vec::new();
+        for p in entries {
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|e| e == "tf") {
+                here.push(std::fs::read_to_string(&p).unwrap());
+            }
+        }
+        if !here.is_empty() {
+            out.push(here);
+        }
+    }
+    out
+}
+
 /// The user's example, as written (four placeholder errors): `kmsc check main.tf`.
 #[divan::bench(sample_count = 50, sample_size = 1)]
 fn seed_check_process() {
@@ -107,6 +150,20 @@ fn wordpress_build_process() {
 fn monorepo_parse_only_one_core(bencher: divan::Bencher) {
     let texts = tf_texts(&monorepo());
     bencher.bench_local(|| parse_all(divan::black_box(&texts)));
+}
+
+/// Floor: the same parse on every core.
+#[divan::bench(sample_count = 5, sample_size = 1)]
+fn monorepo_parse_only_all_cores(bencher: divan::Bencher) {
+    let texts = tf_texts(&monorepo());
+    bencher.bench_local(|| parse_all_cores(divan::black_box(&texts)));
+}
+
+/// The parse on one core, keeping each root module's trees until the module is parsed.
+#[divan::bench(sample_count = 5, sample_size = 1)]
+fn monorepo_parse_per_module_one_core(bencher: divan::Bencher) {
+    let modules = tf_texts_by_dir(&monorepo());
+    bencher.bench_local(|| parse_per_module(divan::black_box(&modules)));
 }
 
 #[divan::bench(sample_count = 5, sample_size = 1)]

@@ -10,7 +10,7 @@ use crate::module::{self, ExprRef, Module, Resource};
 use crate::number::Number;
 use crate::policy::ast::KeyPolicy;
 use crate::source::{SourceMap, Span};
-use crate::value::{Value, ValueKind};
+use crate::value::{Members, Value, ValueKind};
 use crate::vars::{self, CliVar, VarInputs};
 
 /// What the caller decides; the library reads nothing but the sources it is pointed at.
@@ -818,14 +818,14 @@ fn default_key_policy(sets: &BTreeMap<String, Value>) -> Value {
         None => Part::Unknown(account.into()),
     };
     let root = Value::partial(vec![Part::Known("arn:aws:iam::".into()), account_part, Part::Known(":root".into())]);
-    let statement = Value::object(BTreeMap::from([
+    let statement = Value::object(Members::from([
         ("Sid".to_string(), Value::string("Enable IAM User Permissions")),
         ("Effect".to_string(), Value::string("Allow")),
-        ("Principal".to_string(), Value::object(BTreeMap::from([("AWS".to_string(), root)]))),
+        ("Principal".to_string(), Value::object(Members::from([("AWS".to_string(), root)]))),
         ("Action".to_string(), Value::string("kms:*")),
         ("Resource".to_string(), Value::string("*")),
     ]));
-    let doc = Value::object(BTreeMap::from([
+    let doc = Value::object(Members::from([
         ("Version".to_string(), Value::string("2012-10-17")),
         ("Id".to_string(), Value::string("key-default-1")),
         ("Statement".to_string(), Value::tuple(vec![statement])),
@@ -943,7 +943,7 @@ pub(crate) fn instances(ev: &mut Evaluator, res: &Resource) -> Vec<(String, Opti
         }
         return (0..n)
             .map(|i| {
-                let obj = Value::object(BTreeMap::from([("index".to_string(), Value::number(Number::from_i64(i)))]));
+                let obj = Value::object(Members::from([("index".to_string(), Value::number(Number::from_i64(i)))]));
                 (format!("{base}[{i}]"), Some(("count", obj)))
             })
             .collect();
@@ -986,7 +986,7 @@ pub(crate) fn instances(ev: &mut Evaluator, res: &Resource) -> Vec<(String, Opti
             .into_iter()
             .map(|(k, x)| {
                 let obj =
-                    Value::object(BTreeMap::from([("key".to_string(), Value::string(&k)), ("value".to_string(), x)]));
+                    Value::object(Members::from([("key".to_string(), Value::string(&k)), ("value".to_string(), x)]));
                 (format!("{base}[{}]", crate::eval::quote_hcl(&k)), Some(("each", obj)))
             })
             .collect();

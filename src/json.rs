@@ -212,7 +212,8 @@ enum Frame {
     },
     Object {
         start: usize,
-        members: BTreeMap<String, Value>,
+        /// In the order read; sorted (the last of a repeated key kept) when the object ends.
+        members: Vec<(String, Value)>,
         /// The span of each key's latest occurrence, to report duplicates.
         key_spans: BTreeMap<String, Option<Span>>,
         /// The key of the member being read.
@@ -283,10 +284,10 @@ impl Parser<'_> {
                         }
                     } else if self.peek() == Some(b'}') {
                         self.pos += 1;
-                        self.spanned(ValueKind::Object(BTreeMap::new()), start)
+                        self.spanned(ValueKind::Object(crate::value::Members::new()), start)
                     } else {
                         let key = self.key()?;
-                        stack.push(Frame::Object { start, members: BTreeMap::new(), key_spans: BTreeMap::new(), key });
+                        stack.push(Frame::Object { start, members: Vec::new(), key_spans: BTreeMap::new(), key });
                         continue 'value;
                     }
                 }
@@ -329,7 +330,7 @@ impl Parser<'_> {
                         if let Some(first) = key_spans.insert(name.clone(), key_span) {
                             self.duplicates.push(DuplicateKey { key: name.clone(), first, second: key_span });
                         }
-                        members.insert(name, done);
+                        members.push((name, done));
                         match self.peek() {
                             Some(b',') => {
                                 self.pos += 1;
@@ -341,7 +342,7 @@ impl Parser<'_> {
                                 self.pos += 1;
                                 let (start, members) = (*start, std::mem::take(members));
                                 stack.pop();
-                                done = self.spanned(ValueKind::Object(members), start);
+                                done = self.spanned(ValueKind::Object(members.into_iter().collect()), start);
                             }
                             _ => return Err(self.unexpected("after an object member")),
                         }
@@ -591,7 +592,7 @@ mod tests {
         assert_eq!(enc(&Value::list(vec![])), "[]");
         assert_eq!(enc(&Value::set(vec![])), "[]");
         assert_eq!(enc(&obj(vec![])), "{}");
-        assert_eq!(enc(&Value::map(BTreeMap::new())), "{}");
+        assert_eq!(enc(&Value::map(crate::value::Members::new())), "{}");
         let v = obj(vec![("a", Value::null()), ("b", Value::tuple(vec![Value::null()]))]);
         assert_eq!(enc(&v), r#"{"a":null,"b":[null]}"#);
         // Lists keep their order; sets are already in cty's order.

@@ -12,6 +12,7 @@ pub mod eval;
 pub mod facts;
 pub mod golden;
 pub mod json;
+pub mod members;
 pub mod module;
 pub mod number;
 pub mod overrides;

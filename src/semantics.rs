@@ -867,7 +867,7 @@ pub fn load(path: &Path) -> Result<PolicySet, String> {
         let Some(map) = value.as_map() else {
             return Err(format!("`{label}` is not a policy: the document is not an object"));
         };
-        let is_policy = ["Version", "Id", "Statement"].iter().any(|k| map.contains_key(*k));
+        let is_policy = ["Version", "Id", "Statement"].iter().any(|k| map.contains_key(k));
         if is_policy {
             let policy = lower(&value, "policy", &label, &mut set.notes)?;
             set.policies.push(Loaded { address: None, policy: Some(policy) });

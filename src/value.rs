@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use unicode_normalization::UnicodeNormalization;
 
+pub use crate::members::Members;
 use crate::number::Number;
 use crate::source::Span;
 
@@ -93,8 +94,8 @@ pub enum ValueKind {
     List(Vec<Value>),
     /// Elements unique and in cty's set order (see [`crate::value::sort_set`]).
     Set(Vec<Value>),
-    Object(BTreeMap<String, Value>),
-    Map(BTreeMap<String, Value>),
+    Object(Members),
+    Map(Members),
     Unknown(Box<Unknown>),
 }
 
@@ -167,10 +168,10 @@ impl Value {
     pub fn set(items: Vec<Value>) -> Value {
         Value::new(ValueKind::Set(sort_set(items)))
     }
-    pub fn object(attrs: BTreeMap<String, Value>) -> Value {
+    pub fn object(attrs: Members) -> Value {
         Value::new(ValueKind::Object(attrs))
     }
-    pub fn map(items: BTreeMap<String, Value>) -> Value {
+    pub fn map(items: Members) -> Value {
         Value::new(ValueKind::Map(items))
     }
     pub fn unknown(expr: impl Into<String>, ty: Type) -> Value {
@@ -323,7 +324,7 @@ impl Value {
         }
     }
     /// Members of an object or map.
-    pub fn as_map(&self) -> Option<&BTreeMap<String, Value>> {
+    pub fn as_map(&self) -> Option<&Members> {
         match &self.kind {
             ValueKind::Object(m) | ValueKind::Map(m) => Some(m),
             _ => None,

@@ -15,7 +15,7 @@
 use std::collections::BTreeMap;
 
 use crate::number::Number;
-use crate::value::{Part, Type, Unknown, Value, ValueKind};
+use crate::value::{Members, Part, Type, Unknown, Value, ValueKind};
 
 /// Converts `value` to `ty` as Terraform does for variables and `to*` functions.
 ///
@@ -632,7 +632,7 @@ fn conv_map(v: &Value, ety: &Type) -> ConvResult {
         }
         _ => return Err(mismatch(v, &Type::Map(Box::new(ety.clone())))),
     };
-    let mut out = BTreeMap::new();
+    let mut out = Members::new();
     for (k, item) in v.as_map().into_iter().flatten() {
         out.insert(k.clone(), conv(item, &target).map_err(|e| e.at(key_step(k)))?);
     }
@@ -650,7 +650,7 @@ fn conv_object(v: &Value, attrs: &BTreeMap<String, Type>, optional: &[String]) -
         _ => return Err(mismatch(v, &Type::Object(attrs.clone(), optional.to_vec()))),
     };
     let given = v.as_map().cloned().unwrap_or_default();
-    let mut out = BTreeMap::new();
+    let mut out = Members::with_capacity(attrs.len());
     for (name, aty) in attrs {
         match given.get(name) {
             Some(item) => {

@@ -238,7 +238,11 @@ impl<'a> Evaluator<'a> {
                 Ok(Value::tuple(out).with_span(span))
             }
             Expression::Object(obj) => {
-                let mut out = BTreeMap::new();
+                // Members in the order written, sorted once at the end (a key written
+                // twice keeps its last value).
+                let mut out: Vec<(String, Value)> = Vec::with_capacity(obj.len());
+                // Keys so far, for objects too big to search `out` for a repeat.
+                let mut index: Option<std::collections::HashSet<String>> = None;
                 // Each key kept and where it is written, in order, to name the earlier one
                 // when a key repeats (rare: looked up only then).
                 let mut seen: Vec<(std::borrow::Cow<'_, str>, Option<Span>)> = Vec::with_capacity(obj.len());
@@ -267,11 +271,20 @@ impl<'a> Evaluator<'a> {
                                 }
                                 _ => std::borrow::Cow::Owned(k.clone()),
                             };
-                            let earlier = if out.contains_key(&k) {
-                                seen.iter().rev().find(|(n, _)| *n == k).map(|(_, s)| *s)
+                            let repeated = if out.last().is_none_or(|(last, _)| *last < k) {
+                                // Later than every key so far (in order): not a repeat.
+                                if let Some(index) = &mut index {
+                                    index.insert(k.clone());
+                                }
+                                false
+                            } else if out.len() < 32 && index.is_none() {
+                                out.iter().any(|(o, _)| *o == k)
                             } else {
-                                None
+                                let index = index.get_or_insert_with(|| out.iter().map(|(o, _)| o.clone()).collect());
+                                !index.insert(k.clone())
                             };
+                            let earlier =
+                                if repeated { seen.iter().rev().find(|(n, _)| *n == k).map(|(_, s)| *s) } else { None };
                             seen.push((name, key_span));
                             if let Some(first) = earlier {
                                 let d = Diagnostic::error(
@@ -288,7 +301,7 @@ impl<'a> Evaluator<'a> {
                                     None => d,
                                 });
                             }
-                            out.insert(k, v);
+                            out.push((k, v));
                         }
                         (Err(KeyError::Unknown), Ok(_)) => {
                             if let ObjectKey::Expression(e) = key {
@@ -304,7 +317,7 @@ impl<'a> Evaluator<'a> {
                 if unknown_key.is_some() {
                     return Ok(Value::unknown(self.text_of(file, expr), Type::Dynamic).with_span(span));
                 }
-                Ok(Value::object(out).with_span(span))
+                Ok(Value::object(out.into_iter().collect()).with_span(span))
             }
             Expression::StringTemplate(t) => self.eval_template(t, file, scope, true),
             Expression::HeredocTemplate(h) => self.eval_template(&h.template, file, scope, false),
@@ -624,7 +637,7 @@ impl<'a> Evaluator<'a> {
             if f.grouping {
                 object_out = groups.into_iter().map(|(k, v)| (k, Value::tuple(v))).collect();
             }
-            Ok(Value::object(object_out).with_span(span))
+            Ok(Value::object(object_out.into()).with_span(span))
         } else {
             Ok(Value::tuple(tuple).with_span(span))
         }
@@ -1263,7 +1276,7 @@ impl<'a> Evaluator<'a> {
                 .unwrap_or_else(|_| Value::unknown(format!("module.{name}.{out}"), Type::Dynamic));
             outputs.insert(out.clone(), v);
         }
-        let value = Value::object(outputs);
+        let value = Value::object(outputs.into());
         self.module_outputs.borrow_mut().insert(name.to_string(), value.clone());
         Some(value)
     }

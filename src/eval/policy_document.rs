@@ -417,7 +417,8 @@ fn node_value(node: &Node) -> Value {
         Node::Leaf(v) => v.clone(),
         Node::Array(items, span) => Value::tuple(items.iter().map(node_value).collect()).with_span(*span),
         Node::Object(members, span) => {
-            Value::object(members.iter().map(|(k, v)| (k.clone(), node_value(v))).collect()).with_span(*span)
+            Value::object(members.iter().map(|(k, v)| (k.clone(), node_value(v))).collect::<crate::value::Members>())
+                .with_span(*span)
         }
     }
 }
@@ -577,7 +578,10 @@ impl<'a> Evaluator<'a> {
             let mut out = Vec::new();
             let mut failed = false;
             for i in 0..n {
-                let obj = Value::object(BTreeMap::from([("index".to_string(), Value::number(Number::from_i64(i)))]));
+                let obj = Value::object(crate::value::Members::from([(
+                    "index".to_string(),
+                    Value::number(Number::from_i64(i)),
+                )]));
                 let scope = Scope::EMPTY;
                 let inner = scope.bind("count", &obj);
                 match self.policy_document_instance(res, &format!("[{i}]"), &inner) {
@@ -612,8 +616,10 @@ impl<'a> Evaluator<'a> {
             let mut out = BTreeMap::new();
             let mut failed = false;
             for (k, x) in pairs {
-                let obj =
-                    Value::object(BTreeMap::from([("key".to_string(), Value::string(&k)), ("value".to_string(), x)]));
+                let obj = Value::object(crate::value::Members::from([
+                    ("key".to_string(), Value::string(&k)),
+                    ("value".to_string(), x),
+                ]));
                 let scope = Scope::EMPTY;
                 let inner = scope.bind("each", &obj);
                 match self.policy_document_instance(res, &format!("[{}]", super::quote_hcl(&k)), &inner) {
@@ -626,7 +632,7 @@ impl<'a> Evaluator<'a> {
             if failed {
                 return Err(Reported);
             }
-            return Ok(Value::object(out).with_span(res.span));
+            return Ok(Value::object(out.into()).with_span(res.span));
         }
         self.policy_document_instance(res, "", &Scope::EMPTY)
     }
@@ -662,7 +668,7 @@ impl<'a> Evaluator<'a> {
                 None => Value::unknown(format!("{address}.id"), Type::String),
             },
         );
-        Ok(Value::object(attrs).with_span(res.span))
+        Ok(Value::object(attrs.into()).with_span(res.span))
     }
 
     fn doc_error(&mut self, ctx: &mut Ctx, code: &'static str, span: Option<Span>, message: impl Into<String>) {
@@ -888,7 +894,7 @@ impl<'a> Evaluator<'a> {
             if self.charge_iteration(coll.span).is_err() {
                 return;
             }
-            let it = Value::object(BTreeMap::from([("key".to_string(), k), ("value".to_string(), v)]));
+            let it = Value::object(crate::value::Members::from([("key".to_string(), k), ("value".to_string(), v)]));
             let inner = scope.bind(iterator, &it);
             if let Ok(x) = f(self, ctx, &content.body, span, &inner) {
                 out.push(Expanded::Block(x));
@@ -1268,7 +1274,7 @@ type Errors = Vec<(Option<Span>, String)>;
 
 /// A member of a JSON object as Go's decoder finds a struct field: the exact name, else
 /// a name equal ignoring case.
-fn field<'v>(m: &'v BTreeMap<String, Value>, name: &str) -> Option<&'v Value> {
+fn field<'v>(m: &'v crate::value::Members, name: &str) -> Option<&'v Value> {
     m.get(name).or_else(|| m.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v))
 }
 
@@ -1283,7 +1289,7 @@ fn go_type(v: &Value) -> &'static str {
 }
 
 /// A string field (`Version`, `Id`, `Sid`, `Effect`): `""` when absent or null.
-fn string_field(m: &BTreeMap<String, Value>, name: &str, errors: &mut Errors) -> Value {
+fn string_field(m: &crate::value::Members, name: &str, errors: &mut Errors) -> Value {
     match field(m, name) {
         None => Value::string(""),
         Some(v) => match &v.kind {
@@ -1335,7 +1341,7 @@ fn unmarshal_doc(v: &Value, span: Option<Span>, errors: &mut Errors) -> Doc {
     doc
 }
 
-fn unmarshal_statement(m: &BTreeMap<String, Value>, span: Option<Span>, errors: &mut Errors) -> Statement {
+fn unmarshal_statement(m: &crate::value::Members, span: Option<Span>, errors: &mut Errors) -> Statement {
     let any = |name: &str| field(m, name).filter(|v| !v.is_null()).map(any_node);
     Statement {
         sid: string_field(m, "Sid", errors),

@@ -12,7 +12,6 @@
 //! `Condition`), kmsc cannot show what apply will see, so an unknown value there is
 //! reported as `codes::UNKNOWN` and left out.
 
-use std::collections::BTreeMap;
 use std::fmt;
 
 use crate::diagnostic::{Diagnostic, codes};
@@ -47,7 +46,7 @@ struct Lowerer<'a> {
 }
 
 /// The members of an object or map value.
-fn members(v: &Value) -> Option<&BTreeMap<String, Value>> {
+fn members(v: &Value) -> Option<&crate::value::Members> {
     v.as_map()
 }
 
@@ -848,7 +847,7 @@ mod tests {
         let v = b.o(vec![(
             "Statement",
             Value::tuple(vec![Value::object(
-                [("Action".to_string(), Value::object(BTreeMap::new()))].into_iter().collect(),
+                [("Action".to_string(), Value::object(crate::value::Members::new()))].into_iter().collect(),
             )]),
         )]);
         let errs = errors(&v);
@@ -858,7 +857,7 @@ mod tests {
     #[test]
     fn maps_and_sets_work_like_objects_and_lists() {
         let b = B::new();
-        let st: BTreeMap<String, Value> = [
+        let st: crate::value::Members = [
             ("Effect".to_string(), Value::string("Allow")),
             ("Action".to_string(), Value::set(vec![Value::string("kms:B"), Value::string("kms:A")])),
         ]

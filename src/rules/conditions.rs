@@ -6,7 +6,6 @@
 //! operator parsing, and whether a condition narrows a wildcard principal.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
 
 use super::actions::{ActionName, classify_action};
 use super::{Ctx, Rule};
@@ -166,7 +165,7 @@ fn lowers_completely(raw_statement: &Value) -> bool {
     if surely_lowers_cleanly(raw_statement) {
         return true;
     }
-    let doc = Value::object(BTreeMap::from([("Statement".to_string(), raw_statement.clone())]));
+    let doc = Value::object(crate::value::Members::from([("Statement".to_string(), raw_statement.clone())]));
     let (policy, diags) = crate::policy::lower::lower(&doc, "");
     policy.is_some() && diags.is_empty()
 }
@@ -201,7 +200,7 @@ fn surely_lowers_cleanly(st: &Value) -> bool {
     }
     [("Principal", "NotPrincipal"), ("Action", "NotAction"), ("Resource", "NotResource")]
         .iter()
-        .all(|(x, not_x)| !(map.contains_key(*x) && map.contains_key(*not_x)))
+        .all(|(x, not_x)| !(map.contains_key(x) && map.contains_key(not_x)))
 }
 
 /// `ForAllValues:` or `ForAnyValue:`.
@@ -415,7 +414,7 @@ mod tests {
         let mut quick = 0;
         for text in statements {
             let raw = crate::json::decode(text).unwrap();
-            let doc = Value::object(BTreeMap::from([("Statement".to_string(), raw.clone())]));
+            let doc = Value::object(crate::value::Members::from([("Statement".to_string(), raw.clone())]));
             let (policy, diags) = crate::policy::lower::lower(&doc, "");
             let clean = policy.is_some() && diags.is_empty();
             if surely_lowers_cleanly(&raw) {

@@ -8,7 +8,6 @@
 //! second time.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
 
 use super::Rule;
 use crate::analysis::Analysis;
@@ -70,7 +69,7 @@ pub(crate) fn raw_statement_member(raw: &Value) -> Option<&Value> {
 
 /// The members of each raw statement, in the order the lowering keeps statements (every
 /// object element of `Statement`, or `Statement` itself when it is an object).
-fn raw_statements(raw: &Value) -> Option<Vec<&BTreeMap<String, Value>>> {
+fn raw_statements(raw: &Value) -> Option<Vec<&crate::value::Members>> {
     let st = raw_statement_member(raw)?;
     if let Some(m) = st.as_map() {
         return Some(vec![m]);
@@ -83,7 +82,7 @@ fn raw_statements(raw: &Value) -> Option<Vec<&BTreeMap<String, Value>>> {
 pub(crate) fn each_statement<'a>(
     cp: &'a CompiledPolicy,
     policy: &'a KeyPolicy,
-    mut f: impl FnMut(&'a Statement, Option<&BTreeMap<String, Value>>),
+    mut f: impl FnMut(&'a Statement, Option<&crate::value::Members>),
 ) {
     let raw = raw_policy(cp);
     let raws = raw.as_deref().and_then(raw_statements).filter(|r| r.len() == policy.statements().len());
@@ -94,8 +93,8 @@ pub(crate) fn each_statement<'a>(
 
 /// Whether a raw statement has one of `members` (written, even if it was then left out as
 /// malformed or unknown). Without the raw statement, assumes it has none.
-pub(crate) fn has_member(raw: Option<&BTreeMap<String, Value>>, members: &[&str]) -> bool {
-    raw.is_some_and(|m| members.iter().any(|name| m.contains_key(*name)))
+pub(crate) fn has_member(raw: Option<&crate::value::Members>, members: &[&str]) -> bool {
+    raw.is_some_and(|m| members.iter().any(|name| m.contains_key(name)))
 }
 
 /// A known string of the policy: what it is (`` `Sid` ``, `` `Principal.AWS` ``), its
@@ -342,7 +341,7 @@ mod tests {
 
     #[test]
     fn size_lower_bound_matches_jsonencode_when_known() {
-        let v = Value::object(BTreeMap::from([
+        let v = Value::object(crate::value::Members::from([
             ("a".to_string(), Value::tuple(vec![Value::string("x<y"), Value::bool(false)])),
             ("b".to_string(), Value::number(Number::from_i64(12))),
             ("c".to_string(), Value::null()),

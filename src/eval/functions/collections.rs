@@ -99,7 +99,7 @@ pub(super) fn merge(args: &[Value]) -> Result<Value, FnError> {
             out.insert(k.clone(), v.clone());
         }
     }
-    Ok(if as_map { Value::map(out) } else { Value::object(out) })
+    Ok(if as_map { Value::map(out.into()) } else { Value::object(out.into()) })
 }
 
 /// `flatten(list)`: the elements of nested lists, sets and tuples, as a tuple.
@@ -456,7 +456,7 @@ pub(super) fn transpose(args: &[Value]) -> Result<Value, FnError> {
             vs.sort_unstable_by(|a, b| a.as_bytes().cmp(b.as_bytes()));
             (k, Value::list(vs.into_iter().map(Value::string).collect()))
         })
-        .collect();
+        .collect::<crate::value::Members>();
     Ok(Value::map(out))
 }
 
@@ -481,7 +481,7 @@ pub(super) fn zipmap(args: &[Value]) -> Result<Value, FnError> {
         };
         out.insert(k.to_string(), v.clone());
     }
-    let mut result = if to_object { Value::object(out) } else { Value::map(out) };
+    let mut result = if to_object { Value::object(out.into()) } else { Value::map(out.into()) };
     result.sensitive = keys.contains_sensitive() || vals.sensitive;
     Ok(result)
 }

@@ -186,7 +186,8 @@ fn match_value(shape: &Shape, caps: &Captures) -> (Value, usize) {
         Shape::Whole => (group(0), len(0)),
         Shape::Tuple(n) => ((Value::tuple((1..=*n).map(group).collect())), (1..=*n).map(len).sum()),
         Shape::Object(names) => {
-            let out = names.iter().enumerate().map(|(i, n)| (n.clone(), group(i + 1))).collect();
+            let out =
+                names.iter().enumerate().map(|(i, n)| (n.clone(), group(i + 1))).collect::<crate::value::Members>();
             (Value::object(out), (1..=names.len()).map(len).sum())
         }
     }

@@ -13,8 +13,6 @@
 //! Use instead: give the list at least one element, or leave the statement out when it is
 //! empty (`concat(..., length(var.key_users) > 0 ? [ {...} ] : [])`).
 
-use std::collections::BTreeMap;
-
 use crate::diagnostic::{CodeInfo, Diagnostic, Severity};
 use crate::policy::ast::{Principal, Spanned, StringList};
 use crate::rules::{Ctx, Rule};
@@ -87,7 +85,7 @@ fn check(a: &Ctx, out: &mut Vec<Diagnostic>) {
                     continue;
                 };
                 let raw_p = || member(name);
-                if kinds.is_empty() && raw_p().is_none_or(|p| p.as_map().is_some_and(BTreeMap::is_empty)) {
+                if kinds.is_empty() && raw_p().is_none_or(|p| p.as_map().is_some_and(crate::value::Members::is_empty)) {
                     found.push(
                         RULE.diagnostic(format!("`{name}` is an empty object: it names no principal"))
                             .at(span.or(st.span))

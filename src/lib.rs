@@ -16,6 +16,7 @@ pub mod members;
 pub mod module;
 pub mod number;
 pub mod overrides;
+pub mod parse_guard;
 pub mod policy;
 pub mod render;
 pub mod resources;

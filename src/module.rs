@@ -167,7 +167,11 @@ pub type FirstParse = Option<Result<Body, hcl::edit::parser::Error>>;
 
 /// [`FirstParse`] of `text`.
 pub fn first_parse(text: &str) -> FirstParse {
-    if text.contains('\0') { None } else { Some(hcl::edit::parser::parse_body(text)) }
+    if text.contains('\0') || crate::parse_guard::check(text).is_some() {
+        None
+    } else {
+        Some(hcl::edit::parser::parse_body(text))
+    }
 }
 
 /// [`parse_file`], given the result of [`first_parse`] when it was computed already (on
@@ -191,8 +195,28 @@ pub fn parse_file_from(
         );
         return None;
     }
+    // Objects of very many members would take the parser minutes (see `parse_guard`).
+    if let Some(costly) = crate::parse_guard::check(&sources.get(file).text) {
+        diags.push(
+            Diagnostic::error(
+                codes::LIMIT,
+                format!(
+                    "this object has {} members: the objects of this file are too big for kmsc to parse in bounded time",
+                    crate::diagnostic::thousands(costly.members)
+                ),
+            )
+            .at(Some(Span::new(file, costly.offset, costly.offset + 1)))
+            .help(format!(
+                "the parser compares each key of an object with every key before it; kmsc parses a file when the squares of its objects' member counts add up to at most {} (4,000,000 plus 400 per byte of the file), and here they add up to {}: split the object, or keep the data in a JSON file read with `jsondecode(file(...))`",
+                crate::diagnostic::thousands(crate::parse_guard::max_work(sources.get(file).text.len())),
+                crate::diagnostic::thousands(costly.work)
+            )),
+        );
+        return None;
+    }
     let mut text: Option<String> = None;
     let mut renamed = 0usize;
+    let size = sources.get(file).text.len();
     loop {
         let current = text.as_deref().unwrap_or(&sources.get(file).text);
         let parsed = match first.take() {
@@ -206,8 +230,11 @@ pub fn parse_file_from(
         let loc = err.location();
         let src = sources.get(file);
         let start = src.line_start(loc.line()) + byte_offset_of_column(err.line(), loc.column());
+        // Each repeated key costs one more parse of the whole file: at most 1,000 of them
+        // and 64 MiB of text parsed again in all.
         if err.message().contains("redefined object key")
             && renamed < 1000
+            && (renamed + 1).saturating_mul(size) <= MAX_REPARSE_BYTES
             && let Some((first, second)) = repeated_key(current, start)
         {
             let name = current[second.0..second.1].trim_matches('"').to_string();
@@ -233,6 +260,9 @@ pub fn parse_file_from(
         return None;
     }
 }
+
+/// Most text parsed again, in all, to recover from repeated object keys in one file.
+const MAX_REPARSE_BYTES: usize = 64 << 20;
 
 /// A valid identifier of exactly `len` bytes, distinct for each `n`.
 fn placeholder_ident(len: usize, n: usize) -> Option<String> {

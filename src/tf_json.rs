@@ -682,6 +682,9 @@ impl Writer<'_> {
     /// A string holding an expression (`type`, `provider`, `iterator`), copied as HCL;
     /// checked on its own first, so that an error points into the string.
     fn raw(&mut self, s: &JStr) {
+        if self.too_costly(s, "invalid expression") {
+            return;
+        }
         if let Err(e) = hcl::edit::parser::parse_expr(&s.value) {
             self.parse_error(s, &e, "invalid expression");
             self.push("null", (s.start, s.end));
@@ -695,6 +698,9 @@ impl Writer<'_> {
     fn template(&mut self, s: &JStr) {
         if !is_template(&s.value) {
             self.quoted(s, false);
+            return;
+        }
+        if self.too_costly(s, "invalid template") {
             return;
         }
         let template = match hcl::edit::parser::parse_template(&s.value) {
@@ -764,6 +770,15 @@ impl Writer<'_> {
     }
 
     /// Reports a template or expression syntax error at its place inside the string.
+    /// A string holding objects too big to parse in bounded time (`parse_guard`): reported
+    /// and replaced by `null`.
+    fn too_costly(&mut self, s: &JStr, what: &str) -> bool {
+        let Some(costly) = crate::parse_guard::check(&s.value) else { return false };
+        self.error(s.origin(costly.offset), format!("{what}: {}", costly.summary()));
+        self.push("null", (s.start, s.end));
+        true
+    }
+
     fn parse_error(&mut self, s: &JStr, e: &hcl::edit::parser::Error, what: &str) {
         let loc = e.location();
         let line_start: usize = s.value.split_inclusive('\n').take(loc.line().saturating_sub(1)).map(str::len).sum();

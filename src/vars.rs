@@ -132,6 +132,13 @@ fn parse_cli_value(
         ParseMode::Literal => Some(Value::string(text)),
         ParseMode::Hcl => {
             let file = sources.add(PathBuf::from(label), text.to_string());
+            if let Some(costly) = crate::parse_guard::check(text) {
+                diags.push(Diagnostic::error(
+                    codes::VARIABLE,
+                    format!("invalid value for variable `{name}`: {}", costly.summary()),
+                ));
+                return None;
+            }
             let expr = match hcl::edit::parser::parse_expr(text) {
                 Ok(e) => e,
                 Err(e) => {

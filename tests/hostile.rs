@@ -351,6 +351,46 @@ fn text_a_template_directive_appends_counts_against_the_string_limit() {
 }
 
 #[test]
+fn objects_with_very_many_members_are_refused_before_the_parser() {
+    // hcl-edit compares each new key with every key before it: one object of 150,000
+    // members (a 2 MB file) took it minutes. The file is refused at once instead.
+    let n = 150_000;
+    let literal: String = (0..n).rev().map(|i| format!("    k{i:06} = {i}\n")).collect();
+    let (o, d, took) = evaluate(&format!("a = {{\n{literal}  }}"), "jsonencode(local.a)");
+    assert!(took < Duration::from_secs(10), "{took:?}");
+    assert_eq!(o.status.code(), Some(1), "{d:?}");
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert_eq!((d[0].0.as_str(), d[0].2, d[0].3), ("KMS009", 2, 5), "{d:?}");
+    assert!(d[0].4.contains("150,000 members"), "{d:?}");
+    // The same object in a template read by `templatefile`.
+    let dir = module(&[
+        ("main.tf", b"resource \"aws_kms_key\" \"k\" {\n  policy = templatefile(\"${path.module}/p.tpl\", {})\n}\n"),
+        ("p.tpl", format!("${{jsonencode({{\n{literal}}})}}").as_bytes()),
+    ]);
+    let started = Instant::now();
+    let (o, d) = check_json(dir.path());
+    assert!(started.elapsed() < Duration::from_secs(10), "{:?}", started.elapsed());
+    assert_eq!(o.status.code(), Some(1), "{d:?}");
+    assert!(d.iter().any(|x| x.0 == "KMS009" && x.1.ends_with("p.tpl") && x.4.contains("150,000 members")), "{d:?}");
+    // And as the value of a variable from the environment (an environment string holds
+    // at most 128 KiB: 8,500 members are over the allowance for that size).
+    let dir = module(&[(
+        "main.tf",
+        b"variable \"big\" {\n  type = map(number)\n}\nresource \"aws_kms_key\" \"k\" {\n  policy = jsonencode(var.big)\n}\n",
+    )]);
+    let value: String = format!("{{{}}}", (0..8_500).rev().map(|i| format!("k{i:05}={i}\n")).collect::<String>());
+    let o = kmsc_within(
+        dir.path(),
+        &["check", "--format", "json", "."],
+        &[("TF_VAR_big", &value)],
+        Duration::from_secs(10),
+    );
+    let d = diagnostics(&o);
+    assert_eq!(o.status.code(), Some(1), "{d:?}");
+    assert!(d.iter().any(|x| x.0 == "KMS006" && x.4.contains("8,500 members")), "{d:?}");
+}
+
+#[test]
 fn big_objects_built_in_reverse_order_stay_fast() {
     // Object values are sorted vectors: keys arriving in reverse order (150,000 decoded
     // from JSON, 40,000 from a `for` expression) are sorted once, not
@@ -364,6 +404,20 @@ fn big_objects_built_in_reverse_order_stay_fast() {
     assert!(started.elapsed() < Duration::from_secs(10), "{:?}", started.elapsed());
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
     assert!(text(&o.stdout).contains("\"n190000\""), "{}", text(&o.stdout));
+}
+
+#[test]
+fn repeated_keys_in_a_big_file_are_parsed_again_a_bounded_number_of_times() {
+    // Each repeated key makes kmsc parse the file again without it (to report every
+    // repeat, as Terraform does): at most 64 MiB of text in all, whatever the number.
+    let pairs: String = (0..1000).map(|i| format!("    k{i} = 1\n    k{i} = 2\n")).collect();
+    let padding = format!("/*{}*/\n", "x".repeat(16 << 20));
+    let (o, d, took) = evaluate(&format!("{padding}  a = {{\n{pairs}  }}"), "jsonencode(local.a)");
+    assert!(took < Duration::from_secs(10), "{took:?}");
+    assert_eq!(o.status.code(), Some(1), "{d:?}");
+    let repeats = d.iter().filter(|x| x.0 == "KMS007").count();
+    assert!((1..=4).contains(&repeats), "{repeats}: {:?}", &d[..d.len().min(5)]);
+    assert!(d.iter().any(|x| x.0 == "KMS002"), "{:?}", &d[..d.len().min(5)]);
 }
 
 /// The one error of a module whose `locals` are `locals` and whose key's policy is

@@ -782,6 +782,13 @@ impl<'a> Evaluator<'a> {
                 return Err(self.error(codes::FUNCTION, args[1].span.or(span), msg));
             }
         };
+        if let Some(costly) = crate::parse_guard::check(&text) {
+            return Err(self.error(
+                codes::LIMIT,
+                Some(Span::new(id, costly.offset, costly.offset + 1)),
+                format!("cannot parse the template of `templatefile`: {}", costly.summary()),
+            ));
+        }
         let template = match hcl::edit::parser::parse_template(&text) {
             Ok(t) => t,
             Err(e) => {

@@ -1,0 +1,260 @@
+//! A bound on the parser's work for objects with very many members.
+//!
+//! hcl-edit checks each new object key against every key before it, so an object of `k`
+//! members costs it about `k²/2` comparisons: a 2 MB file holding one object of 150,000
+//! keys takes minutes to parse. Before a file goes to the parser, a quick scan (its
+//! strings, heredocs, comments and template interpolations skipped or entered as the
+//! parser would) counts the members of every `{ ... }` (`=` and `:` directly inside it, an
+//! upper bound) and refuses the file when `Σ k²` over its objects is over
+//! [`max_work`] for its size: a fixed allowance plus an amount per byte, so ordinary files
+//! (objects of a few hundred members) never come near it, and the time spent on any file
+//! stays proportional to its size.
+
+/// `Σ k²` allowed for a file of `len` bytes.
+pub fn max_work(len: usize) -> u64 {
+    4_000_000 + 400 * len as u64
+}
+
+/// The object that makes a file too costly to parse: where its `{` is and how many
+/// members it has (counted as the scan counts them).
+#[derive(Debug, PartialEq, Eq)]
+pub struct Costly {
+    pub offset: usize,
+    pub members: u64,
+    /// `Σ k²` over the file's objects.
+    pub work: u64,
+}
+
+impl Costly {
+    /// The finding, in a few words, for messages that have their own context.
+    pub fn summary(&self) -> String {
+        format!(
+            "an object of {} members: too big for kmsc to parse in bounded time",
+            crate::diagnostic::thousands(self.members)
+        )
+    }
+}
+
+/// `Some` when the objects of `text` would cost the parser more than [`max_work`].
+pub fn check(text: &str) -> Option<Costly> {
+    let limit = max_work(text.len());
+    // Fast path: the number of `=` and `:` bytes bounds every object's members.
+    let separators = text.bytes().filter(|&b| b == b'=' || b == b':').count() as u64;
+    if separators.saturating_mul(separators) <= limit {
+        return None;
+    }
+    let (work, worst) = scan(text.as_bytes());
+    (work > limit).then_some(Costly { offset: worst.0, members: worst.1, work })
+}
+
+enum Frame<'a> {
+    /// `{`: where it is and the members counted directly inside.
+    Brace(usize, u64),
+    /// `(` or `[`.
+    Group,
+    /// A quoted string (a template).
+    Quoted,
+    /// `${ ... }` or `%{ ... }` inside a template.
+    Interpolation,
+    /// A heredoc's lines, until one that is the marker alone.
+    Heredoc { marker: &'a [u8], line_start: bool },
+}
+
+/// `(Σ k², (offset, k) of the largest object)`.
+fn scan(b: &[u8]) -> (u64, (usize, u64)) {
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut work: u64 = 0;
+    let mut worst = (0usize, 0u64);
+    let mut close = |start: usize, k: u64, work: &mut u64| {
+        *work = work.saturating_add(k.saturating_mul(k));
+        if k > worst.1 {
+            worst = (start, k);
+        }
+    };
+    let mut i = 0;
+    while i < b.len() {
+        match stack.last_mut() {
+            Some(Frame::Quoted) => match b[i] {
+                b'\\' => i += 2,
+                b'"' | b'\n' => {
+                    stack.pop();
+                    i += 1;
+                }
+                _ => i = template_char(b, i, &mut stack),
+            },
+            Some(Frame::Heredoc { marker, line_start }) => {
+                if *line_start {
+                    let end = b[i..].iter().position(|&c| c == b'\n').map_or(b.len(), |n| i + n);
+                    if b[i..end].trim_ascii() == *marker {
+                        stack.pop();
+                        i = end;
+                        continue;
+                    }
+                    *line_start = false;
+                }
+                if b[i] == b'\n' {
+                    if let Some(Frame::Heredoc { line_start, .. }) = stack.last_mut() {
+                        *line_start = true;
+                    }
+                    i += 1;
+                } else {
+                    i = template_char(b, i, &mut stack);
+                }
+            }
+            _ => {
+                let c = b[i];
+                let next = b.get(i + 1).copied();
+                match c {
+                    b'"' => {
+                        stack.push(Frame::Quoted);
+                        i += 1;
+                    }
+                    b'#' => i = line_end(b, i),
+                    b'/' if next == Some(b'/') => i = line_end(b, i),
+                    b'/' if next == Some(b'*') => {
+                        i = b[i + 2..].windows(2).position(|w| w == b"*/").map_or(b.len(), |n| i + 2 + n + 2);
+                    }
+                    b'<' if next == Some(b'<') => match heredoc_marker(b, i + 2) {
+                        Some((marker, body)) => {
+                            stack.push(Frame::Heredoc { marker, line_start: true });
+                            i = body;
+                        }
+                        None => i += 2,
+                    },
+                    b'{' => {
+                        stack.push(Frame::Brace(i, 0));
+                        i += 1;
+                    }
+                    b'(' | b'[' => {
+                        stack.push(Frame::Group);
+                        i += 1;
+                    }
+                    b'}' | b')' | b']' => {
+                        // `}` of an interpolation: back in its template; any other mismatch
+                        // is the parser's to report.
+                        if let Some(Frame::Brace(start, k)) = stack.pop() {
+                            close(start, k, &mut work);
+                        }
+                        i += 1;
+                    }
+                    b'=' | b':' => {
+                        // Not `==`, `=>`, `!=`, `<=`, `>=`.
+                        let comparison = c == b'='
+                            && (matches!(next, Some(b'=' | b'>'))
+                                || (i > 0 && matches!(b[i - 1], b'=' | b'!' | b'<' | b'>')));
+                        if !comparison && let Some(Frame::Brace(_, k)) = stack.last_mut() {
+                            *k += 1;
+                        }
+                        i += 1;
+                    }
+                    _ => i += 1,
+                }
+            }
+        }
+    }
+    // Objects left open at the end cost the parser as much before it gives up.
+    while let Some(f) = stack.pop() {
+        if let Frame::Brace(start, k) = f {
+            close(start, k, &mut work);
+        }
+    }
+    (work, worst)
+}
+
+/// One step in a template at `i`: enters `${`/`%{` (not the escapes `$${`/`%%{`).
+fn template_char(b: &[u8], i: usize, stack: &mut Vec<Frame>) -> usize {
+    let c = b[i];
+    if (c == b'$' || c == b'%') && b.get(i + 1) == Some(&c) && b.get(i + 2) == Some(&b'{') {
+        return i + 3;
+    }
+    if (c == b'$' || c == b'%') && b.get(i + 1) == Some(&b'{') {
+        stack.push(Frame::Interpolation);
+        return i + 2;
+    }
+    i + 1
+}
+
+fn line_end(b: &[u8], i: usize) -> usize {
+    b[i..].iter().position(|&c| c == b'\n').map_or(b.len(), |n| i + n)
+}
+
+/// After `<<`: `-`, an identifier, then the end of the line: the identifier and where the
+/// heredoc's first line starts.
+fn heredoc_marker(b: &[u8], mut i: usize) -> Option<(&[u8], usize)> {
+    if b.get(i) == Some(&b'-') {
+        i += 1;
+    }
+    let start = i;
+    while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_' || b[i] == b'-') {
+        i += 1;
+    }
+    if i == start {
+        return None;
+    }
+    let marker = &b[start..i];
+    while i < b.len() && (b[i] == b' ' || b[i] == b'\t' || b[i] == b'\r') {
+        i += 1;
+    }
+    (b.get(i) == Some(&b'\n')).then_some((marker, i + 1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn members(text: &str) -> (u64, (usize, u64)) {
+        scan(text.as_bytes())
+    }
+
+    #[test]
+    fn counts_the_members_of_each_object() {
+        let text = "locals {\n  a = { x = 1, y = 2, z = { p = 1 } }\n  b = [for k, v in m : k]\n}\n";
+        // locals: a, b (the `:` of the `for` is inside brackets); the object: x, y, z;
+        // the inner one: p.
+        let (work, worst) = members(text);
+        assert_eq!(worst, (text.find("{ x").unwrap(), 3));
+        assert_eq!(work, 2 * 2 + 3 * 3 + 1);
+    }
+
+    #[test]
+    fn skips_strings_comments_and_heredocs_but_enters_interpolations() {
+        let text = concat!(
+            "# a = { b = 1 }\n",
+            "/* c = { d = 1 } */\n",
+            "x = \"{ e = 1 } $${ f = 1 } ${ { g = 1, h = 2 } }\"\n",
+            "y = <<-EOT\n",
+            "  { i = 1 }\n",
+            "  %{ if { j = 1 } == {} }k%{ endif }\n",
+            "  EOT\n",
+            "z = { l = 1 }\n",
+        );
+        let (work, _) = members(text);
+        // `{ g = 1, h = 2 }`: 2; `{ j = 1 }`: 1; `{}`: 0; `{ l = 1 }`: 1.
+        assert_eq!(work, 4 + 1 + 1);
+    }
+
+    #[test]
+    fn comparisons_and_arrows_are_not_members() {
+        let (work, _) = members("{ a = b == c, d = e != f, g = h <= i, j = k >= l, m = { for x in y : x => 1 } }");
+        // Outer: a, d, g, j, m; inner: the `:` of the `for`.
+        assert_eq!(work, 25 + 1);
+    }
+
+    #[test]
+    fn a_big_object_is_found_and_ordinary_files_are_not_scanned() {
+        let object = |n: u64| {
+            let mut text = String::from("locals {\n  a = {\n");
+            for i in 0..n {
+                text.push_str(&format!("    k{i} = {i}\n"));
+            }
+            text.push_str("  }\n}\n");
+            text
+        };
+        let text = object(20_000);
+        let found = check(&text).expect("refused");
+        assert_eq!(found.members, 20_000);
+        assert_eq!(found.offset, text.find("{\n    k0").unwrap());
+        // 5,000 members is within the allowance for a file of that size.
+        assert_eq!(check(&object(5_000)), None);
+    }
+}

@@ -109,16 +109,17 @@ impl Members {
         if pairs.windows(2).all(|w| w[0].0 < w[1].0) {
             return Members(pairs);
         }
-        // Stable: equal keys stay in the order given, the last one wins below.
+        // Stable: equal keys stay in the order given; of each run of equal keys the first
+        // pair is kept, with the value of the last.
         pairs.sort_by(|a, b| a.0.cmp(&b.0));
-        let mut out: Vec<(String, Value)> = Vec::with_capacity(pairs.len());
-        for (k, v) in pairs {
-            match out.last_mut() {
-                Some(last) if last.0 == k => last.1 = v,
-                _ => out.push((k, v)),
+        pairs.dedup_by(|later, kept| {
+            let same = later.0 == kept.0;
+            if same {
+                std::mem::swap(&mut later.1, &mut kept.1);
             }
-        }
-        Members(out)
+            same
+        });
+        Members(pairs)
     }
 }
 

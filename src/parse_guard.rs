@@ -4,8 +4,9 @@
 //! members costs it about `k²/2` comparisons: a 2 MB file holding one object of 150,000
 //! keys takes minutes to parse. Before a file goes to the parser, a quick scan (its
 //! strings, heredocs, comments and template interpolations skipped or entered as the
-//! parser would) counts the members of every `{ ... }` (`=` and `:` directly inside it, an
-//! upper bound) and refuses the file when `Σ k²` over its objects is over
+//! parser would) counts the members of every object `{ ... }` (`=` and `:` directly inside
+//! it, an upper bound; a block's body is a list to the parser, not an object, and is not
+//! counted) and refuses the file when `Σ k²` over its objects is over
 //! [`max_work`] for its size: a fixed allowance plus an amount per byte, so ordinary files
 //! (objects of a few hundred members) never come near it, and the time spent on any file
 //! stays proportional to its size.
@@ -54,8 +55,9 @@ pub fn check(text: &str) -> Option<Costly> {
 }
 
 enum Frame<'a> {
-    /// `{`: where it is and the members counted directly inside.
-    Brace(usize, u64),
+    /// `{`: where it is, the members counted directly inside, and whether it opens an
+    /// object (not a block's body).
+    Brace(usize, u64, bool),
     /// `(` or `[`.
     Group,
     /// A quoted string (a template).
@@ -77,8 +79,12 @@ fn scan(b: &[u8]) -> (u64, (usize, u64)) {
             worst = (start, k);
         }
     };
+    // The last byte of code seen (not space, not a comment) and where: what comes before
+    // a `{` tells an object from a block's body.
+    let mut prev: (u8, usize) = (0, 0);
     let mut i = 0;
     while i < b.len() {
+        let depth = stack.len();
         match stack.last_mut() {
             Some(Frame::Quoted) => match b[i] {
                 b'\\' => i += 2,
@@ -86,7 +92,12 @@ fn scan(b: &[u8]) -> (u64, (usize, u64)) {
                     stack.pop();
                     i += 1;
                 }
-                _ => i = template_char(b, i, &mut stack),
+                _ => {
+                    i = template_char(b, i, &mut stack);
+                    if stack.len() > depth {
+                        prev = (b'{', i - 1);
+                    }
+                }
             },
             Some(Frame::Heredoc { marker, line_start }) => {
                 if *line_start {
@@ -105,11 +116,25 @@ fn scan(b: &[u8]) -> (u64, (usize, u64)) {
                     i += 1;
                 } else {
                     i = template_char(b, i, &mut stack);
+                    if stack.len() > depth {
+                        prev = (b'{', i - 1);
+                    }
                 }
             }
             _ => {
                 let c = b[i];
                 let next = b.get(i + 1).copied();
+                let comment = c == b'#' || (c == b'/' && matches!(next, Some(b'/' | b'*')));
+                if !c.is_ascii_whitespace() && !comment {
+                    // Set before the byte is handled: `{` looks at what came before it.
+                    let before = prev;
+                    prev = (c, i);
+                    if c == b'{' {
+                        stack.push(Frame::Brace(i, 0, opens_object(b, before)));
+                        i += 1;
+                        continue;
+                    }
+                }
                 match c {
                     b'"' => {
                         stack.push(Frame::Quoted);
@@ -127,10 +152,6 @@ fn scan(b: &[u8]) -> (u64, (usize, u64)) {
                         }
                         None => i += 2,
                     },
-                    b'{' => {
-                        stack.push(Frame::Brace(i, 0));
-                        i += 1;
-                    }
                     b'(' | b'[' => {
                         stack.push(Frame::Group);
                         i += 1;
@@ -138,7 +159,7 @@ fn scan(b: &[u8]) -> (u64, (usize, u64)) {
                     b'}' | b')' | b']' => {
                         // `}` of an interpolation: back in its template; any other mismatch
                         // is the parser's to report.
-                        if let Some(Frame::Brace(start, k)) = stack.pop() {
+                        if let Some(Frame::Brace(start, k, true)) = stack.pop() {
                             close(start, k, &mut work);
                         }
                         i += 1;
@@ -148,7 +169,7 @@ fn scan(b: &[u8]) -> (u64, (usize, u64)) {
                         let comparison = c == b'='
                             && (matches!(next, Some(b'=' | b'>'))
                                 || (i > 0 && matches!(b[i - 1], b'=' | b'!' | b'<' | b'>')));
-                        if !comparison && let Some(Frame::Brace(_, k)) = stack.last_mut() {
+                        if !comparison && let Some(Frame::Brace(_, k, _)) = stack.last_mut() {
                             *k += 1;
                         }
                         i += 1;
@@ -160,11 +181,28 @@ fn scan(b: &[u8]) -> (u64, (usize, u64)) {
     }
     // Objects left open at the end cost the parser as much before it gives up.
     while let Some(f) = stack.pop() {
-        if let Frame::Brace(start, k) = f {
+        if let Frame::Brace(start, k, true) = f {
             close(start, k, &mut work);
         }
     }
     (work, worst)
+}
+
+/// Whether a `{` after `before` (the last byte of code and where it is) opens an object: a
+/// block's body follows a label (a quoted string or an identifier), an object follows an
+/// operator, a bracket, a comma, `=`/`:`, the `in` of a `for`, the `if` of a template
+/// directive, or nothing at all.
+fn opens_object(b: &[u8], before: (u8, usize)) -> bool {
+    let (c, at) = before;
+    if c == b'"' {
+        return false;
+    }
+    let ident = |x: u8| x.is_ascii_alphanumeric() || x == b'_' || x == b'-';
+    if c == 0 || !ident(c) {
+        return true;
+    }
+    let start = b[..=at].iter().rposition(|&x| !ident(x)).map_or(0, |p| p + 1);
+    matches!(&b[start..=at], b"in" | b"if")
 }
 
 /// One step in a template at `i`: enters `${`/`%{` (not the escapes `$${`/`%%{`).
@@ -215,11 +253,11 @@ mod tests {
     #[test]
     fn counts_the_members_of_each_object() {
         let text = "locals {\n  a = { x = 1, y = 2, z = { p = 1 } }\n  b = [for k, v in m : k]\n}\n";
-        // locals: a, b (the `:` of the `for` is inside brackets); the object: x, y, z;
-        // the inner one: p.
+        // The object: x, y, z; the inner one: p. The body of `locals` is a block's, which
+        // the parser keeps as a list: not counted.
         let (work, worst) = members(text);
         assert_eq!(worst, (text.find("{ x").unwrap(), 3));
-        assert_eq!(work, 2 * 2 + 3 * 3 + 1);
+        assert_eq!(work, 3 * 3 + 1);
     }
 
     #[test]
@@ -237,6 +275,15 @@ mod tests {
         let (work, _) = members(text);
         // `{ g = 1, h = 2 }`: 2; `{ j = 1 }`: 1; `{}`: 0; `{ l = 1 }`: 1.
         assert_eq!(work, 4 + 1 + 1);
+    }
+
+    #[test]
+    fn block_bodies_are_not_objects() {
+        let text = "resource \"a\" \"b\" {\n  x = 1\n  y = 2\n  dynamic \"d\" {\n    for_each = { p = 1 }\n    content {\n      z = 3\n    }\n  }\n}\nlocals { # c\n  q = [for k in { r = 1, s = 2 } : k]\n}\n";
+        // Only the two objects: `{ p = 1 }` and `{ r = 1, s = 2 }` (after `in`).
+        assert_eq!(members(text).0, 1 + 4);
+        // An expression alone (a variable's value) may start with an object.
+        assert_eq!(members("{ a = 1, b = 2 }").0, 4);
     }
 
     #[test]

@@ -54,6 +54,13 @@ pub fn check(text: &str) -> Option<Costly> {
     (work > limit).then_some(Costly { offset: worst.0, members: worst.1, work })
 }
 
+/// The scan [`check`] runs on a big text, on any text: `Σ k²` over its objects and the
+/// biggest object (where its `{` is, its members). For tests and fuzzing.
+pub fn object_work(text: &str) -> (u64, Option<(usize, u64)>) {
+    let (work, (offset, members)) = scan(text.as_bytes());
+    (work, (members > 0).then_some((offset, members)))
+}
+
 enum Frame<'a> {
     /// `{`: where it is, the members counted directly inside, and whether it opens an
     /// object (not a block's body).

@@ -43,6 +43,12 @@ pub fn outputs(c: &Compilation) -> String {
 /// policy produced is a fixed point of decode, lower, canonical.
 pub fn hcl_text(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else { return };
+    // The parser guard's scan runs only on big texts in the pipeline: here on every input.
+    let (work, biggest) = kmsc::parse_guard::object_work(text);
+    if let Some((offset, members)) = biggest {
+        assert_eq!(text.as_bytes().get(offset), Some(&b'{'), "the biggest object does not start at a `{{`");
+        assert!(work >= members * members, "the biggest object is not counted in the sum");
+    }
     let compile = || compile_sources(vec![(PathBuf::from("main.tf"), text.to_string())], &Options::default());
     let c = compile();
     for canonical in c.policies.iter().filter_map(|p| p.canonical.as_deref()) {

@@ -477,10 +477,7 @@ fn load_module(
             module::parse_file_from(&mut c.sources, file, &mut c.diagnostics, first).map(|body| (file, body))
         };
         if let Some((file, body)) = parsed {
-            // A walk of the whole tree, needed only where `file(` or `templatefile(` is
-            // written: the word is looked for in the text first.
-            let calls_files = c.sources.get(file).text.contains("file");
-            for path in if calls_files { module::referenced_files(&body) } else { Vec::new() } {
+            for path in module::referenced_files(&c.sources.get(file).text, &body) {
                 let key = module::file_key(&path);
                 if module.loaded_files.contains_key(&key) {
                     continue;

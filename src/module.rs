@@ -7,7 +7,7 @@ use hcl::edit::Span as _;
 use hcl::edit::expr::Expression;
 use hcl::edit::structure::{Block, BlockLabel, Body};
 
-use crate::diagnostic::{Diagnostic, codes};
+use crate::diagnostic::{Diagnostic, codes, thousands};
 use crate::source::{FileId, SourceMap, Span};
 
 /// An expression together with the file it was written in.
@@ -195,21 +195,26 @@ pub fn parse_file_from(
         );
         return None;
     }
-    // Objects of very many members would take the parser minutes (see `parse_guard`).
-    if let Some(costly) = crate::parse_guard::check(&sources.get(file).text) {
+    // Objects of very many members would take the parser minutes (see `parse_guard`). A
+    // first parse was done only if the text passed already.
+    if first.is_none()
+        && let Some(costly) = crate::parse_guard::check(&sources.get(file).text)
+    {
         diags.push(
             Diagnostic::error(
                 codes::LIMIT,
                 format!(
                     "this object has {} members: the objects of this file are too big for kmsc to parse in bounded time",
-                    crate::diagnostic::thousands(costly.members)
+                    thousands(costly.members)
                 ),
             )
             .at(Some(Span::new(file, costly.offset, costly.offset + 1)))
             .help(format!(
-                "the parser compares each key of an object with every key before it; kmsc parses a file when the squares of its objects' member counts add up to at most {} (4,000,000 plus 400 per byte of the file), and here they add up to {}: split the object, or keep the data in a JSON file read with `jsondecode(file(...))`",
-                crate::diagnostic::thousands(crate::parse_guard::max_work(sources.get(file).text.len())),
-                crate::diagnostic::thousands(costly.work)
+                "the parser compares each key of an object with every key before it; kmsc parses a file when the squares of its objects' member counts add up to at most {} ({} plus {} per byte of the file), and here they add up to {}: split the object, or keep the data in a JSON file read with `jsondecode(file(...))`",
+                thousands(crate::parse_guard::max_work(sources.get(file).text.len())),
+                thousands(crate::parse_guard::FIXED_WORK),
+                crate::parse_guard::WORK_PER_BYTE,
+                thousands(costly.work)
             )),
         );
         return None;
@@ -658,7 +663,8 @@ pub fn resource_reference(expr: ExprRef<'_>, kinds: &[&str]) -> Option<String> {
 
 /// The paths of `file(...)` and `templatefile(...)` calls whose path is known before
 /// evaluation: a literal, or a template of literals and `path.module`/`path.root` (both `.`).
-pub fn referenced_files(body: &Body) -> Vec<String> {
+/// `text` is the source of `body`: the tree is walked only where the word `file` is written.
+pub fn referenced_files(text: &str, body: &Body) -> Vec<String> {
     use hcl::edit::expr::{Expression as E, FuncCall, TraversalOperator};
     use hcl::edit::template::Element;
     use hcl::edit::visit::{Visit, visit_func_call};
@@ -699,6 +705,9 @@ pub fn referenced_files(body: &Body) -> Vec<String> {
             }
             _ => None,
         }
+    }
+    if !text.contains("file") {
+        return Vec::new();
     }
     let mut f = Finder(Vec::new());
     f.visit_body(body);

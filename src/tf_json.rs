@@ -769,7 +769,6 @@ impl Writer<'_> {
         }
     }
 
-    /// Reports a template or expression syntax error at its place inside the string.
     /// A string holding objects too big to parse in bounded time (`parse_guard`): reported
     /// and replaced by `null`.
     fn too_costly(&mut self, s: &JStr, what: &str) -> bool {
@@ -779,6 +778,7 @@ impl Writer<'_> {
         true
     }
 
+    /// Reports a template or expression syntax error at its place inside the string.
     fn parse_error(&mut self, s: &JStr, e: &hcl::edit::parser::Error, what: &str) {
         let loc = e.location();
         let line_start: usize = s.value.split_inclusive('\n').take(loc.line().saturating_sub(1)).map(str::len).sum();

@@ -143,6 +143,14 @@ impl Open {
         out.push_str(": ");
     }
 
+    /// A member holding a policy string, when there is one.
+    fn string(&mut self, out: &mut String, name: &str, value: Option<&Spanned<PolicyString>>) {
+        if let Some(v) = value {
+            self.member(out, name);
+            write_json_string(out, &text(&v.node));
+        }
+    }
+
     fn close(self, out: &mut String, bracket: char) {
         if !self.empty {
             out.push('\n');
@@ -164,14 +172,8 @@ fn push_indent(out: &mut String, level: usize) {
 
 fn write_policy(out: &mut String, p: &KeyPolicy, partition: &str, level: usize) {
     let mut o = open(out, '{', level);
-    if let Some(v) = &p.version {
-        o.member(out, "Version");
-        write_json_string(out, &text(&v.node));
-    }
-    if let Some(id) = &p.id {
-        o.member(out, "Id");
-        write_json_string(out, &text(&id.node));
-    }
+    o.string(out, "Version", p.version.as_ref());
+    o.string(out, "Id", p.id.as_ref());
     if let Some(st) = &p.statement {
         o.member(out, "Statement");
         let mut items = open(out, '[', level + 1);
@@ -194,10 +196,7 @@ fn text(s: &PolicyString) -> Cow<'_, str> {
 
 fn write_statement(out: &mut String, s: &Statement, partition: &str, level: usize) {
     let mut o = open(out, '{', level);
-    if let Some(sid) = &s.sid {
-        o.member(out, "Sid");
-        write_json_string(out, &text(&sid.node));
-    }
+    o.string(out, "Sid", s.sid.as_ref());
     if let Some(e) = &s.effect {
         o.member(out, "Effect");
         write_json_string(out, &e.node.to_string());

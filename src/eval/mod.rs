@@ -239,13 +239,12 @@ impl<'a> Evaluator<'a> {
             }
             Expression::Object(obj) => {
                 // Members in the order written, sorted once at the end (a key written
-                // twice keeps its last value).
+                // twice keeps its last value), and where each key is written, to name the
+                // earlier one when a key repeats.
                 let mut out: Vec<(String, Value)> = Vec::with_capacity(obj.len());
+                let mut key_spans: Vec<Option<Span>> = Vec::with_capacity(obj.len());
                 // Keys so far, for objects too big to search `out` for a repeat.
                 let mut index: Option<std::collections::HashSet<String>> = None;
-                // Each key kept and where it is written, in order, to name the earlier one
-                // when a key repeats (rare: looked up only then).
-                let mut seen: Vec<(std::borrow::Cow<'_, str>, Option<Span>)> = Vec::with_capacity(obj.len());
                 let mut failed = false;
                 let mut unknown_key = None;
                 for (key, value) in obj.iter() {
@@ -263,29 +262,18 @@ impl<'a> Evaluator<'a> {
                         (Ok(k), Ok(v)) => {
                             let k = crate::value::into_nfc(k);
                             let key_span = self.span_of(file, key);
-                            // The key as written when that is its value (no copy kept).
-                            let name = match key {
-                                ObjectKey::Ident(id) if id.as_str() == k => std::borrow::Cow::Borrowed(id.as_str()),
-                                ObjectKey::Expression(Expression::String(lit)) if lit.value().as_str() == k => {
-                                    std::borrow::Cow::Borrowed(lit.value().as_str())
-                                }
-                                _ => std::borrow::Cow::Owned(k.clone()),
-                            };
-                            let repeated = if out.last().is_none_or(|(last, _)| *last < k) {
-                                // Later than every key so far (in order): not a repeat.
-                                if let Some(index) = &mut index {
-                                    index.insert(k.clone());
-                                }
-                                false
-                            } else if out.len() < 32 && index.is_none() {
+                            let repeated = if out.len() < 32 {
                                 out.iter().any(|(o, _)| *o == k)
                             } else {
                                 let index = index.get_or_insert_with(|| out.iter().map(|(o, _)| o.clone()).collect());
                                 !index.insert(k.clone())
                             };
-                            let earlier =
-                                if repeated { seen.iter().rev().find(|(n, _)| *n == k).map(|(_, s)| *s) } else { None };
-                            seen.push((name, key_span));
+                            let earlier = if repeated {
+                                out.iter().rposition(|(o, _)| *o == k).map(|i| key_spans[i])
+                            } else {
+                                None
+                            };
+                            key_spans.push(key_span);
                             if let Some(first) = earlier {
                                 let d = Diagnostic::error(
                                     codes::DUPLICATE_KEY,

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: kmsc::alloc::Allocator = kmsc::alloc::Allocator;
 
 fn main() {
     // Generate before divan starts timing anything.

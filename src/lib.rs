@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod align;
+pub mod alloc;
 pub mod analysis;
 pub mod compile;
 pub mod diagnostic;

@@ -438,7 +438,14 @@ fn terraform_unknown(p: &kmsc::compile::CompiledPolicy) -> Diagnostic {
     )
     .at(p.span)
     .resource(p.address.clone())
-    .help(format!("fix the value with `--set {reference}=VALUE`, or use `--emit canonical`"))
+    .help(if reference.contains('(') {
+        // A function's result (`uuid()`, `upper(var.x)`): `--set` fixes references only.
+        "`--set` cannot fix the result of a function: give its unknown arguments a value (`--var`, `--set`), or \
+         use `--emit canonical`"
+            .to_string()
+    } else {
+        format!("fix the value with `--set {reference}=VALUE`, or use `--emit canonical`")
+    })
 }
 
 fn diag_format(format: FormatArg) -> Format {

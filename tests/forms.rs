@@ -159,3 +159,22 @@ fn file_and_templatefile_policies_report_inside_the_file() {
     let o = kmsc(&["build", "files", "--key", "aws_kms_key.from_template"]);
     insta::assert_snapshot!("templatefile", text(&o.stdout));
 }
+
+/// Hash functions give Terraform's digests (checked against `sha256sum` and friends);
+/// `timestamp()` and `uuid()` stay unknown, as Terraform leaves them until apply.
+#[test]
+fn hash_functions_are_evaluated_and_impure_ones_stay_unknown() {
+    let o = kmsc(&["build", "hashes.tf"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let out = text(&o.stdout);
+    // sha256("payments") starts with df384ae9, sha1 with 40c477.
+    assert!(out.contains("\"Sid\": \"Admindf384ae9\""), "{out}");
+    assert!(out.contains("role/admin-40c477"), "{out}");
+    assert!(out.contains("\"${uuid()}\""), "{out}");
+    insta::assert_snapshot!("hashes", out);
+    let o = kmsc(&["build", "hashes.tf", "--key", "aws_kms_key.stamped", "--emit", "terraform"]);
+    assert_eq!(o.status.code(), Some(1), "the policy is unknown until apply");
+    let err = text(&o.stderr);
+    assert!(err.contains("it depends on `uuid()`, which is unknown until apply"), "{err}");
+    assert!(err.contains("`--set` cannot fix the result of a function"), "{err}");
+}

@@ -8,7 +8,11 @@ const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwx
 
 /// `base64encode(str)`: the UTF-8 bytes of `str` in standard Base64 with padding.
 pub(super) fn base64encode(args: &[Value]) -> Result<Value, FnError> {
-    let bytes = text(&args[0]).as_bytes();
+    new_string(base64encode_bytes(text(&args[0]).as_bytes()))
+}
+
+/// `bytes` in standard Base64 with padding (Go's `base64.StdEncoding.EncodeToString`).
+pub(super) fn base64encode_bytes(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
         let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
@@ -21,7 +25,7 @@ pub(super) fn base64encode(args: &[Value]) -> Result<Value, FnError> {
             }
         }
     }
-    new_string(out)
+    out
 }
 
 /// Go's `base64.StdEncoding.DecodeString`: padding required, `\r` and `\n` ignored.

@@ -48,6 +48,7 @@ mod collections;
 mod conversion;
 mod encoding;
 mod format;
+mod hashing;
 mod numeric;
 mod regexp;
 mod sets;
@@ -226,6 +227,15 @@ fn spec(name: &str) -> Option<Spec> {
         "base64decode" => s(STR, None, Top, encoding::base64decode),
         "base64encode" => s(STR, None, Deep, encoding::base64encode),
         "urlencode" => s(STR, None, Deep, encoding::urlencode),
+        // Hash and crypto.
+        "md5" => s(STR, None, Deep, hashing::md5),
+        "sha1" => s(STR, None, Deep, hashing::sha1),
+        "sha256" => s(STR, None, Deep, hashing::sha256),
+        "sha512" => s(STR, None, Deep, hashing::sha512),
+        "base64sha256" => s(STR, None, Deep, hashing::base64sha256),
+        "base64sha512" => s(STR, None, Deep, hashing::base64sha512),
+        "uuid" | "timestamp" => s(&[], None, Deep, hashing::unknown_until_apply),
+        "bcrypt" => s(STR, Some(p("cost", Num)), Deep, hashing::unknown_until_apply),
         // Numbers.
         "abs" => s(params![p("num", Num)], None, Top, numeric::abs),
         "ceil" => s(params![p("num", Num)], None, Deep, numeric::ceil),

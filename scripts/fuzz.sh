@@ -10,8 +10,9 @@
 # and, once fixed, copy it to tests/fuzz_regressions/TARGET/ (run by `cargo test`).
 #
 # cargo-fuzz needs nightly compiler flags; RUSTC_BOOTSTRAP=1 lets the stable toolchain
-# accept them, so no nightly toolchain is needed. kmsc has no `unsafe` code, so the targets
-# are built without AddressSanitizer (about twice as many executions per second); set
+# accept them, so no nightly toolchain is needed. kmsc's only `unsafe` code is the binary's
+# global allocator (src/alloc.rs), which the targets do not use, so they are built without
+# AddressSanitizer (about twice as many executions per second); set
 # FUZZ_SANITIZER=address to turn it back on. Debug assertions and overflow checks are on.
 set -uo pipefail
 cd "$(dirname "$0")/.."

@@ -1,8 +1,11 @@
 //! kmsc: compile AWS KMS key policies written in Terraform.
 #![warn(clippy::print_stdout, clippy::print_stderr)]
+// The only `unsafe` code is the global allocator (`alloc`), which forwards to mimalloc.
+#![deny(unsafe_code)]
 
 pub mod access;
 pub mod align;
+#[allow(unsafe_code)]
 pub mod alloc;
 pub mod analysis;
 pub mod compile;

@@ -226,12 +226,18 @@ fn check_inputs(path: &Path, options: &Options) -> Result<module::ModuleFiles, S
     if !path.is_dir() {
         openable(path, "")?;
     }
-    for var in &options.cli_vars {
+    check_var_files(&options.cli_vars)?;
+    Ok(files)
+}
+
+/// Every `--var-file` can be opened: one that cannot is an error about the invocation.
+pub fn check_var_files(vars: &[CliVar]) -> Result<(), String> {
+    for var in vars {
         if let CliVar::File(p) = var {
             openable(p, "variable file ")?;
         }
     }
-    Ok(files)
+    Ok(())
 }
 
 fn compile_path_here(path: &Path, options: &Options) -> Result<Compilation, String> {

@@ -55,14 +55,10 @@ enum Command {
     Manpage,
 }
 
+/// Values of variables and of what is known only at apply time, for every command that
+/// evaluates Terraform.
 #[derive(clap::Args, Debug)]
-struct CommonArgs {
-    /// `.tf`/`.tf.json` files or module directories (default: the current directory)
-    paths: Vec<PathBuf>,
-    /// Treat every directory below PATH holding `.tf` files as a root module (skips
-    /// `.terraform/`, hidden directories and what `.gitignore` excludes)
-    #[arg(short = 'r', long)]
-    recursive: bool,
+struct ValueArgs {
     /// Set a variable: NAME=VALUE (repeatable)
     #[arg(long = "var", value_name = "NAME=VALUE")]
     vars: Vec<String>,
@@ -72,6 +68,18 @@ struct CommonArgs {
     /// Fix a value known only at apply time: ADDRESS=VALUE (repeatable)
     #[arg(long = "set", value_name = "ADDRESS=VALUE")]
     sets: Vec<String>,
+}
+
+#[derive(clap::Args, Debug)]
+struct CommonArgs {
+    /// `.tf`/`.tf.json` files or module directories (default: the current directory)
+    paths: Vec<PathBuf>,
+    /// Treat every directory below PATH holding `.tf` files as a root module (skips
+    /// `.terraform/`, hidden directories and what `.gitignore` excludes)
+    #[arg(short = 'r', long)]
+    recursive: bool,
+    #[command(flatten)]
+    values: ValueArgs,
     /// Diagnostic output format
     #[arg(long, value_enum, default_value_t = FormatArg::Human)]
     format: FormatArg,
@@ -134,6 +142,9 @@ struct DiffArgs {
     /// Report format
     #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
     format: ReportFormat,
+    /// Variables and fixed values, for a side given as Terraform (both sides get them)
+    #[command(flatten)]
+    values: ValueArgs,
 }
 
 #[derive(clap::Args, Debug)]
@@ -147,6 +158,9 @@ struct AccessArgs {
     /// Report format
     #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
     format: ReportFormat,
+    /// Variables and fixed values, when PATH is Terraform
+    #[command(flatten)]
+    values: ValueArgs,
 }
 
 /// Output of `diff` and `access`.
@@ -251,8 +265,8 @@ fn run(cli: Cli, order: Vec<(usize, bool, usize)>) -> Result<u8, Fatal> {
             }
             None => Err(Fatal(format!("unknown diagnostic code `{code}`; `kmsc rules` lists them"))),
         },
-        Command::Diff(args) => run_diff(&args),
-        Command::Access(args) => run_access(&args),
+        Command::Diff(args) => run_diff(&args, &order),
+        Command::Access(args) => run_access(&args, &order),
         Command::Check(common) => {
             let mut run = prepare(&common, &order)?;
             // Check prints diagnostics only.
@@ -397,9 +411,10 @@ fn run(cli: Cli, order: Vec<(usize, bool, usize)>) -> Result<u8, Fatal> {
 }
 
 /// `diff OLD NEW`: 0 when every pair of policies means the same, 1 otherwise.
-fn run_diff(args: &DiffArgs) -> Result<u8, Fatal> {
-    let old = kmsc::semantics::load(&args.old).map_err(Fatal)?;
-    let new = kmsc::semantics::load(&args.new).map_err(Fatal)?;
+fn run_diff(args: &DiffArgs, order: &[(usize, bool, usize)]) -> Result<u8, Fatal> {
+    let options = ValueInputs::from_args(&args.values, order)?.semantic_options()?;
+    let old = kmsc::semantics::load(&args.old, &options).map_err(Fatal)?;
+    let new = kmsc::semantics::load(&args.new, &options).map_err(Fatal)?;
     print_notes(old.notes.iter().chain(&new.notes));
     let report = kmsc::diff::diff_sets(&old, &new, args.key.as_deref()).map_err(Fatal)?;
     print_stdout(&match args.format {
@@ -410,8 +425,9 @@ fn run_diff(args: &DiffArgs) -> Result<u8, Fatal> {
 }
 
 /// `access PATH`: who may do what with each key.
-fn run_access(args: &AccessArgs) -> Result<u8, Fatal> {
-    let set = kmsc::semantics::load(&args.path).map_err(Fatal)?;
+fn run_access(args: &AccessArgs, order: &[(usize, bool, usize)]) -> Result<u8, Fatal> {
+    let options = ValueInputs::from_args(&args.values, order)?.semantic_options()?;
+    let set = kmsc::semantics::load(&args.path, &options).map_err(Fatal)?;
     print_notes(set.notes.iter());
     let report = kmsc::access::access_report(&set, args.key.as_deref()).map_err(Fatal)?;
     print_stdout(&match args.format {
@@ -579,6 +595,53 @@ fn each_root(run: &Run, mut sink: impl FnMut(&str, Compilation)) -> Result<(), F
 /// Resolves the command line into a run: each PATH (or, with `-r`, each directory below it
 /// holding `.tf` files) is a root module; its prefix is its path relative to the working
 /// directory.
+/// `--var`, `--var-file` (in the order given, for Terraform's precedence), `--set` and the
+/// `TF_VAR_` environment variables, checked.
+struct ValueInputs {
+    env_vars: Vec<(String, String)>,
+    cli_vars: Vec<CliVar>,
+    sets: Vec<(String, String)>,
+}
+
+impl ValueInputs {
+    fn from_args(args: &ValueArgs, order: &[(usize, bool, usize)]) -> Result<ValueInputs, Fatal> {
+        let mut cli_vars = Vec::new();
+        for &(_, is_file, n) in order {
+            if is_file {
+                cli_vars.push(CliVar::File(args.var_files[n].clone()));
+            } else {
+                let raw = &args.vars[n];
+                let Some((name, value)) = raw.split_once('=') else {
+                    return Err(Fatal(format!("invalid `--var {raw}`: expected NAME=VALUE")));
+                };
+                cli_vars.push(CliVar::Var { name: name.trim().to_string(), value: value.to_string() });
+            }
+        }
+        let mut sets = Vec::new();
+        for raw in &args.sets {
+            let Some((addr, value)) = raw.split_once('=') else {
+                return Err(Fatal(format!("invalid `--set {raw}`: expected ADDRESS=VALUE")));
+            };
+            sets.push((addr.trim().to_string(), value.to_string()));
+        }
+        let env_vars = std::env::vars_os()
+            .filter_map(|(k, v)| {
+                let k = k.into_string().ok()?;
+                let name = k.strip_prefix("TF_VAR_")?.to_string();
+                Some((name, v.into_string().ok()?))
+            })
+            .collect();
+        Ok(ValueInputs { env_vars, cli_vars, sets })
+    }
+
+    /// Options for `diff` and `access`, which read the typed policies: every variable file
+    /// must be readable (whether or not a side is Terraform), as for `build` and `check`.
+    fn semantic_options(self) -> Result<Options, Fatal> {
+        kmsc::compile::check_var_files(&self.cli_vars).map_err(Fatal)?;
+        Ok(Options { env_vars: self.env_vars, cli_vars: self.cli_vars, sets: self.sets, ..Options::default() })
+    }
+}
+
 fn prepare(common: &CommonArgs, order: &[(usize, bool, usize)]) -> Result<Run, Fatal> {
     let mut strict = false;
     let mut overrides = kmsc::rules::Overrides::default();
@@ -599,37 +662,12 @@ fn prepare(common: &CommonArgs, order: &[(usize, bool, usize)]) -> Result<Run, F
             }
         }
     }
-    let mut cli_vars = Vec::new();
-    for &(_, is_file, n) in order {
-        if is_file {
-            cli_vars.push(CliVar::File(common.var_files[n].clone()));
-        } else {
-            let raw = &common.vars[n];
-            let Some((name, value)) = raw.split_once('=') else {
-                return Err(Fatal(format!("invalid `--var {raw}`: expected NAME=VALUE")));
-            };
-            cli_vars.push(CliVar::Var { name: name.trim().to_string(), value: value.to_string() });
-        }
-    }
-    let mut sets = Vec::new();
-    for raw in &common.sets {
-        let Some((addr, value)) = raw.split_once('=') else {
-            return Err(Fatal(format!("invalid `--set {raw}`: expected ADDRESS=VALUE")));
-        };
-        sets.push((addr.trim().to_string(), value.to_string()));
-    }
-    let env_vars = std::env::vars_os()
-        .filter_map(|(k, v)| {
-            let k = k.into_string().ok()?;
-            let name = k.strip_prefix("TF_VAR_")?.to_string();
-            Some((name, v.into_string().ok()?))
-        })
-        .collect();
+    let values = ValueInputs::from_args(&common.values, order)?;
     // Build and check print strings only: drop evaluated values once the rules have run.
     let mut options = Options {
-        env_vars,
-        cli_vars,
-        sets,
+        env_vars: values.env_vars,
+        cli_vars: values.cli_vars,
+        sets: values.sets,
         partition: common.partition.clone(),
         overrides,
         lean: true,

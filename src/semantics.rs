@@ -838,8 +838,9 @@ impl PolicySet {
 /// Reads `path`: a policy JSON file (one policy, or an object of address → policy as
 /// `kmsc build` prints it; a policy may also be given as its JSON string), a golden
 /// directory of `*.json` files named by percent-encoded addresses, or a Terraform `.tf`
-/// file or module directory (compiled with default options). Errors are one line.
-pub fn load(path: &Path) -> Result<PolicySet, String> {
+/// file or module directory (compiled with `options`: variables, `--set` values). Errors
+/// are one line.
+pub fn load(path: &Path, options: &crate::compile::Options) -> Result<PolicySet, String> {
     let label = path.display().to_string();
     let meta =
         std::fs::metadata(path).map_err(|e| format!("cannot read `{label}`: {}", crate::module::io_reason(&e)))?;
@@ -852,7 +853,7 @@ pub fn load(path: &Path) -> Result<PolicySet, String> {
     if meta.is_dir() {
         let entries = list_dir(path)?;
         if entries.iter().any(|p| is_tf(p) && p.is_file()) {
-            load_terraform(path, &mut set)?;
+            load_terraform(path, options, &mut set)?;
         } else {
             load_golden(path, "", &mut set)?;
             if set.policies.is_empty() {
@@ -860,7 +861,7 @@ pub fn load(path: &Path) -> Result<PolicySet, String> {
             }
         }
     } else if is_tf(path) {
-        load_terraform(path, &mut set)?;
+        load_terraform(path, options, &mut set)?;
     } else {
         let text = read_text(path)?;
         let value = crate::json::decode(&text).map_err(|e| format!("`{label}` is not valid JSON: {e}"))?;
@@ -921,8 +922,8 @@ fn load_golden(dir: &Path, prefix: &str, set: &mut PolicySet) -> Result<(), Stri
     Ok(())
 }
 
-fn load_terraform(path: &Path, set: &mut PolicySet) -> Result<(), String> {
-    let c = crate::compile::compile_path(path, &crate::compile::Options::default())?;
+fn load_terraform(path: &Path, options: &crate::compile::Options, set: &mut PolicySet) -> Result<(), String> {
+    let c = crate::compile::compile_path(path, options)?;
     let errors = c.diagnostics.iter().filter(|d| d.severity == crate::diagnostic::Severity::Error).count();
     if errors > 0 {
         let s = if errors == 1 { "" } else { "s" };
@@ -1177,7 +1178,7 @@ mod tests {
         let policy = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "kms:Decrypt", "Resource": "*"}]}"#;
         let lone = dir.path().join("lone.json");
         std::fs::write(&lone, policy).unwrap();
-        let set = load(&lone).unwrap();
+        let set = load(&lone, &crate::compile::Options::default()).unwrap();
         assert!(set.lone().is_some());
         let built = dir.path().join("built.json");
         std::fs::write(
@@ -1185,7 +1186,7 @@ mod tests {
             format!(r#"{{"aws_kms_key.b": {policy}, "aws_kms_key.a": {}}}"#, serde_json::Value::from(policy)),
         )
         .unwrap();
-        let set = load(&built).unwrap();
+        let set = load(&built, &crate::compile::Options::default()).unwrap();
         let addresses: Vec<_> = set.policies.iter().map(|l| l.address.clone().unwrap()).collect();
         assert_eq!(addresses, ["aws_kms_key.a", "aws_kms_key.b"]);
         assert!(set.select(Some("aws_kms_key.c")).is_err());
@@ -1194,14 +1195,22 @@ mod tests {
         std::fs::write(golden.join("aws_kms_key.k[%22a%22].json"), policy).unwrap();
         std::fs::write(golden.join("envs%2Fprod").join("aws_kms_key.p.json"), policy).unwrap();
         std::fs::write(golden.join(".kmsc-manifest"), "aws_kms_key.k[%22a%22].json\n").unwrap();
-        let set = load(&golden).unwrap();
+        let set = load(&golden, &crate::compile::Options::default()).unwrap();
         let addresses: Vec<_> = set.policies.iter().map(|l| l.address.clone().unwrap()).collect();
         assert_eq!(addresses, ["aws_kms_key.k[\"a\"]", "envs/prod:aws_kms_key.p"]);
         std::fs::write(dir.path().join("bad.json"), "{").unwrap();
-        assert!(load(&dir.path().join("bad.json")).unwrap_err().contains("not valid JSON"));
-        assert!(load(&dir.path().join("missing.json")).unwrap_err().contains("cannot read"));
+        assert!(
+            load(&dir.path().join("bad.json"), &crate::compile::Options::default())
+                .unwrap_err()
+                .contains("not valid JSON")
+        );
+        assert!(
+            load(&dir.path().join("missing.json"), &crate::compile::Options::default())
+                .unwrap_err()
+                .contains("cannot read")
+        );
         let empty = dir.path().join("empty");
         std::fs::create_dir(&empty).unwrap();
-        assert!(load(&empty).unwrap_err().contains("neither"));
+        assert!(load(&empty, &crate::compile::Options::default()).unwrap_err().contains("neither"));
     }
 }

@@ -270,3 +270,93 @@ fn unreadable_inputs_exit_2() {
         "kmsc: error: `ok.json` is one policy but `set.json` has 2; choose one with `--key ADDRESS`\n"
     );
 }
+
+/// `diff` and `access` take the values `build` and `check` take: `--var`, `--var-file`
+/// (in order), `--set` and `TF_VAR_` variables, for a side given as Terraform.
+#[test]
+fn variables_and_set_values_reach_diff_and_access() {
+    let tf = r#"variable "reader" {
+  type = string
+}
+
+data "aws_caller_identity" "current" {}
+
+resource "aws_kms_key" "k" {
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      { Sid = "Root", Effect = "Allow", Principal = { AWS = "arn:aws:iam::${data.aws_caller_identity.current.account_id}:root" },
+        Action = "kms:*", Resource = "*" },
+      { Sid = "Read", Effect = "Allow", Principal = { AWS = var.reader }, Action = "kms:Decrypt", Resource = "*" },
+    ]
+  })
+}
+"#;
+    let expected = r#"{
+  "Version": "2012-10-17",
+  "Statement": [
+    {"Sid": "Root", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "kms:*", "Resource": "*"},
+    {"Sid": "Read", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/reader"}, "Action": "kms:Decrypt", "Resource": "*"}
+  ]
+}"#;
+    let dir = files(&[
+        ("mod/main.tf", tf),
+        ("expected.json", expected),
+        ("other.json", ORIGINAL),
+        ("reader.tfvars", "reader = \"arn:aws:iam::111122223333:role/reader\"\n"),
+        ("wrong.tfvars", "reader = \"arn:aws:iam::111122223333:role/wrong\"\n"),
+    ]);
+    let account = "data.aws_caller_identity.current.account_id=111122223333";
+
+    // Without values the reader is unknown: the module is not the expected policy.
+    let o = kmsc(dir.path(), &["access", "mod"]);
+    assert!(!stdout(&o).contains("role/reader"), "{}", stdout(&o));
+    let o = kmsc(dir.path(), &["diff", "expected.json", "mod"]);
+    assert_eq!(o.status.code(), Some(1), "{}{}", stdout(&o), stderr(&o));
+
+    // With them, `access` names the reader and the account's root.
+    let o =
+        kmsc(dir.path(), &["access", "mod", "--var", "reader=arn:aws:iam::111122223333:role/reader", "--set", account]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("arn:aws:iam::111122223333:role/reader"), "{out}");
+    assert!(out.contains("arn:aws:iam::111122223333:root"), "{out}");
+
+    // `diff`: the later of `--var-file` and `--var` wins, as in Terraform.
+    let o = kmsc(dir.path(), &["diff", "expected.json", "mod", "--var-file", "reader.tfvars", "--set", account]);
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    assert_eq!(stdout(&o), "aws_kms_key.k: policies are equivalent\n");
+    let later_file =
+        ["diff", "expected.json", "mod", "--var", "reader=x", "--var-file", "reader.tfvars", "--set", account];
+    assert_eq!(kmsc(dir.path(), &later_file).status.code(), Some(0));
+    let later_var =
+        ["diff", "expected.json", "mod", "--var-file", "reader.tfvars", "--var-file", "wrong.tfvars", "--set", account];
+    assert_eq!(kmsc(dir.path(), &later_var).status.code(), Some(1));
+
+    // `TF_VAR_` variables count too.
+    let o = Command::new(env!("CARGO_BIN_EXE_kmsc"))
+        .args(["diff", "expected.json", "mod", "--set", account])
+        .current_dir(dir.path())
+        .env("TF_VAR_reader", "arn:aws:iam::111122223333:role/reader")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+
+    // A variable file that cannot be read stops the run (exit 2), whatever the sides are.
+    for args in [
+        &["diff", "expected.json", "other.json", "--var-file", "missing.tfvars"][..],
+        &["access", "mod", "--var-file", "missing.tfvars"][..],
+    ] {
+        let o = kmsc(dir.path(), args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert_eq!(
+            stderr(&o),
+            "kmsc: error: cannot read variable file `missing.tfvars`: no such file or directory\n",
+            "{args:?}"
+        );
+        assert_eq!(stdout(&o), "", "{args:?}");
+    }
+    let o = kmsc(dir.path(), &["access", "mod", "--var", "reader"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(stderr(&o), "kmsc: error: invalid `--var reader`: expected NAME=VALUE\n");
+}

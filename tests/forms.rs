@@ -178,3 +178,19 @@ fn hash_functions_are_evaluated_and_impure_ones_stay_unknown() {
     assert!(err.contains("it depends on `uuid()`, which is unknown until apply"), "{err}");
     assert!(err.contains("`--set` cannot fix the result of a function"), "{err}");
 }
+
+/// `cidrsubnets`, `cidrsubnet`, `cidrhost` and `cidrnetmask` give Terraform's prefixes;
+/// a prefix Go's parser refuses is reported at the argument.
+#[test]
+fn ip_network_functions_are_evaluated() {
+    let o = kmsc(&["build", "network.tf"]);
+    assert_eq!(o.status.code(), Some(1), "the typo is an error");
+    let out = text(&o.stdout);
+    for prefix in ["10.20.0.0/20", "10.20.16.0/20", "10.20.32.0/24", "fd00:fd12:3456:7800:a200::/72"] {
+        assert!(out.contains(&format!("\"{prefix}\"")), "{prefix} missing in\n{out}");
+    }
+    insta::assert_snapshot!("network_stdout", out);
+    insta::assert_snapshot!("network_stderr", text(&o.stderr));
+    let o = kmsc(&["build", "network.tf", "--key", "aws_kms_key.vpc", "--emit", "terraform"]);
+    assert!(text(&o.stdout).contains(r#""aws:VpcSourceIp":["10.20.0.0/20","10.20.16.0/20""#), "{}", text(&o.stdout));
+}

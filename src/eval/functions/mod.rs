@@ -49,6 +49,7 @@ mod conversion;
 mod encoding;
 mod format;
 mod hashing;
+mod network;
 mod numeric;
 mod regexp;
 mod sets;
@@ -236,6 +237,13 @@ fn spec(name: &str) -> Option<Spec> {
         "base64sha512" => s(STR, None, Deep, hashing::base64sha512),
         "uuid" | "timestamp" => s(&[], None, Deep, hashing::unknown_until_apply),
         "bcrypt" => s(STR, Some(p("cost", Num)), Deep, hashing::unknown_until_apply),
+        // IP networks.
+        "cidrhost" => s(params![p("prefix", Str), p("hostnum", Num)], None, Deep, network::cidrhost),
+        "cidrnetmask" => s(params![p("prefix", Str)], None, Deep, network::cidrnetmask),
+        "cidrsubnet" => {
+            s(params![p("prefix", Str), p("newbits", Num), p("netnum", Num)], None, Deep, network::cidrsubnet)
+        }
+        "cidrsubnets" => s(params![p("prefix", Str)], Some(p("newbits", Num)), Deep, network::cidrsubnets),
         // Numbers.
         "abs" => s(params![p("num", Num)], None, Top, numeric::abs),
         "ceil" => s(params![p("num", Num)], None, Deep, numeric::ceil),

@@ -236,6 +236,7 @@ fn spec(name: &str) -> Option<Spec> {
         "base64sha256" => s(STR, None, Deep, hashing::base64sha256),
         "base64sha512" => s(STR, None, Deep, hashing::base64sha512),
         "uuid" | "timestamp" => s(&[], None, Deep, hashing::unknown_until_apply),
+        "uuidv5" => s(params![p("namespace", Str), p("name", Str)], None, Deep, hashing::uuidv5),
         "bcrypt" => s(STR, Some(p("cost", Num)), Deep, hashing::unknown_until_apply),
         // IP networks.
         "cidrhost" => s(params![p("prefix", Str), p("hostnum", Num)], None, Deep, network::cidrhost),

@@ -194,3 +194,14 @@ fn ip_network_functions_are_evaluated() {
     let o = kmsc(&["build", "network.tf", "--key", "aws_kms_key.vpc", "--emit", "terraform"]);
     assert!(text(&o.stdout).contains(r#""aws:VpcSourceIp":["10.20.0.0/20","10.20.16.0/20""#), "{}", text(&o.stdout));
 }
+
+/// `timeadd` moves a timestamp in its own offset, as Terraform prints it; `timecmp`
+/// compares instants.
+#[test]
+fn time_functions_are_evaluated() {
+    let o = kmsc(&["build", "time.tf"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let out = text(&o.stdout);
+    assert!(out.contains("\"2026-01-31T09:00:00+01:00\""), "{out}");
+    insta::assert_snapshot!("time", out);
+}

@@ -46,6 +46,7 @@
 
 mod collections;
 mod conversion;
+mod datetime;
 mod encoding;
 mod format;
 mod hashing;
@@ -238,6 +239,9 @@ fn spec(name: &str) -> Option<Spec> {
         "uuid" | "timestamp" => s(&[], None, Deep, hashing::unknown_until_apply),
         "uuidv5" => s(params![p("namespace", Str), p("name", Str)], None, Deep, hashing::uuidv5),
         "bcrypt" => s(STR, Some(p("cost", Num)), Deep, hashing::unknown_until_apply),
+        // Time.
+        "timeadd" => s(params![p("timestamp", Str), p("duration", Str)], None, Deep, datetime::timeadd),
+        "timecmp" => s(params![p("timestamp_a", Str), p("timestamp_b", Str)], None, Deep, datetime::timecmp),
         // IP networks.
         "cidrhost" => s(params![p("prefix", Str), p("hostnum", Num)], None, Deep, network::cidrhost),
         "cidrnetmask" => s(params![p("prefix", Str)], None, Deep, network::cidrnetmask),

@@ -1,8 +1,8 @@
-//! Time functions: `timeadd` and `timecmp`, on RFC 3339 timestamps as Terraform reads
+//! Time functions: `formatdate`, `timeadd` and `timecmp`, on RFC 3339 timestamps as Terraform reads
 //! them (Go's `time.Parse(time.RFC3339, ...)`, whose general parser also takes a
 //! one-digit hour, a comma before fractional seconds and any number of fraction digits)
 //! and prints them (`time.RFC3339`: no fraction, `Z` for a zero offset, the input's offset
-//! otherwise). `formatdate` is not implemented.
+//! otherwise), and `formatdate`, Terraform's own format language.
 
 use super::FnError;
 use super::util::{arg_err, err, new_string, text};
@@ -369,6 +369,179 @@ pub(super) fn timecmp(args: &[Value]) -> Result<Value, FnError> {
     Ok(Value::number(Number::from_i64(ts[0].cmp(&ts[1]) as i64)))
 }
 
+/// The parts of a timestamp in its own offset: year, month, day, hour, minute, second,
+/// weekday (0 = Sunday).
+fn local_parts(t: Timestamp) -> (i64, i64, i64, i64, i64, i64, i64) {
+    let local = (t.nanos.div_euclid(NANOS_PER_SECOND) + i128::from(t.offset)) as i64;
+    let (days, secs) = (local.div_euclid(86_400), local.rem_euclid(86_400));
+    let (y, m, d) = civil_from_days(days);
+    // 1970-01-01 was a Thursday.
+    let weekday = (days + 4).rem_euclid(7);
+    (y, m, d, secs / 3600, secs / 60 % 60, secs % 60, weekday)
+}
+
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+const WEEKDAYS: [&str; 7] = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
+
+/// Terraform's `splitDateFormat`: a quoted literal (`'...'`, with `''` for a quote), a run
+/// of one ASCII letter (a verb), or a run of anything else.
+fn date_format_tokens(spec: &str) -> Vec<&str> {
+    let b = spec.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        let start = i;
+        if b[i] == b'\'' {
+            if b.get(i + 1) == Some(&b'\'') {
+                i += 2;
+            } else {
+                i += 1;
+                loop {
+                    match b.get(i) {
+                        None => break,
+                        Some(b'\'') if b.get(i + 1) == Some(&b'\'') => i += 2,
+                        Some(b'\'') => {
+                            i += 1;
+                            break;
+                        }
+                        Some(_) => i += 1,
+                    }
+                }
+            }
+        } else if b[i].is_ascii_alphabetic() {
+            let letter = b[i];
+            while i < b.len() && b[i] == letter {
+                i += 1;
+            }
+        } else {
+            i += 1;
+            while i < b.len() && b[i] != b'\'' && !b[i].is_ascii_alphabetic() {
+                i += 1;
+            }
+        }
+        // Tokens end at ASCII bytes or at the end, so they are whole characters.
+        out.push(&spec[start..i]);
+    }
+    out
+}
+
+/// `formatdate(spec, timestamp)`: the timestamp written as `spec` says (`YYYY`, `MM`,
+/// `DD`, `hh`, `mm`, `ss`, `EEE`, `ZZZ`, `'literal'`, ...), in its own offset.
+pub(super) fn formatdate(args: &[Value]) -> Result<Value, FnError> {
+    let spec = text(&args[0]);
+    let t = match parse_timestamp(text(&args[1])) {
+        Ok(t) => t,
+        Err(e) => return arg_err(1, e),
+    };
+    let (year, month, day, hour, minute, second, weekday) = local_parts(t);
+    let mut out = String::new();
+    for tok in date_format_tokens(spec) {
+        let first = tok.as_bytes()[0];
+        if first == b'\'' {
+            if tok.len() == 1 || !tok.ends_with('\'') {
+                return arg_err(0, "unterminated literal '");
+            }
+            if tok.len() == 2 {
+                out.push('\'');
+            } else {
+                // The quoted text, with each doubled quote written once.
+                out.push_str(&tok[1..tok.len() - 1].replace("''", "'"));
+            }
+            continue;
+        }
+        if !first.is_ascii_alphabetic() {
+            out.push_str(tok);
+            continue;
+        }
+        let verb = || super::go_quote(tok);
+        let bad = |rule: &str| FnError::Error {
+            message: format!("invalid date format verb {}: {rule}", verb()),
+            arg: Some(0),
+        };
+        let len = tok.len();
+        let two_forms = |v: i64, what: &str, short: &str| -> Result<String, FnError> {
+            match len {
+                1 => Ok(v.to_string()),
+                2 => Ok(format!("{v:02}")),
+                _ => Err(bad(&format!("{what} must either be \"{short}\" or \"{short}{short}\""))),
+            }
+        };
+        let piece = match first {
+            b'Y' => match len {
+                2 => format!("{:02}", year % 100),
+                4 => format!("{year:04}"),
+                _ => return Err(bad("year must either be \"YY\" or \"YYYY\"")),
+            },
+            b'M' => {
+                let name = MONTHS[(month - 1) as usize];
+                match len {
+                    1 => month.to_string(),
+                    2 => format!("{month:02}"),
+                    3 => name[..3].to_string(),
+                    4 => name.to_string(),
+                    _ => return Err(bad("month must be \"M\", \"MM\", \"MMM\", or \"MMMM\"")),
+                }
+            }
+            b'D' => two_forms(day, "day of month", "D")?,
+            b'E' => {
+                let name = WEEKDAYS[weekday as usize];
+                match len {
+                    3 => name[..3].to_string(),
+                    4 => name.to_string(),
+                    _ => return Err(bad("day of week must either be \"EEE\" or \"EEEE\"")),
+                }
+            }
+            b'h' => two_forms(hour, "24-hour", "h")?,
+            b'H' => two_forms(if hour % 12 == 0 { 12 } else { hour % 12 }, "12-hour", "H")?,
+            b'A' | b'a' => {
+                if len != 2 {
+                    let c = first as char;
+                    return Err(bad(&format!("must be \"{c}{c}\"")));
+                }
+                let pm = hour >= 12;
+                match (first == b'A', pm) {
+                    (true, false) => "AM",
+                    (true, true) => "PM",
+                    (false, false) => "am",
+                    (false, true) => "pm",
+                }
+                .to_string()
+            }
+            b'm' => two_forms(minute, "minute", "m")?,
+            b's' => two_forms(second, "second", "s")?,
+            b'Z' => {
+                let (sign, minutes) = (if t.offset < 0 { '-' } else { '+' }, t.offset.abs() / 60);
+                let (hh, mm) = (minutes / 60, minutes % 60);
+                match len {
+                    1 if t.offset == 0 => "Z".to_string(),
+                    1 | 5 => format!("{sign}{hh:02}:{mm:02}"),
+                    // A zone without a name prints as its offset (Terraform on a machine whose
+                    // local time zone is UTC).
+                    3 if t.offset == 0 => "UTC".to_string(),
+                    3 | 4 => format!("{sign}{hh:02}{mm:02}"),
+                    _ => return Err(bad("timezone must be Z, ZZZZ, or ZZZZZ")),
+                }
+            }
+            _ => return arg_err(0, format!("invalid date format verb {}", verb())),
+        };
+        out.push_str(&piece);
+    }
+    new_string(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::test_util::*;
@@ -468,7 +641,7 @@ mod tests {
     /// never panic.
     #[test]
     fn no_text_makes_the_parsers_panic() {
-        let alphabet = ["2", "0", "9", "-", "+", ":", "T", "Z", ".", ",", "é", "µ", "s", "h", "m", " "];
+        let alphabet = ["2", "0", "9", "-", "+", ":", "T", "Z", ".", ",", "é", "µ", "s", "h", "m", " ", "'", "Y", "a"];
         let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
         for _ in 0..50_000 {
             let mut t = String::new();
@@ -483,10 +656,54 @@ mod tests {
             }
             let _ = parse_timestamp(&t);
             let _ = parse_duration(&t);
+            let _ = super::super::call("formatdate", &[s(&t), s("2024-02-29T00:05:09+05:30")]);
             let prefixed = format!("2017-11-22T00:00:00{t}");
             if let Ok(ts) = parse_timestamp(&prefixed) {
                 let _ = format_rfc3339(ts);
             }
         }
+    }
+
+    /// The examples of Terraform's documentation of `formatdate`.
+    #[test]
+    fn formatdate_documented_examples() {
+        let f = |spec: &str, t: &str| ok("formatdate", vec![s(spec), s(t)]);
+        assert_eq!(f("DD MMM YYYY hh:mm ZZZ", "2018-01-02T23:12:01Z"), s("02 Jan 2018 23:12 UTC"));
+        assert_eq!(f("EEEE, DD-MMM-YY hh:mm:ss ZZZ", "2018-01-02T23:12:01Z"), s("Tuesday, 02-Jan-18 23:12:01 UTC"));
+        assert_eq!(
+            f("EEE, DD MMM YYYY hh:mm:ss ZZZ", "2018-01-02T23:12:01-08:00"),
+            s("Tue, 02 Jan 2018 23:12:01 -0800")
+        );
+        assert_eq!(f("MMM DD, YYYY", "2018-01-02T23:12:01Z"), s("Jan 02, 2018"));
+        assert_eq!(f("HH:mmaa", "2018-01-02T23:12:01Z"), s("11:12pm"));
+    }
+
+    #[test]
+    fn formatdate_verbs_literals_and_errors() {
+        let f = |spec: &str, t: &str| ok("formatdate", vec![s(spec), s(t)]);
+        let t = "2024-02-29T00:05:09+05:30";
+        assert_eq!(f("YYYY-MM-DD'T'hh:mm:ssZ", t), s("2024-02-29T00:05:09+05:30"));
+        assert_eq!(
+            f("D/M/YY h:m:s H AA EEEE MMMM ZZZZ ZZZZZ", t),
+            s("29/2/24 0:5:9 12 AM Thursday February +0530 +05:30")
+        );
+        assert_eq!(f("'It''s' hh'h'", t), s("It's 00h"));
+        assert_eq!(f("''", t), s("'"));
+        assert_eq!(f("Z ZZZ", "2024-02-29T00:05:09Z"), s("Z UTC"));
+        assert_eq!(f("h:mm é", "1969-12-31T23:59:59-00:30"), s("23:59 é"));
+        assert_eq!(f("EEE", "1970-01-01T00:00:00Z"), s("Thu"));
+        let bad = |spec: &str| fail_at("formatdate", vec![s(spec), s(t)]);
+        assert_eq!(
+            bad("YYY"),
+            ("invalid date format verb \"YYY\": year must either be \"YY\" or \"YYYY\"".into(), Some(0))
+        );
+        assert_eq!(bad("T"), ("invalid date format verb \"T\"".into(), Some(0)));
+        assert_eq!(bad("'open"), ("unterminated literal '".into(), Some(0)));
+        assert_eq!(bad("a"), ("invalid date format verb \"a\": must be \"aa\"".into(), Some(0)));
+        assert_eq!(bad("ZZ"), ("invalid date format verb \"ZZ\": timezone must be Z, ZZZZ, or ZZZZZ".into(), Some(0)));
+        assert_eq!(
+            fail_at("formatdate", vec![s("YYYY"), s("yesterday")]),
+            ("not a valid RFC3339 timestamp: cannot use \"yesterday\" as year".into(), Some(1))
+        );
     }
 }

@@ -240,6 +240,7 @@ fn spec(name: &str) -> Option<Spec> {
         "uuidv5" => s(params![p("namespace", Str), p("name", Str)], None, Deep, hashing::uuidv5),
         "bcrypt" => s(STR, Some(p("cost", Num)), Deep, hashing::unknown_until_apply),
         // Time.
+        "formatdate" => s(params![p("format", Str), p("time", Str)], None, Deep, datetime::formatdate),
         "timeadd" => s(params![p("timestamp", Str), p("duration", Str)], None, Deep, datetime::timeadd),
         "timecmp" => s(params![p("timestamp_a", Str), p("timestamp_b", Str)], None, Deep, datetime::timecmp),
         // IP networks.

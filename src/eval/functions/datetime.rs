@@ -203,9 +203,7 @@ fn parse_timestamp(s: &str) -> Result<Timestamp, String> {
 
 /// Go's `time.Time.Format(time.RFC3339)`.
 fn format_rfc3339(t: Timestamp) -> String {
-    let local = (t.nanos.div_euclid(NANOS_PER_SECOND) + i128::from(t.offset)) as i64;
-    let (days, secs) = (local.div_euclid(86_400), local.rem_euclid(86_400));
-    let (y, m, d) = civil_from_days(days);
+    let (y, m, d, hour, minute, second, _) = local_parts(t);
     let year = if y < 0 { format!("-{:04}", -y) } else { format!("{y:04}") };
     let zone = if t.offset == 0 {
         "Z".to_string()
@@ -214,7 +212,7 @@ fn format_rfc3339(t: Timestamp) -> String {
         let minutes = t.offset.abs() / 60;
         format!("{sign}{:02}:{:02}", minutes / 60, minutes % 60)
     };
-    format!("{year}-{m:02}-{d:02}T{:02}:{:02}:{:02}{zone}", secs / 3600, secs / 60 % 60, secs % 60)
+    format!("{year}-{m:02}-{d:02}T{hour:02}:{minute:02}:{second:02}{zone}")
 }
 
 /// The `quote` of Go's `time` package: non-ASCII and control bytes as `\xNN`.

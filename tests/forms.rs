@@ -205,3 +205,16 @@ fn time_functions_are_evaluated() {
     assert!(out.contains("\"2026-01-31T09:00:00+01:00\""), "{out}");
     insta::assert_snapshot!("time", out);
 }
+
+/// `csvdecode(file(...))` feeds principals from a CSV file (CRLF line ends, a quoted name
+/// with a comma).
+#[test]
+fn principals_from_a_csv_file() {
+    let o = kmsc(&["build", "csv", "--key", "aws_kms_key.data", "--emit", "terraform"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert_eq!(
+        text(&o.stdout),
+        r#"{"Statement":[{"Action":"kms:*","Effect":"Allow","Principal":{"AWS":["arn:aws:iam::111122223333:role/alice","arn:aws:iam::111122223333:role/bob"]},"Resource":"*","Sid":"Admins"}],"Version":"2012-10-17"}
+"#
+    );
+}

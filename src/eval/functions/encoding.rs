@@ -1,4 +1,4 @@
-//! Encoding functions: `base64encode`, `base64decode`, `urlencode`.
+//! Encoding functions: `base64encode`, `base64decode`, `urlencode`, `csvdecode`.
 
 use super::FnError;
 use super::util::{err, go_quote, new_string, text};
@@ -79,8 +79,181 @@ pub(super) fn urlencode(args: &[Value]) -> Result<Value, FnError> {
     new_string(out)
 }
 
+/// Why Go's `encoding/csv` reader refused a record, and on which line.
+#[derive(Debug, PartialEq, Eq)]
+struct CsvError {
+    line: usize,
+    message: &'static str,
+}
+
+const BARE_QUOTE: &str = "bare \" in non-quoted-field";
+const QUOTE: &str = "extraneous or missing \" in quoted-field";
+const FIELD_COUNT: &str = "wrong number of fields";
+
+/// Go's `encoding/csv` reader with its defaults: comma-separated fields, RFC 4180 quotes
+/// (a quoted field may hold commas, `""` and line breaks), `\r\n` read as `\n`, a `\r`
+/// just before the end dropped, empty lines skipped, no lazy quotes.
+struct CsvReader<'a> {
+    rest: &'a str,
+    /// Lines read so far (1-based number of the last one).
+    line: usize,
+    /// Fields every record must have (0: set by the first record).
+    fields_per_record: usize,
+}
+
+impl<'a> CsvReader<'a> {
+    /// Go's `readLine`: the next line with its `\n` (`None` at the end).
+    fn read_line(&mut self) -> Option<String> {
+        if self.rest.is_empty() {
+            return None;
+        }
+        let end = self.rest.find('\n').map_or(self.rest.len(), |i| i + 1);
+        let (line, rest) = self.rest.split_at(end);
+        self.rest = rest;
+        self.line += 1;
+        let line = match line.strip_suffix("\r\n") {
+            Some(body) => format!("{body}\n"),
+            None if !line.ends_with('\n') => line.strip_suffix('\r').unwrap_or(line).to_string(),
+            None => line.to_string(),
+        };
+        Some(line)
+    }
+
+    /// Go's `readRecord`: the next record (`None` at the end).
+    fn read_record(&mut self) -> Option<Result<Vec<String>, CsvError>> {
+        let mut line = loop {
+            let line = self.read_line()?;
+            // An empty line (or a lone `\r` at the very end) is skipped.
+            if line != "\n" && !line.is_empty() {
+                break line;
+            }
+        };
+        let record_line = self.line;
+        let mut fields = Vec::new();
+        loop {
+            if !line.starts_with('"') {
+                // An unquoted field, up to the next comma or the end of the line.
+                let comma = line.find(',');
+                let field = match comma {
+                    Some(i) => &line[..i],
+                    None => line.strip_suffix('\n').unwrap_or(&line),
+                };
+                if field.contains('"') {
+                    return Some(Err(CsvError { line: self.line, message: BARE_QUOTE }));
+                }
+                fields.push(field.to_string());
+                match comma {
+                    Some(i) => line = line[i + 1..].to_string(),
+                    None => break,
+                }
+                continue;
+            }
+            // A quoted field.
+            let mut field = String::new();
+            let mut rest = line[1..].to_string();
+            let next_field = loop {
+                if let Some(i) = rest.find('"') {
+                    field.push_str(&rest[..i]);
+                    let after = &rest[i + 1..];
+                    if let Some(more) = after.strip_prefix('"') {
+                        field.push('"');
+                        rest = more.to_string();
+                    } else if let Some(more) = after.strip_prefix(',') {
+                        break Some(more.to_string());
+                    } else if after.is_empty() || after == "\n" {
+                        break None;
+                    } else {
+                        return Some(Err(CsvError { line: self.line, message: QUOTE }));
+                    }
+                } else if !rest.is_empty() {
+                    // The field goes on over the next line.
+                    field.push_str(&rest);
+                    rest = self.read_line().unwrap_or_default();
+                } else {
+                    // The end of the text inside quotes.
+                    return Some(Err(CsvError { line: self.line, message: QUOTE }));
+                }
+            };
+            fields.push(field);
+            match next_field {
+                Some(more) => line = more,
+                None => break,
+            }
+        }
+        if self.fields_per_record == 0 {
+            self.fields_per_record = fields.len();
+        } else if fields.len() != self.fields_per_record {
+            return Some(Err(CsvError { line: record_line, message: FIELD_COUNT }));
+        }
+        Some(Ok(fields))
+    }
+}
+
+/// `csvdecode(str)`: the rows of a CSV text as a list of objects, keyed by the names of
+/// the header line, every value a string.
+pub(super) fn csvdecode(args: &[Value]) -> Result<Value, FnError> {
+    let mut reader = CsvReader { rest: text(&args[0]), line: 0, fields_per_record: 0 };
+    let csv_error = |e: CsvError| err(format!("CSV parse error on line {}: {}", e.line, e.message));
+    let headers = match reader.read_record() {
+        None => return err("missing header line"),
+        Some(Err(e)) => return csv_error(e),
+        Some(Ok(h)) => h,
+    };
+    let mut seen = std::collections::HashSet::new();
+    for name in &headers {
+        if !seen.insert(name.as_str()) {
+            return err(format!("duplicate column name {}", go_quote(name)));
+        }
+    }
+    let mut rows = Vec::new();
+    while let Some(record) = reader.read_record() {
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => return csv_error(e),
+        };
+        rows.push(Value::object(headers.iter().cloned().zip(record.into_iter().map(Value::string)).collect()));
+    }
+    Ok(Value::list(rows))
+}
+
 #[cfg(test)]
 mod tests {
+    /// The example of Terraform's documentation, and Go's reader on quotes, line breaks
+    /// and errors.
+    #[test]
+    fn csvdecode_reads_as_go_reads() {
+        assert_eq!(
+            j("csvdecode", vec![s("a,b,c\n1,2,3\n4,5,6")]),
+            r#"[{"a":"1","b":"2","c":"3"},{"a":"4","b":"5","c":"6"}]"#
+        );
+        assert_eq!(
+            j("csvdecode", vec![s("name,note\r\n\r\n\"x, y\",\"say \"\"hi\"\"\"\n\"multi\r\nline\",\n\r")]),
+            r#"[{"name":"x, y","note":"say \"hi\""},{"name":"multi\nline","note":""}]"#
+        );
+        assert_eq!(j("csvdecode", vec![s("a,b\n")]), "[]");
+        assert_eq!(j("csvdecode", vec![s("a,b,\n1,2,")]), r#"[{"":"","a":"1","b":"2"}]"#);
+        assert_eq!(fail("csvdecode", vec![s("")]), "missing header line");
+        assert_eq!(fail("csvdecode", vec![s("\n\n")]), "missing header line");
+        assert_eq!(fail("csvdecode", vec![s("a,a\n1,2")]), "duplicate column name \"a\"");
+        assert_eq!(fail("csvdecode", vec![s("a,b\n1,2\n\n3\n")]), "CSV parse error on line 4: wrong number of fields");
+        assert_eq!(
+            fail("csvdecode", vec![s("a,b\n1,x\"y\n")]),
+            "CSV parse error on line 2: bare \" in non-quoted-field"
+        );
+        assert_eq!(
+            fail("csvdecode", vec![s("a,b\n\"1\"x,2\n")]),
+            "CSV parse error on line 2: extraneous or missing \" in quoted-field"
+        );
+        assert_eq!(
+            fail("csvdecode", vec![s("a,b\n\"1,2\nmore\n")]),
+            "CSV parse error on line 3: extraneous or missing \" in quoted-field"
+        );
+        assert_eq!(
+            fail("csvdecode", vec![s("a,\"b\n")]),
+            "CSV parse error on line 1: extraneous or missing \" in quoted-field"
+        );
+    }
+
     use super::super::test_util::*;
 
     #[test]

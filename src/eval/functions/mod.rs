@@ -229,6 +229,7 @@ fn spec(name: &str) -> Option<Spec> {
         "base64decode" => s(STR, None, Top, encoding::base64decode),
         "base64encode" => s(STR, None, Deep, encoding::base64encode),
         "urlencode" => s(STR, None, Deep, encoding::urlencode),
+        "csvdecode" => s(STR, None, Deep, encoding::csvdecode),
         // Hash and crypto.
         "md5" => s(STR, None, Deep, hashing::md5),
         "sha1" => s(STR, None, Deep, hashing::sha1),

@@ -652,3 +652,19 @@ resource "aws_kms_key" "k" {
         assert!(!words.contains("TopSecretAdmin"), "{words}");
     }
 }
+
+#[test]
+fn long_csv_lines_are_decoded_in_linear_time() {
+    // A field of 2,000,000 escaped quotes and a line of 200,000 fields: each field is
+    // found by position in its line, not by copying the rest of the line.
+    let quotes = format!("a,b\n\"{}\",x\n", "\"\"".repeat(2_000_000));
+    let wide_header = (0..200_000).map(|i| format!("h{i}")).collect::<Vec<_>>().join(",");
+    let wide = format!("{wide_header}\n{}\n", ",".repeat(199_999));
+    let src = "locals {\n  q = csvdecode(file(\"${path.module}/q.csv\"))\n  w = csvdecode(file(\"${path.module}/w.csv\"))\n}\nresource \"aws_kms_key\" \"k\" {\n  policy = jsonencode({ Version = \"2012-10-17\", Statement = [{ Sid = \"n${length(local.q[0].a)}w${length(local.w[0])}\", Effect = \"Allow\", Principal = { AWS = \"arn:aws:iam::111122223333:root\" }, Action = \"kms:*\", Resource = \"*\" }] })\n}\n";
+    let dir = module(&[("main.tf", src.as_bytes()), ("q.csv", quotes.as_bytes()), ("w.csv", wide.as_bytes())]);
+    let started = Instant::now();
+    let o = kmsc(dir.path(), &["build", "."]);
+    assert!(started.elapsed() < Duration::from_secs(10), "{:?}", started.elapsed());
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert!(text(&o.stdout).contains("\"n2000000w200000\""), "{}", text(&o.stdout));
+}

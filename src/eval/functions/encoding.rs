@@ -130,45 +130,48 @@ impl<'a> CsvReader<'a> {
         };
         let record_line = self.line;
         let mut fields = Vec::new();
+        // Where the current field starts in `line` (fields are found by position, not by
+        // copying the rest of the line, so a long line is read in linear time).
+        let mut at = 0;
         loop {
-            if !line.starts_with('"') {
+            if !line[at..].starts_with('"') {
                 // An unquoted field, up to the next comma or the end of the line.
-                let comma = line.find(',');
+                let comma = line[at..].find(',').map(|i| at + i);
                 let field = match comma {
-                    Some(i) => &line[..i],
-                    None => line.strip_suffix('\n').unwrap_or(&line),
+                    Some(i) => &line[at..i],
+                    None => line[at..].strip_suffix('\n').unwrap_or(&line[at..]),
                 };
                 if field.contains('"') {
                     return Some(Err(CsvError { line: self.line, message: BARE_QUOTE }));
                 }
                 fields.push(field.to_string());
                 match comma {
-                    Some(i) => line = line[i + 1..].to_string(),
+                    Some(i) => at = i + 1,
                     None => break,
                 }
                 continue;
             }
-            // A quoted field.
+            // A quoted field, which may go on over the next lines.
             let mut field = String::new();
-            let mut rest = line[1..].to_string();
+            at += 1;
             let next_field = loop {
-                if let Some(i) = rest.find('"') {
-                    field.push_str(&rest[..i]);
-                    let after = &rest[i + 1..];
-                    if let Some(more) = after.strip_prefix('"') {
+                if let Some(i) = line[at..].find('"').map(|i| at + i) {
+                    field.push_str(&line[at..i]);
+                    let after = &line[i + 1..];
+                    if after.starts_with('"') {
                         field.push('"');
-                        rest = more.to_string();
-                    } else if let Some(more) = after.strip_prefix(',') {
-                        break Some(more.to_string());
+                        at = i + 2;
+                    } else if after.starts_with(',') {
+                        break Some(i + 2);
                     } else if after.is_empty() || after == "\n" {
                         break None;
                     } else {
                         return Some(Err(CsvError { line: self.line, message: QUOTE }));
                     }
-                } else if !rest.is_empty() {
-                    // The field goes on over the next line.
-                    field.push_str(&rest);
-                    rest = self.read_line().unwrap_or_default();
+                } else if at < line.len() {
+                    field.push_str(&line[at..]);
+                    line = self.read_line().unwrap_or_default();
+                    at = 0;
                 } else {
                     // The end of the text inside quotes.
                     return Some(Err(CsvError { line: self.line, message: QUOTE }));
@@ -176,7 +179,7 @@ impl<'a> CsvReader<'a> {
             };
             fields.push(field);
             match next_field {
-                Some(more) => line = more,
+                Some(next) => at = next,
                 None => break,
             }
         }

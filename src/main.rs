@@ -592,9 +592,6 @@ fn each_root(run: &Run, mut sink: impl FnMut(&str, Compilation)) -> Result<(), F
     failed.map_or(Ok(()), Err)
 }
 
-/// Resolves the command line into a run: each PATH (or, with `-r`, each directory below it
-/// holding `.tf` files) is a root module; its prefix is its path relative to the working
-/// directory.
 /// `--var`, `--var-file` (in the order given, for Terraform's precedence), `--set` and the
 /// `TF_VAR_` environment variables, checked.
 struct ValueInputs {
@@ -642,6 +639,9 @@ impl ValueInputs {
     }
 }
 
+/// Resolves the command line into a run: each PATH (or, with `-r`, each directory below it
+/// holding `.tf` files) is a root module; its prefix is its path relative to the working
+/// directory.
 fn prepare(common: &CommonArgs, order: &[(usize, bool, usize)]) -> Result<Run, Fatal> {
     let mut strict = false;
     let mut overrides = kmsc::rules::Overrides::default();

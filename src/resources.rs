@@ -173,8 +173,10 @@ fn collect_uses(res: &Resource, path: &str, alias_targets: &BTreeMap<String, Ref
     }
 }
 
-/// The expressions of attribute `attr` inside nested blocks `blocks` (every block of each
-/// name; `dynamic` blocks are not followed).
+/// The expressions of attribute `attr` inside nested blocks `blocks`: every block of each
+/// name, and the `content` of every `dynamic` block generating blocks of that name (in
+/// source order), unless its `for_each` is written as an empty collection and so generates
+/// none.
 fn attribute_exprs<'b>(body: &'b Body, blocks: &[&str], attr: &str, out: &mut Vec<&'b Expression>) {
     match blocks.split_first() {
         None => {
@@ -183,11 +185,28 @@ fn attribute_exprs<'b>(body: &'b Body, blocks: &[&str], attr: &str, out: &mut Ve
             }
         }
         Some((first, rest)) => {
-            for block in body.blocks().filter(|b| b.ident.as_str() == *first) {
-                attribute_exprs(&block.body, rest, attr, out);
+            for block in body.blocks() {
+                if block.ident.as_str() == *first {
+                    attribute_exprs(&block.body, rest, attr, out);
+                } else if generates(block, first) {
+                    for content in block.body.blocks().filter(|b| b.ident.as_str() == "content") {
+                        attribute_exprs(&content.body, rest, attr, out);
+                    }
+                }
             }
         }
     }
+}
+
+/// Whether `block` is a `dynamic "name"` block that may generate blocks: one whose
+/// `for_each` is not a literal `[]` or `{}`.
+fn generates(block: &hcl::edit::structure::Block, name: &str) -> bool {
+    if block.ident.as_str() != "dynamic" || block.labels.len() != 1 || block.labels[0].as_str() != name {
+        return false;
+    }
+    let for_each = block.body.get_attribute("for_each").map(|a| &a.value);
+    !matches!(for_each, Some(Expression::Array(a)) if a.is_empty())
+        && !matches!(for_each, Some(Expression::Object(o)) if o.is_empty())
 }
 
 /// Every reference in `expr` to an attribute of a resource of one of `kinds`, in source

@@ -747,14 +747,7 @@ fn compile_module(
             }
         }
     }
-    let analysis = crate::analysis::Analysis {
-        sources: &c.sources,
-        module,
-        policies: &policies,
-        keys: &keys,
-        aliases: &aliases,
-        key_uses: &key_uses,
-    };
+    let analysis = crate::analysis::Analysis::new(&c.sources, module, &policies, &keys, &aliases, &key_uses);
     diags.extend(crate::rules::run(&analysis));
     let mut targets: Vec<Span> = module.resources.iter().filter_map(|r| r.span).collect();
     for p in &policies {

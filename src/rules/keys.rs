@@ -232,7 +232,7 @@ fn span_in_literal(a: &Analysis, v: &Value, start: usize, end: usize) -> Option<
 /// (`aws_kms_key.app[0]`, `aws_kms_key.app["blue"]`) when that instance exists, else every
 /// instance of the resource.
 fn referenced_keys<'a>(a: &'a Analysis, reference: &Reference) -> Vec<&'a KeyInfo> {
-    let all: Vec<&KeyInfo> = a.keys.iter().filter(|k| k.resource == reference.address).collect();
+    let all: Vec<&KeyInfo> = a.key_instances(&reference.address).collect();
     let Some(span) = reference.span else {
         return all;
     };

@@ -102,6 +102,8 @@ pub struct Module {
     /// Address → index in `resources` (first declaration), built on the first lookup: by
     /// then every file and override is collected.
     resource_index: std::sync::OnceLock<std::collections::HashMap<String, usize>>,
+    /// `files` as a set, built on the first lookup (every file is loaded by then).
+    file_set: std::sync::OnceLock<std::collections::HashSet<FileId>>,
 }
 
 /// A `module "NAME" { source = ... }` block.
@@ -147,6 +149,13 @@ impl Module {
             index
         });
         index.get(address).and_then(|&i| self.resources.get(i))
+    }
+
+    /// Whether `file` is one of the module's files (a value whose span is elsewhere came
+    /// from a `.tfvars` file or the command line). A set: in a module of thousands of
+    /// files a search of `files` per variable reference made evaluation quadratic.
+    pub fn has_file(&self, file: FileId) -> bool {
+        self.file_set.get_or_init(|| self.files.iter().copied().collect()).contains(&file)
     }
 }
 

@@ -911,7 +911,7 @@ impl<'a> Evaluator<'a> {
                         match self.variables.get(name) {
                             Some(v) => {
                                 let mut v = v.clone();
-                                let external = v.span.is_some_and(|sp| !self.module.files.contains(&sp.file));
+                                let external = v.span.is_some_and(|sp| !self.module.has_file(sp.file));
                                 if external {
                                     v.mark_via(s);
                                 }

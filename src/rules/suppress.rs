@@ -1,6 +1,8 @@
 //! Suppression comments: `# kmsc:ignore CODE[, CODE] -- reason` (or `//`) on the line
 //! above a resource block or a policy statement silences those codes inside it.
 
+use std::collections::{HashMap, HashSet};
+
 use crate::diagnostic::Diagnostic;
 use crate::source::{FileId, SourceMap, Span};
 
@@ -49,35 +51,56 @@ pub fn apply(diags: Vec<Diagnostic>, sources: &SourceMap, targets: &[Span]) -> V
     if sups.is_empty() {
         return diags;
     }
-    let mut regions: Vec<(Span, &[String])> = Vec::new();
+    // The targets starting on each line of the files that have suppressions, found once:
+    // a module may have thousands of suppressions and of targets.
+    let files: HashSet<FileId> = sups.iter().map(|s| s.file).collect();
+    let mut starting: HashMap<(FileId, usize), Vec<Span>> = HashMap::new();
+    for t in targets.iter().filter(|t| files.contains(&t.file)) {
+        starting.entry((t.file, sources.get(t.file).line_of(t.start as usize))).or_default().push(*t);
+    }
+    // Per file, the regions each suppression covers, sorted by start.
+    let mut regions: HashMap<FileId, Vec<(Span, &[String])>> = HashMap::new();
     for s in &sups {
         let src = sources.get(s.file);
-        let next = src
-            .text
+        // The lines after the comment's, numbered from the next one.
+        let after = &src.text[src.line_start(s.line + 1).min(src.text.len())..];
+        let next = after
             .lines()
-            .enumerate()
-            .skip(s.line)
-            .find(|(_, l)| {
+            .position(|l| {
                 let t = l.trim_start();
                 !t.is_empty() && !t.starts_with('#') && !t.starts_with("//")
             })
-            .map(|(i, _)| i + 1);
+            .map(|i| s.line + 1 + i);
         let Some(next) = next else { continue };
-        for t in targets.iter().filter(|t| t.file == s.file) {
-            if src.line_col(t.start as usize).line == next {
-                regions.push((*t, &s.codes));
-            }
+        for t in starting.get(&(s.file, next)).into_iter().flatten() {
+            regions.entry(s.file).or_default().push((*t, &s.codes));
         }
     }
+    // Sorted by start, with the furthest end of the regions up to each one: a finding is
+    // looked for only among the regions that start before it and may reach past it.
+    let regions: HashMap<FileId, (Vec<(Span, &[String])>, Vec<u32>)> = regions
+        .into_iter()
+        .map(|(file, mut r)| {
+            r.sort_by_key(|(span, _)| span.start);
+            let reach = r
+                .iter()
+                .scan(0u32, |m, (span, _)| {
+                    *m = (*m).max(span.end);
+                    Some(*m)
+                })
+                .collect();
+            (file, (r, reach))
+        })
+        .collect();
     diags
         .into_iter()
         .filter(|d| {
             let Some(span) = d.span else { return true };
-            !regions.iter().any(|(r, codes)| {
-                r.file == span.file
-                    && r.start <= span.start
-                    && span.end <= r.end
-                    && codes.iter().any(|c| c.eq_ignore_ascii_case(d.code))
+            let Some((regions, reach)) = regions.get(&span.file) else { return true };
+            let before = regions.partition_point(|(r, _)| r.start <= span.start);
+            !(0..before).rev().take_while(|&i| reach[i] >= span.end).any(|i| {
+                let (r, codes) = &regions[i];
+                span.end <= r.end && codes.iter().any(|c| c.eq_ignore_ascii_case(d.code))
             })
         })
         .collect()

@@ -389,9 +389,17 @@ fn syntax_message(e: &ScanError) -> String {
         || info.starts_with("did not find expected <document")
         || info == "found incompatible YAML document"
         || info == "the handle wasn't declared";
-    // libyaml's problem, without its context ("while scanning a quoted scalar, ...").
+    // libyaml's problem, without its context ("while scanning a quoted scalar, ..."), in
+    // libyaml's words where saphyr-parser words the same problem differently.
     let problem = match info {
         "the handle wasn't declared" => "found undefined tag handle",
+        // saphyr-parser counts flow levels in a byte (go-yaml stops at 10,000).
+        "recursion limit exceeded" => "flow sequences and mappings nested more than 255 levels deep, over kmsc's limit",
+        "simple key expected" | "simple key expect ':'" => "could not find expected ':'",
+        "while parsing a flow sequence, expected ',' or ']'" => "did not find expected ',' or ']'",
+        _ if info.starts_with("unexpected character") || info.starts_with("tab") => {
+            "found character that cannot start any token"
+        }
         _ if info.starts_with("while ") => info.split_once(", ").map_or(info, |(_, p)| p),
         _ => info,
     };
@@ -466,6 +474,29 @@ impl<'a> Decoder<'a> {
         rest[..end].to_string()
     }
 
+    /// Where libyaml starts a scalar event: saphyr-parser starts an untagged block scalar at
+    /// its content, libyaml at its `|` or `>` indicator (found back from the content).
+    fn scalar_start(&self, span: Span, style: ScalarStyle) -> Span {
+        if !matches!(style, ScalarStyle::Literal | ScalarStyle::Folded) {
+            return span;
+        }
+        let Some((start, c)) = self.src.char_indices().nth(span.start.index()) else {
+            return span;
+        };
+        if matches!(c, '|' | '>' | '!' | '&') {
+            return span;
+        }
+        let Some(found) = self.src[..start].rfind(['|', '>']) else {
+            return span;
+        };
+        let before = &self.src[..found];
+        let line = before.matches('\n').count() + 1;
+        let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count());
+        let index = before.chars().count();
+        let mark = saphyr_parser::Marker::new(index, line, col);
+        Span::new(mark, mark)
+    }
+
     /// Counts `cost` more of the result, refusing to go over the limits.
     fn spend(&mut self, cost: Cost, span: Span) -> Result<(), DecodeError> {
         self.total.add(cost);
@@ -521,8 +552,11 @@ impl<'a> Decoder<'a> {
             _ => return Err(at(span, "unexpected extra content after value")),
         }
         let (ev, span) = self.next()?;
-        if !matches!(ev, Event::StreamEnd) {
-            return Err(at(span, "unexpected extra content after value"));
+        match ev {
+            Event::StreamEnd => {}
+            // libyaml wants `---` before a document that follows `...`.
+            Event::DocumentStart(false) => return Err(at(span, "did not find expected <document start>")),
+            _ => return Err(at(span, "unexpected extra content after value")),
         }
         Ok(v)
     }
@@ -559,7 +593,7 @@ impl<'a> Decoder<'a> {
                 Event::Scalar(src, style, anchor, tag) => {
                     self.begin_anchor(anchor);
                     let tag = tag.map(|t| format!("{}{}", t.handle, t.suffix)).unwrap_or_default();
-                    let resolved = resolve(&tag, &src, style).map_err(|m| at(span, m))?;
+                    let resolved = resolve(&tag, &src, style).map_err(|m| at(self.scalar_start(span, style), m))?;
                     // An untagged quoted or block scalar is a string in the implied type:
                     // what it resolved to is converted to one.
                     let resolved = match resolved {

@@ -303,10 +303,10 @@ fn resolve(tag: &str, src: &str, style: ScalarStyle) -> Result<Scalar, String> {
                 }
             }
             b'D' | b'S' => {
-                if tag.is_empty() || tag == TIMESTAMP_TAG {
-                    if let Some(t) = parse_timestamp(src) {
-                        return Ok(Scalar::String(t));
-                    }
+                if (tag.is_empty() || tag == TIMESTAMP_TAG)
+                    && let Some(t) = parse_timestamp(src)
+                {
+                    return Ok(Scalar::String(t));
                 }
                 if is_int_literal(src) {
                     tag = INT_TAG;

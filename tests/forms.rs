@@ -218,3 +218,17 @@ fn principals_from_a_csv_file() {
 "#
     );
 }
+
+/// A key whose whole policy is a YAML file read with `yamldecode`: block mappings and
+/// sequences, quoted and plain scalars, an anchor; the account number is quoted so that it
+/// stays a string (plain, it would be a number, as in Terraform).
+#[test]
+fn policy_from_a_yaml_file() {
+    let o = kmsc(&["build", "yaml", "--key", "aws_kms_key.data", "--emit", "terraform"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert_eq!(
+        text(&o.stdout),
+        r#"{"Statement":[{"Action":"kms:*","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Resource":"*","Sid":"EnableRootAccess"},{"Action":["kms:Encrypt","kms:Decrypt","kms:GenerateDataKey*"],"Condition":{"StringEquals":{"kms:CallerAccount":"111122223333","kms:ViaService":"s3.eu-west-1.amazonaws.com"}},"Effect":"Allow","Principal":{"AWS":["arn:aws:iam::111122223333:role/app","arn:aws:iam::111122223333:role/batch"]},"Resource":"*","Sid":"AllowUseByApp"}],"Version":"2012-10-17"}
+"#
+    );
+}

@@ -29,7 +29,7 @@ pub(super) fn base64encode_bytes(bytes: &[u8]) -> String {
 }
 
 /// Go's `base64.StdEncoding.DecodeString`: padding required, `\r` and `\n` ignored.
-fn decode_std(s: &str) -> Option<Vec<u8>> {
+pub(super) fn decode_std(s: &str) -> Option<Vec<u8>> {
     let symbols: Vec<u8> = s.bytes().filter(|&c| c != b'\r' && c != b'\n').collect();
     if !symbols.len().is_multiple_of(4) {
         return None;

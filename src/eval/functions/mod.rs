@@ -56,6 +56,7 @@ mod regexp;
 mod sets;
 mod strings;
 mod util;
+mod yaml;
 
 pub use util::go_quote;
 
@@ -230,6 +231,8 @@ fn spec(name: &str) -> Option<Spec> {
         "base64encode" => s(STR, None, Deep, encoding::base64encode),
         "urlencode" => s(STR, None, Deep, encoding::urlencode),
         "csvdecode" => s(STR, None, Deep, encoding::csvdecode),
+        "yamldecode" => s(params![p("src", Str)], None, Deep, yaml::yamldecode),
+        "yamlencode" => s(params![pn("value", Any)], None, Deep, yaml::yamlencode),
         // Hash and crypto.
         "md5" => s(STR, None, Deep, hashing::md5),
         "sha1" => s(STR, None, Deep, hashing::sha1),

@@ -43,6 +43,9 @@ pub fn find(sources: &SourceMap) -> Vec<Suppression> {
     out
 }
 
+/// The regions of one file that suppressions cover, with the codes each suppresses.
+type Regions<'a> = Vec<(Span, &'a [String])>;
+
 /// Drops the diagnostics that a suppression covers. `targets` are the spans a comment can
 /// apply to (resource blocks and statements): a comment applies to the targets that start
 /// on the next line that is neither blank nor a comment.
@@ -78,7 +81,7 @@ pub fn apply(diags: Vec<Diagnostic>, sources: &SourceMap, targets: &[Span]) -> V
     }
     // Sorted by start, with the furthest end of the regions up to each one: a finding is
     // looked for only among the regions that start before it and may reach past it.
-    let regions: HashMap<FileId, (Vec<(Span, &[String])>, Vec<u32>)> = regions
+    let regions: HashMap<FileId, (Regions, Vec<u32>)> = regions
         .into_iter()
         .map(|(file, mut r)| {
             r.sort_by_key(|(span, _)| span.start);

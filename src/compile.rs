@@ -636,6 +636,7 @@ fn compile_module(
     let mut ev = Evaluator::new(&c.sources, module, variables, &sets);
     ev.children = node.child_refs();
     ev.address_prefix = prefix.to_string();
+    ev.evaluate_locals_and_documents();
     let (keys, aliases, key_uses) = crate::resources::collect(&mut ev, module);
     let mut policies = Vec::new();
     // Keys whose policy comes from a separate `aws_kms_key_policy`: key resource address →
@@ -653,43 +654,19 @@ fn compile_module(
             }
         }
     }
-    for res in module.resources.iter().filter(|r| !r.data && KEY_TYPES.contains(&r.kind.as_str())) {
-        let elsewhere = separate.get(&res.address());
-        for (address, binding) in instances(&mut ev, res) {
-            match (res.attribute("policy"), elsewhere) {
-                (Some(attr), _) => {
-                    if let Some((other, other_span)) = elsewhere {
-                        ev.diags.push(
-                            Diagnostic::error(
-                                codes::POLICY_TWICE,
-                                format!("`{address}` has an inline `policy` and also gets one from `{other}`; the two overwrite each other on every apply"),
-                            )
-                            .at(attr.span())
-                            .label(*other_span, "the other policy")
-                            .resource(address.clone())
-                            .help(format!("keep one: remove the `policy` argument or the `{other}` resource")),
-                        );
-                    }
-                    if let Some(value) = eval_instance(&mut ev, &address, attr, binding) {
-                        policies.push(lower_policy(&mut ev.diags, &c.sources, address, value, attr, options));
-                    }
-                }
-                (None, Some(_)) => {}
-                (None, None) => {
-                    let null = hcl::edit::expr::Expression::null();
-                    let mut p = lower_policy(
-                        &mut ev.diags,
-                        &c.sources,
-                        address,
-                        default_key_policy(&sets),
-                        ExprRef { file: res.file, expr: &null },
-                        options,
-                    );
-                    p.span = res.span;
-                    policies.push(p);
-                }
-            }
+    let key_resources: Vec<&Resource> =
+        module.resources.iter().filter(|r| !r.data && KEY_TYPES.contains(&r.kind.as_str())).collect();
+    let parallel = if options.jobs > 1 && node.children.is_empty() && key_resources.len() >= PARALLEL_KEYS {
+        key_policies_in_parallel(&ev, &key_resources, &separate, &sets, options)
+    } else {
+        None
+    };
+    match parallel {
+        Some((diags, compiled)) => {
+            ev.diags.extend(diags);
+            policies.extend(compiled);
         }
+        None => policies.extend(key_policies(&mut ev, &key_resources, &separate, &sets, options)),
     }
     // Child module instances and the values of their variables, evaluated here.
     let mut calls: Vec<(String, &ModuleNode, BTreeMap<String, Value>)> = Vec::new();
@@ -788,6 +765,130 @@ fn compile_module(
 }
 
 /// Evaluates an argument of one resource instance, with its `count`/`each` binding.
+/// Key resources a module needs before its policies are evaluated on several threads;
+/// fewer take less time than starting the threads.
+const PARALLEL_KEYS: usize = 64;
+
+/// The policies of the key resources `resources` (inline, or AWS's default when no policy is
+/// given anywhere), their findings pushed to `ev.diags`.
+fn key_policies(
+    ev: &mut Evaluator,
+    resources: &[&Resource],
+    separate: &BTreeMap<String, (String, Option<Span>)>,
+    sets: &BTreeMap<String, Value>,
+    options: &Options,
+) -> Vec<CompiledPolicy> {
+    let mut policies = Vec::new();
+    for res in resources {
+        let elsewhere = separate.get(&res.address());
+        for (address, binding) in instances(ev, res) {
+            match (res.attribute("policy"), elsewhere) {
+                (Some(attr), _) => {
+                    if let Some((other, other_span)) = elsewhere {
+                        ev.diags.push(
+                            Diagnostic::error(
+                                codes::POLICY_TWICE,
+                                format!("`{address}` has an inline `policy` and also gets one from `{other}`; the two overwrite each other on every apply"),
+                            )
+                            .at(attr.span())
+                            .label(*other_span, "the other policy")
+                            .resource(address.clone())
+                            .help(format!("keep one: remove the `policy` argument or the `{other}` resource")),
+                        );
+                    }
+                    if let Some(value) = eval_instance(ev, &address, attr, binding) {
+                        policies.push(lower_policy(&mut ev.diags, ev.sources, address, value, attr, options));
+                    }
+                }
+                (None, Some(_)) => {}
+                (None, None) => {
+                    let null = hcl::edit::expr::Expression::null();
+                    let mut p = lower_policy(
+                        &mut ev.diags,
+                        ev.sources,
+                        address,
+                        default_key_policy(sets),
+                        ExprRef { file: res.file, expr: &null },
+                        options,
+                    );
+                    p.span = res.span;
+                    policies.push(p);
+                }
+            }
+        }
+    }
+    policies
+}
+
+/// [`key_policies`] on `options.jobs` threads, each with a fork of `ev`, giving the same
+/// findings and policies in the same order as one thread would. The resources are cut into
+/// consecutive chunks, taken in order by the threads, and the results are put back in
+/// chunk order. The local values and policy documents are evaluated before
+/// ([`Evaluator::evaluate_locals_and_documents`]), so the forks only read them; the results
+/// are used only if that held and the budget did not run out:
+///
+/// - a fork that evaluated a value anew (a module output, or anything the parent had not)
+///   may have reported what one thread would have reported elsewhere or not at all;
+/// - the forks share the budget: had it run out, which evaluations failed would depend on
+///   timing.
+///
+/// Otherwise the budget is set back and `None` tells the caller to evaluate on one thread;
+/// `None` too if no thread could be started. Used only for a module that calls no other
+/// module: nothing evaluates after this with the budget spent here.
+fn key_policies_in_parallel(
+    ev: &Evaluator,
+    resources: &[&Resource],
+    separate: &BTreeMap<String, (String, Option<Span>)>,
+    sets: &BTreeMap<String, Value>,
+    options: &Options,
+) -> Option<(Vec<Diagnostic>, Vec<CompiledPolicy>)> {
+    use std::sync::Mutex;
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    type ChunkResult = (Vec<Diagnostic>, Vec<CompiledPolicy>);
+    let threads = options.jobs.min(resources.len());
+    // A few chunks per thread, so that a thread that finishes early takes more.
+    let size = resources.len().div_ceil(threads * 4).max(1);
+    let chunks: Vec<&[&Resource]> = resources.chunks(size).collect();
+    let results: Vec<Mutex<Option<ChunkResult>>> = chunks.iter().map(|_| Mutex::new(None)).collect();
+    let next = AtomicUsize::new(0);
+    let anew = AtomicBool::new(false);
+    let snapshot = ev.budget.snapshot();
+    std::thread::scope(|s| {
+        for _ in 0..threads {
+            let mut fork = ev.fork();
+            let (chunks, results, next, anew) = (&chunks, &results, &next, &anew);
+            let work = move || {
+                let _budget = fork.budget.install();
+                loop {
+                    let i = next.fetch_add(1, Ordering::SeqCst);
+                    let Some(chunk) = chunks.get(i) else { break };
+                    let compiled = key_policies(&mut fork, chunk, separate, sets, options);
+                    let diags = std::mem::take(&mut fork.diags);
+                    *results[i].lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some((diags, compiled));
+                }
+                if fork.evaluated_anew {
+                    anew.store(true, Ordering::SeqCst);
+                }
+            };
+            // A thread that cannot start leaves its chunks to the others.
+            let _ = std::thread::Builder::new().stack_size(STACK_SIZE).spawn_scoped(s, work);
+        }
+    });
+    let results: Option<Vec<ChunkResult>> =
+        results.into_iter().map(|r| r.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner)).collect();
+    let (Some(results), false, false) = (results, anew.load(Ordering::SeqCst), ev.budget.is_exhausted()) else {
+        ev.budget.restore(snapshot);
+        return None;
+    };
+    let mut diags = Vec::new();
+    let mut policies = Vec::new();
+    for (chunk_diags, compiled) in results {
+        diags.extend(chunk_diags);
+        policies.extend(compiled);
+    }
+    Some((diags, policies))
+}
+
 fn eval_instance(
     ev: &mut Evaluator,
     address: &str,

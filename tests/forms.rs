@@ -232,3 +232,13 @@ fn policy_from_a_yaml_file() {
 "#
     );
 }
+
+#[test]
+fn unused_locals_and_documents_are_evaluated_as_terraform_does() {
+    let o = kmsc(&["check", "unused"]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stdout));
+    insta::assert_snapshot!("unused_check", text(&o.stdout));
+    // The key's own policy still builds.
+    let o = kmsc(&["build", "unused", "--key", "aws_kms_key.data", "--emit", "terraform"]);
+    assert!(text(&o.stdout).contains("arn:aws:iam::111122223333:root"), "{}", text(&o.stdout));
+}

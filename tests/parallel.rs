@@ -110,3 +110,109 @@ fn a_path_that_cannot_be_read_stops_the_run_before_anything_is_printed() {
     assert_eq!(status, Some(2));
     assert!(out.is_empty());
 }
+
+/// The text of a module of `n` keys whose policies use the locals and the document that
+/// `special(i)` names for key `i` (an empty string: a plain policy with a placeholder).
+fn many_keys(n: usize, special: impl Fn(usize) -> &'static str) -> String {
+    let mut text = String::from(
+        r#"locals {
+  root  = "arn:aws:iam::111122223333:root"
+  bad   = tonumber("not a number")
+  inner = tonumber("nor this")
+  outer = "${local.inner}-x"
+  cyc_a = local.cyc_b
+  cyc_b = local.cyc_a
+}
+
+data "aws_iam_policy_document" "doc" {
+  statement {
+    sid       = "FromDocument"
+    effect    = "Permit"
+    actions   = ["kms:*"]
+    resources = ["*"]
+    principals {
+      type        = "AWS"
+      identifiers = [local.bad]
+    }
+  }
+}
+"#,
+    );
+    for i in 0..n {
+        let sid = match special(i) {
+            "" => format!("\"Key{i}\""),
+            expr => expr.to_string(),
+        };
+        text.push_str(&format!(
+            r#"
+resource "aws_kms_key" "k{i}" {{
+  description = "key {i}"
+  policy = jsonencode({{
+    Version = "2012-10-17"
+    Statement = [{{
+      Sid       = {sid}
+      Effect    = "Allow"
+      Principal = {{ AWS = [local.root, "arn:aws:iam::[ACCOUNT_ID]:role/k{i}"] }}
+      Action    = "kms:*"
+      Resource  = "*"
+    }}]
+  }})
+}}
+"#
+        ));
+    }
+    text
+}
+
+#[test]
+fn a_module_of_many_keys_evaluated_in_parallel_reports_each_local_once() {
+    // 200 keys: enough for their policies to be evaluated on several threads, in chunks.
+    // Keys all over the module use failing locals and a failing document: each finding is
+    // reported once, as with one thread. `outer` uses `inner`: only the finding of `inner`.
+    let dir = tempfile::tempdir().unwrap();
+    let text = many_keys(200, |i| match i {
+        5 | 60 | 150 => "local.bad",
+        10 => "local.inner",
+        120 | 190 => "local.outer",
+        100 | 180 => "local.cyc_a",
+        30 | 170 => "data.aws_iam_policy_document.doc.json",
+        _ => "",
+    });
+    std::fs::write(dir.path().join("main.tf"), text).unwrap();
+    let path = dir.path().to_str().unwrap();
+    for format in ["human", "json"] {
+        same_with_one_thread_and_eight(&["check", path, "--format", format]);
+    }
+    let (status, out, _) = same_with_one_thread_and_eight(&["check", path, "--format", "json"]);
+    assert_eq!(status, Some(1));
+    let diags: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let messages: Vec<&str> = diags.as_array().unwrap().iter().map(|d| d["message"].as_str().unwrap()).collect();
+    let count = |needle: &str| messages.iter().filter(|m| m.contains(needle)).count();
+    assert_eq!(count("not a number"), 1, "{messages:#?}");
+    assert_eq!(count("nor this"), 1, "{messages:#?}");
+    assert_eq!(count("refers to itself"), 1, "{messages:#?}");
+    assert_eq!(count("Permit"), 1, "{messages:#?}");
+    let placeholders = diags.as_array().unwrap().iter().filter(|d| d["code"] == "KMS201").count();
+    assert_eq!(placeholders, 200 - 10, "every key whose policy evaluates has its placeholder reported");
+    same_with_one_thread_and_eight(&["build", path]);
+}
+
+#[test]
+fn a_module_that_runs_out_of_budget_in_parallel_reports_as_on_one_thread() {
+    // Every policy makes 30,000 values: the budget runs out after a few keys, at a point
+    // that would depend on the threads' timing; the module is then evaluated on one thread.
+    let dir = tempfile::tempdir().unwrap();
+    let text = many_keys(100, |_| "\"S${length(flatten([for i in range(30) : range(1000)]))}\"");
+    std::fs::write(dir.path().join("main.tf"), text).unwrap();
+    let path = dir.path().to_str().unwrap();
+    let (status, out, _) = same_with_one_thread_and_eight(&["check", path, "--format", "json"]);
+    assert_eq!(status, Some(1));
+    let diags: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let stopped = diags
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["message"].as_str().unwrap().starts_with("evaluation stopped"))
+        .count();
+    assert_eq!(stopped, 1, "{diags:#}");
+}

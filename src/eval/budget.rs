@@ -50,7 +50,7 @@ const MESSAGE_START: &str = "evaluation stopped:";
 #[derive(Clone, Debug, Default)]
 pub struct Budget(Arc<Mutex<State>>);
 
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 struct State {
     values: u64,
     bytes: u64,
@@ -78,6 +78,10 @@ impl State {
         MAX_INSTANCES.saturating_add(self.extra_instances)
     }
 }
+
+/// A copy of a budget's state ([`Budget::snapshot`]).
+#[derive(Debug)]
+pub struct Snapshot(State);
 
 /// Where and how the budget ran out.
 #[derive(Clone, Debug)]
@@ -146,6 +150,17 @@ impl Budget {
 
     fn state(&self) -> std::sync::MutexGuard<'_, State> {
         self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The budget as spent so far, to go back to with [`Budget::restore`].
+    pub fn snapshot(&self) -> Snapshot {
+        Snapshot(self.state().clone())
+    }
+
+    /// Undoes everything spent since `snapshot` was taken (work that is thrown away and
+    /// done again, such as a parallel evaluation redone on one thread).
+    pub fn restore(&self, snapshot: Snapshot) {
+        *self.state() = snapshot.0;
     }
 
     /// Where the budget ran out, if it did.

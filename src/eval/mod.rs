@@ -112,6 +112,10 @@ pub struct Evaluator<'a> {
     module_outputs: RefCell<HashMap<String, Value>>,
     /// The compilation's evaluation budget (the one installed on this thread when created).
     pub budget: budget::Budget,
+    /// Set when a local value, policy document or module output is evaluated (rather than
+    /// found evaluated already): a fork ([`Evaluator::fork`]) that never sets it saw only
+    /// the values its parent had, so its results are those the parent would have had.
+    pub(crate) evaluated_anew: bool,
 }
 
 /// A local module called by the evaluated module.
@@ -143,6 +147,43 @@ impl<'a> Evaluator<'a> {
             address_prefix: String::new(),
             module_outputs: RefCell::new(HashMap::new()),
             budget: budget::Budget::current(),
+            evaluated_anew: false,
+        }
+    }
+
+    /// An evaluator of the same module in the same state (variables, the local values and
+    /// policy documents evaluated so far, the same budget), with no findings yet.
+    pub fn fork(&self) -> Evaluator<'a> {
+        Evaluator {
+            sources: self.sources,
+            module: self.module,
+            variables: self.variables.clone(),
+            sets: self.sets,
+            resource: None,
+            locals: RefCell::new(self.locals.borrow().clone()),
+            policy_documents: self.policy_documents.clone(),
+            diags: Vec::new(),
+            depth: 0,
+            children: self.children.clone(),
+            address_prefix: self.address_prefix.clone(),
+            module_outputs: RefCell::new(self.module_outputs.borrow().clone()),
+            budget: self.budget.clone(),
+            evaluated_anew: false,
+        }
+    }
+
+    /// Evaluates every local value and `aws_iam_policy_document` of the module, as
+    /// Terraform does whether or not anything uses them, in the order of their names and
+    /// addresses. Afterwards, evaluating a resource only reads their values: the results
+    /// no longer depend on which resource is evaluated first (nor on which thread).
+    pub fn evaluate_locals_and_documents(&mut self) {
+        for name in self.module.locals.keys() {
+            let _ = self.local(name, None);
+        }
+        let documents: Vec<&'a crate::module::Resource> =
+            self.module.resources.iter().filter(|r| r.data && r.kind == "aws_iam_policy_document").collect();
+        for res in documents {
+            let _ = self.policy_document(res, res.span);
         }
     }
 
@@ -1273,6 +1314,7 @@ impl<'a> Evaluator<'a> {
         }
         let value = Value::object(outputs.into());
         self.module_outputs.borrow_mut().insert(name.to_string(), value.clone());
+        self.evaluated_anew = true;
         Some(value)
     }
 
@@ -1310,6 +1352,7 @@ impl<'a> Evaluator<'a> {
             Err(_) => LocalState::Failed,
         };
         self.locals.borrow_mut().insert(name.to_string(), state);
+        self.evaluated_anew = true;
         r
     }
 }

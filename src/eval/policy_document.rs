@@ -552,6 +552,7 @@ impl<'a> Evaluator<'a> {
             Err(_) => DocState::Failed,
         };
         self.policy_documents.insert(address, state);
+        self.evaluated_anew = true;
         result
     }
 

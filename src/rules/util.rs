@@ -1,12 +1,16 @@
 //! Helpers shared by rules.
 
 /// The closest candidate to `word` (case-insensitive edit distance), when close enough to
-/// be a plausible typo: at most a third of the word's length, and at least 1.
+/// be a plausible typo: at most a third of the word's length, and at least 1. Candidates
+/// whose length differs by more than that are not compared (the distance is at least the
+/// difference): a long unknown name repeated in many statements costs nothing.
 pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let w = word.to_ascii_lowercase();
-    let limit = (w.chars().count() / 3).max(1);
+    let len = w.chars().count();
+    let limit = (len / 3).max(1);
     candidates
         .into_iter()
+        .filter(|c| c.chars().count().abs_diff(len) <= limit)
         .map(|c| (edit_distance(&w, &c.to_ascii_lowercase()), c))
         .filter(|(d, _)| *d <= limit)
         .min_by_key(|(d, c)| (*d, *c))

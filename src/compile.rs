@@ -725,7 +725,7 @@ fn compile_module(
         }
     }
     let analysis = crate::analysis::Analysis::new(&c.sources, module, &policies, &keys, &aliases, &key_uses);
-    diags.extend(crate::rules::run(&analysis));
+    diags.extend(crate::rules::run_on(&analysis, if node.children.is_empty() { options.jobs } else { 1 }));
     let mut targets: Vec<Span> = module.resources.iter().filter_map(|r| r.span).collect();
     for p in &policies {
         if let Some(policy) = &p.policy {

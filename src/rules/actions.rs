@@ -6,7 +6,7 @@
 //! when their known parts alone decide the outcome.
 
 use std::collections::BTreeMap;
-use std::rc::Rc;
+use std::sync::Arc;
 
 use super::{Ctx, Rule};
 use crate::compile::CompiledPolicy;
@@ -138,7 +138,7 @@ pub(crate) enum ActionName {
     Exact(&'static Action),
     /// A wildcard pattern that can only match KMS actions or names like them, with the
     /// actions it matches (none: a typo).
-    Pattern(Rc<[&'static Action]>),
+    Pattern(Arc<[&'static Action]>),
     /// No wildcard, looks like a KMS action (`kms:` prefix, or no prefix at all) but is not
     /// one.
     Unknown,
@@ -193,7 +193,7 @@ fn classify_action_uncached(name: &str) -> ActionName {
     if !lower.starts_with("kms:") && !globs_intersect(&lower, "kms:*") {
         return match (name.contains(':'), wildcard) {
             (true, _) => ActionName::NonKms,
-            (false, true) => ActionName::Pattern(Rc::new([])),
+            (false, true) => ActionName::Pattern(Arc::new([])),
             (false, false) => ActionName::Unknown,
         };
     }

@@ -13,8 +13,8 @@ pub mod grammar;
 pub mod keys;
 pub mod principals;
 
-use std::cell::OnceCell;
 use std::ops::Deref;
+use std::sync::OnceLock;
 
 use crate::analysis::Analysis;
 use crate::diagnostic::{CodeInfo, Diagnostic, REGISTRY, Severity};
@@ -34,22 +34,22 @@ pub struct Rule {
 /// each computed once per run, on first use.
 pub struct Ctx<'a> {
     analysis: &'a Analysis<'a>,
-    statements: OnceCell<Vec<conditions::StatementRef<'a>>>,
-    conditions: OnceCell<Vec<conditions::Entry<'a>>>,
-    identifiers: OnceCell<Vec<principals::PrincipalRef<'a>>>,
-    actions: OnceCell<Vec<actions::Item<'a>>>,
-    resources: OnceCell<Vec<actions::Item<'a>>>,
+    statements: OnceLock<Vec<conditions::StatementRef<'a>>>,
+    conditions: OnceLock<Vec<conditions::Entry<'a>>>,
+    identifiers: OnceLock<Vec<principals::PrincipalRef<'a>>>,
+    actions: OnceLock<Vec<actions::Item<'a>>>,
+    resources: OnceLock<Vec<actions::Item<'a>>>,
 }
 
 impl<'a> Ctx<'a> {
     pub fn new(analysis: &'a Analysis<'a>) -> Ctx<'a> {
         Ctx {
             analysis,
-            statements: OnceCell::new(),
-            conditions: OnceCell::new(),
-            identifiers: OnceCell::new(),
-            actions: OnceCell::new(),
-            resources: OnceCell::new(),
+            statements: OnceLock::new(),
+            conditions: OnceLock::new(),
+            identifiers: OnceLock::new(),
+            actions: OnceLock::new(),
+            resources: OnceLock::new(),
         }
     }
 }
@@ -95,12 +95,50 @@ pub fn lookup(code: &str) -> Option<&'static CodeInfo> {
 
 /// Runs every rule.
 pub fn run(analysis: &Analysis) -> Vec<Diagnostic> {
+    run_on(analysis, 1)
+}
+
+/// Policies a module needs before its rules run on several threads.
+const PARALLEL_POLICIES: usize = 64;
+
+/// Runs every rule, on up to `jobs` threads when the module has many policies: each rule
+/// runs on one thread and pushes its findings to its own list; the lists are put back in
+/// the order of the rules, so the findings are those of one thread, in the same order.
+/// The views the rules share (`Ctx`) are computed once, by the first rule that asks.
+pub fn run_on(analysis: &Analysis, jobs: usize) -> Vec<Diagnostic> {
     let ctx = Ctx::new(analysis);
-    let mut out = Vec::new();
-    for rule in all() {
-        (rule.check)(&ctx, &mut out);
+    let rules = all();
+    if jobs <= 1 || analysis.policies.len() < PARALLEL_POLICIES {
+        let mut out = Vec::new();
+        for rule in &rules {
+            (rule.check)(&ctx, &mut out);
+        }
+        return out;
     }
-    out
+    use std::sync::Mutex;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let found: Vec<Mutex<Option<Vec<Diagnostic>>>> = rules.iter().map(|_| Mutex::new(None)).collect();
+    let next = AtomicUsize::new(0);
+    let work = || {
+        loop {
+            let i = next.fetch_add(1, Ordering::SeqCst);
+            let Some(rule) = rules.get(i) else { break };
+            let mut out = Vec::new();
+            (rule.check)(&ctx, &mut out);
+            *found[i].lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(out);
+        }
+    };
+    std::thread::scope(|s| {
+        for _ in 1..jobs.min(rules.len()) {
+            // A thread that cannot start leaves its rules to the others.
+            let _ = std::thread::Builder::new().spawn_scoped(s, work);
+        }
+        work();
+    });
+    found
+        .into_iter()
+        .flat_map(|f| f.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner).unwrap_or_default())
+        .collect()
 }
 
 /// Severity overrides from the command line (`--deny CODE`, `--warn CODE`, `--allow CODE`).

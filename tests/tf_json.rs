@@ -230,3 +230,30 @@ fn truncated_and_mutated_json_never_panics() {
         }
     }
 }
+
+#[test]
+fn a_key_handed_to_a_consumer_in_a_dynamic_block_is_checked() {
+    // `dynamic "ebs_block_device"` in JSON syntax: the key reaches the consumer through the
+    // block's `content`, as in HCL.
+    let key = r#"{"key_spec": "RSA_2048", "key_usage": "SIGN_VERIFY", "description": "signing", "policy": "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"Root\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::111122223333:root\"},\"Action\":\"kms:*\",\"Resource\":\"*\"}]}"}"#;
+    let instance = |for_each: &str| {
+        format!(
+            r#"{{"ami": "ami-1", "instance_type": "t3.micro", "dynamic": {{"ebs_block_device": {{"for_each": {for_each}, "content": {{"device_name": "${{ebs_block_device.value}}", "kms_key_id": "${{aws_kms_key.sign.arn}}"}}}}}}}}"#
+        )
+    };
+    let module = |for_each: &str| {
+        format!(
+            r#"{{"resource": {{"aws_kms_key": {{"sign": {key}}}, "aws_instance": {{"app": {}}}}}}}"#,
+            instance(for_each)
+        )
+    };
+    let c = compile(&[("main.tf.json", &module(r#"["/dev/sdf"]"#))]);
+    let (file, line, column) = position(&c, "KMS801");
+    assert_eq!((file.as_str(), line), ("main.tf.json", 1), "{:?}", errors(&c));
+    let text = module(r#"["/dev/sdf"]"#);
+    // The finding points at the reference inside the JSON string.
+    assert!(text[column - 1..].starts_with("aws_kms_key.sign.arn}\""), "column {column}: {}", &text[column - 1..]);
+    // An empty `for_each` generates no block: no finding.
+    let c = compile(&[("main.tf.json", &module("[]"))]);
+    assert!(!c.diagnostics.iter().any(|d| d.code == "KMS801"), "{:?}", errors(&c));
+}

@@ -207,6 +207,53 @@ pub fn compile_each(
 }
 
 /// Thread creation failed (out of resources): nothing sensible can run.
+/// Runs `work` on each of `items` on one thread per state in `states` (no more threads
+/// than items), each thread taking the next item in order and working with its own state.
+/// Gives the results in the order of `items`, whatever the threads' timing, and the states
+/// back. An item no thread took (no thread could start) has `None`. The threads have the
+/// big stacks of compilation; a panic in one is resumed here.
+pub(crate) fn in_order_on_threads<T: Sync, S: Send, R: Send>(
+    items: &[T],
+    states: Vec<S>,
+    work: impl Fn(&mut S, &T) -> R + Sync,
+) -> (Vec<Option<R>>, Vec<S>) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let next = AtomicUsize::new(0);
+    let mut results: Vec<Option<R>> = items.iter().map(|_| None).collect();
+    let mut states_back = Vec::new();
+    std::thread::scope(|s| {
+        let mut handles = Vec::new();
+        for mut state in states.into_iter().take(items.len()) {
+            let (next, work) = (&next, &work);
+            let job = move || {
+                let mut done = Vec::new();
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(item) = items.get(i) else { break };
+                    done.push((i, work(&mut state, item)));
+                }
+                (done, state)
+            };
+            // A thread that cannot start leaves its items to the others.
+            if let Ok(h) = std::thread::Builder::new().stack_size(STACK_SIZE).spawn_scoped(s, job) {
+                handles.push(h);
+            }
+        }
+        for h in handles {
+            match h.join() {
+                Ok((done, state)) => {
+                    for (i, r) in done {
+                        results[i] = Some(r);
+                    }
+                    states_back.push(state);
+                }
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+    });
+    (results, states_back)
+}
+
 fn panic_free_fallback<T>() -> T {
     std::process::abort()
 }
@@ -416,45 +463,17 @@ fn resolve_diagnostics(sources: &SourceMap, diags: &mut [Diagnostic]) {
 /// the order of `files`; `None` where it is left to the sequential loading (`.tf.json`
 /// files, one thread, a single file).
 fn parse_ahead(sources: &SourceMap, files: &[crate::source::FileId], jobs: usize) -> Vec<module::FirstParse> {
-    use std::sync::atomic::{AtomicUsize, Ordering};
     let wanted = |f: &crate::source::FileId| !crate::tf_json::is_tf_json(sources.path(*f));
     let threads = jobs.min(files.iter().filter(|f| wanted(f)).count());
     if threads < 2 {
         return files.iter().map(|_| None).collect();
     }
-    let next = AtomicUsize::new(0);
-    let mut out: Vec<module::FirstParse> = files.iter().map(|_| None).collect();
-    std::thread::scope(|s| {
-        let mut handles = Vec::new();
-        for _ in 0..threads {
-            let work = || {
-                let mut done = Vec::new();
-                loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(f) = files.get(i) else { return done };
-                    if wanted(f) {
-                        done.push((i, module::first_parse(&sources.get(*f).text)));
-                    }
-                }
-            };
-            // Deep nesting recurses in the parser: the same big stack as compilation.
-            match std::thread::Builder::new().stack_size(STACK_SIZE).spawn_scoped(s, work) {
-                Ok(h) => handles.push(h),
-                Err(_) => panic_free_fallback::<()>(),
-            }
-        }
-        for h in handles {
-            match h.join() {
-                Ok(done) => {
-                    for (i, r) in done {
-                        out[i] = r;
-                    }
-                }
-                Err(panic) => std::panic::resume_unwind(panic),
-            }
-        }
+    // Deep nesting recurses in the parser: the threads have the same big stack as
+    // compilation. A file no thread parsed is parsed by the sequential loading.
+    let (parsed, _) = in_order_on_threads(files, vec![(); threads], |_, f| {
+        if wanted(f) { module::first_parse(&sources.get(*f).text) } else { None }
     });
-    out
+    parsed.into_iter().map(Option::flatten).collect()
 }
 
 /// Parses a module's files and, recursively, the local modules it calls.
@@ -764,7 +783,6 @@ fn compile_module(
     }
 }
 
-/// Evaluates an argument of one resource instance, with its `count`/`each` binding.
 /// Key resources a module needs before its policies are evaluated on several threads;
 /// fewer take less time than starting the threads.
 const PARALLEL_KEYS: usize = 64;
@@ -842,41 +860,20 @@ fn key_policies_in_parallel(
     sets: &BTreeMap<String, Value>,
     options: &Options,
 ) -> Option<(Vec<Diagnostic>, Vec<CompiledPolicy>)> {
-    use std::sync::Mutex;
-    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-    type ChunkResult = (Vec<Diagnostic>, Vec<CompiledPolicy>);
     let threads = options.jobs.min(resources.len());
     // A few chunks per thread, so that a thread that finishes early takes more.
     let size = resources.len().div_ceil(threads * 4).max(1);
     let chunks: Vec<&[&Resource]> = resources.chunks(size).collect();
-    let results: Vec<Mutex<Option<ChunkResult>>> = chunks.iter().map(|_| Mutex::new(None)).collect();
-    let next = AtomicUsize::new(0);
-    let anew = AtomicBool::new(false);
     let snapshot = ev.budget.snapshot();
-    std::thread::scope(|s| {
-        for _ in 0..threads {
-            let mut fork = ev.fork();
-            let (chunks, results, next, anew) = (&chunks, &results, &next, &anew);
-            let work = move || {
-                let _budget = fork.budget.install();
-                loop {
-                    let i = next.fetch_add(1, Ordering::SeqCst);
-                    let Some(chunk) = chunks.get(i) else { break };
-                    let compiled = key_policies(&mut fork, chunk, separate, sets, options);
-                    let diags = std::mem::take(&mut fork.diags);
-                    *results[i].lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some((diags, compiled));
-                }
-                if fork.evaluated_anew {
-                    anew.store(true, Ordering::SeqCst);
-                }
-            };
-            // A thread that cannot start leaves its chunks to the others.
-            let _ = std::thread::Builder::new().stack_size(STACK_SIZE).spawn_scoped(s, work);
-        }
+    let forks = (0..threads).map(|_| ev.fork()).collect();
+    let (results, forks) = in_order_on_threads(&chunks, forks, |fork, chunk| {
+        let _budget = fork.budget.install();
+        let compiled = key_policies(fork, chunk, separate, sets, options);
+        (std::mem::take(&mut fork.diags), compiled)
     });
-    let results: Option<Vec<ChunkResult>> =
-        results.into_iter().map(|r| r.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner)).collect();
-    let (Some(results), false, false) = (results, anew.load(Ordering::SeqCst), ev.budget.is_exhausted()) else {
+    let results: Option<Vec<(Vec<Diagnostic>, Vec<CompiledPolicy>)>> = results.into_iter().collect();
+    let anew = forks.iter().any(|f| f.evaluated_anew);
+    let (Some(results), false, false) = (results, anew, ev.budget.is_exhausted()) else {
         ev.budget.restore(snapshot);
         return None;
     };
@@ -889,6 +886,7 @@ fn key_policies_in_parallel(
     Some((diags, policies))
 }
 
+/// Evaluates an argument of one resource instance, with its `count`/`each` binding.
 fn eval_instance(
     ev: &mut Evaluator,
     address: &str,

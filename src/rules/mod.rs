@@ -115,30 +115,17 @@ pub fn run_on(analysis: &Analysis, jobs: usize) -> Vec<Diagnostic> {
         }
         return out;
     }
-    use std::sync::Mutex;
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    let found: Vec<Mutex<Option<Vec<Diagnostic>>>> = rules.iter().map(|_| Mutex::new(None)).collect();
-    let next = AtomicUsize::new(0);
-    let work = || {
-        loop {
-            let i = next.fetch_add(1, Ordering::SeqCst);
-            let Some(rule) = rules.get(i) else { break };
-            let mut out = Vec::new();
-            (rule.check)(&ctx, &mut out);
-            *found[i].lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(out);
-        }
-    };
-    std::thread::scope(|s| {
-        for _ in 1..jobs.min(rules.len()) {
-            // A thread that cannot start leaves its rules to the others.
-            let _ = std::thread::Builder::new().spawn_scoped(s, work);
-        }
-        work();
+    let threads = vec![(); jobs.min(rules.len())];
+    let (found, _) = crate::compile::in_order_on_threads(&rules, threads, |_, rule| {
+        let mut out = Vec::new();
+        (rule.check)(&ctx, &mut out);
+        out
     });
-    found
-        .into_iter()
-        .flat_map(|f| f.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner).unwrap_or_default())
-        .collect()
+    match found.into_iter().collect::<Option<Vec<_>>>() {
+        Some(found) => found.into_iter().flatten().collect(),
+        // No thread could start: on this one.
+        None => run_on(analysis, 1),
+    }
 }
 
 /// Severity overrides from the command line (`--deny CODE`, `--warn CODE`, `--allow CODE`).

@@ -2,6 +2,29 @@
 //! the template's source text, so that a JSON policy written in a heredoc reports findings
 //! on the heredoc's own lines.
 
+use crate::source::Span;
+
+/// A string's bytes placed in the source text it was computed from (`base`, the span of a
+/// heredoc, a quoted string or a file read with `file`): a span for any range of the string.
+pub struct Aligned {
+    base: Span,
+    offsets: Vec<usize>,
+}
+
+impl Aligned {
+    /// `source` is the text at `base`.
+    pub fn new(result: &str, base: Span, source: &str) -> Aligned {
+        Aligned { base, offsets: align(result, source) }
+    }
+
+    /// The source span of the bytes `start..end` of the string.
+    pub fn span(&self, start: usize, end: usize) -> Option<Span> {
+        let s = *self.offsets.get(start)?;
+        let e = *self.offsets.get(end).or(self.offsets.last())?;
+        Some(Span::new(self.base.file, self.base.start as usize + s, self.base.start as usize + e.max(s)))
+    }
+}
+
 /// For every byte offset of `result` (and its end), the byte offset in `source` it came
 /// from. Literal text maps one to one; indentation removed by `<<-`, escapes and
 /// interpolations are skipped on the source side.

@@ -1148,8 +1148,8 @@ fn lower_policy(
         Some(enc)
     } else if let Some(text) = value.as_str() {
         let base = value.span.or(span);
-        let offsets = base.map(|b| crate::align::align(text, sources.text(b)));
-        let map = |s: usize, e: usize| -> Option<Span> { map_json_span(base, offsets.as_deref(), s, e) };
+        let aligned = base.map(|b| crate::align::Aligned::new(text, b, sources.text(b)));
+        let map = |s: usize, e: usize| -> Option<Span> { aligned.as_ref()?.span(s, e) };
         match crate::json::decode_spanned(text, &map) {
             Ok(v) => {
                 decoded = Some(v);
@@ -1158,7 +1158,7 @@ fn lower_policy(
             Err(e) => {
                 diags.push(
                     Diagnostic::error(codes::POLICY_SHAPE, format!("the policy is not valid JSON: {}", e.message))
-                        .at(map_json_span(base, offsets.as_deref(), e.offset, e.offset + 1).or(base))
+                        .at(map(e.offset, e.offset + 1).or(base))
                         .resource(address.clone()),
                 );
                 None
@@ -1239,15 +1239,6 @@ fn policy_too_big(value: &Value) -> Option<String> {
         }
         _ => None,
     }
-}
-
-/// Maps a byte range of a JSON policy string to the file through the alignment of the
-/// string with its template source.
-fn map_json_span(base: Option<Span>, offsets: Option<&[usize]>, start: usize, end: usize) -> Option<Span> {
-    let (base, offsets) = (base?, offsets?);
-    let s = *offsets.get(start)?;
-    let e = *offsets.get(end).or(offsets.last())?;
-    Some(Span::new(base.file, base.start as usize + s, base.start as usize + e.max(s)))
 }
 
 /// A `--set` value: HCL-like lists and objects when it starts with `[` or `{`, otherwise

@@ -242,3 +242,16 @@ fn unused_locals_and_documents_are_evaluated_as_terraform_does() {
     let o = kmsc(&["build", "unused", "--key", "aws_kms_key.data", "--emit", "terraform"]);
     assert!(text(&o.stdout).contains("arn:aws:iam::111122223333:root"), "{}", text(&o.stdout));
 }
+
+/// JSON decoded with `jsondecode` from a file, a heredoc or a quoted string keeps the place
+/// of every value: a finding or a syntax error is shown at its own line and column in the
+/// JSON text (escapes and interpolations skipped), not on the whole call.
+#[test]
+fn findings_in_decoded_json_point_into_the_json_text() {
+    let o = kmsc(&["check", "decoded"]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
+    let out = text(&o.stdout);
+    assert!(out.contains("--> decoded/policy.json:15:18"), "{out}");
+    assert!(out.contains("--> decoded/main.tf:44:64"), "{out}");
+    insta::assert_snapshot!("decoded_check", out);
+}

@@ -919,10 +919,22 @@ impl<'a> Evaluator<'a> {
             let msg = format!("`jsondecode` needs a string, found {}", arg.ty());
             return Err(self.error(codes::FUNCTION, arg.span, msg));
         };
-        match crate::json::decode(s) {
-            Ok(v) => Ok(v),
+        // The decoded values point at their own text where the string was written (a
+        // heredoc, a quoted string, a file read with `file`), so that an error or a finding
+        // in them is shown there; not when the string is sensitive (its text is never shown).
+        let base = arg.span.filter(|_| !arg.contains_sensitive());
+        let aligned = base.map(|b| crate::align::Aligned::new(s, b, self.sources.text(b)));
+        let map = |a: usize, b: usize| aligned.as_ref().and_then(|al| al.span(a, b));
+        match crate::json::decode_spanned(s, &map) {
+            Ok(mut v) => {
+                if arg.via.is_some() {
+                    v.mark_via(arg.via);
+                }
+                Ok(v)
+            }
             Err(e) => {
-                Err(self.error(codes::FUNCTION, arg.span.or(span), format!("error in `jsondecode`: {}", e.message)))
+                let at = map(e.offset, e.offset + 1).or(arg.span).or(span);
+                Err(self.error(codes::FUNCTION, at, format!("error in `jsondecode`: {}", e.message)))
             }
         }
     }

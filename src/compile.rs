@@ -746,6 +746,8 @@ fn compile_module(
     let analysis = crate::analysis::Analysis::new(&c.sources, module, &policies, &keys, &aliases, &key_uses);
     diags.extend(crate::rules::run_on(&analysis, if node.children.is_empty() { options.jobs } else { 1 }));
     let mut targets: Vec<Span> = module.resources.iter().filter_map(|r| r.span).collect();
+    let mut blocks: Vec<(Span, String)> =
+        module.resources.iter().filter_map(|r| Some((r.span?, format!("{prefix}{}", r.address())))).collect();
     for p in &policies {
         if let Some(policy) = &p.policy {
             targets.extend(policy.statements().iter().filter_map(|s| s.span));
@@ -758,7 +760,10 @@ fn compile_module(
     for t in &mut targets {
         *t = c.sources.resolve(*t);
     }
-    let mut diags = crate::rules::suppress::apply(diags, &c.sources, &targets);
+    for (t, _) in &mut blocks {
+        *t = c.sources.resolve(*t);
+    }
+    let mut diags = crate::rules::suppress::apply(diags, &c.sources, &targets, &blocks);
     label_uses_of_outside_values(&c.sources, &mut diags, &policies);
     c.diagnostics = options.overrides.apply(diags);
     // Sensitive values (of variables, from `sensitive()`) never appear in diagnostics; the

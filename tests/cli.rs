@@ -443,6 +443,50 @@ fn ignore_comments_silence_a_statement_or_a_resource() {
     assert_eq!(o.status.code(), Some(1));
 }
 
+/// A comment above a resource also silences the findings of its policy shown in another
+/// file (a JSON file read with `file`), for every instance of the resource, in a root of
+/// `-r`; a comment above another resource does not.
+#[test]
+fn ignore_comments_above_a_resource_cover_its_policy_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("envs/prod");
+    std::fs::create_dir_all(&root).unwrap();
+    std::fs::write(
+        root.join("main.tf"),
+        r#"
+# kmsc:ignore KMS301 -- the typo is fixed upstream
+resource "aws_kms_key" "app" {
+  count  = 2
+  policy = file("${path.module}/policy.json")
+}
+
+# kmsc:ignore KMS204 -- a different code
+resource "aws_kms_key" "other" {
+  policy = file("${path.module}/policy.json")
+}
+"#,
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("policy.json"),
+        r#"{
+  "Version": "2012-10-17",
+  "Statement": [
+    {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "kms:*", "Resource": "*"},
+    {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/app"}, "Action": "kms:Encrpyt", "Resource": "*"}
+  ]
+}
+"#,
+    )
+    .unwrap();
+    let o = kmsc(dir.path(), &["check", "-r", ".", "--format", "github"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o),
+        "::error file=./envs/prod/policy.json,line=5,col=95,endLine=5,endColumn=108,title=KMS301::KMS301: unknown KMS action `kms:Encrpyt` in `Action`%0Ahelp: did you mean `kms:Encrypt`?\n"
+    );
+}
+
 #[test]
 fn machine_formats_carry_the_same_findings() {
     let dir = module(REPEATED_KEY);

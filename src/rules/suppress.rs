@@ -48,8 +48,16 @@ type Regions<'a> = Vec<(Span, &'a [String])>;
 
 /// Drops the diagnostics that a suppression covers. `targets` are the spans a comment can
 /// apply to (resource blocks and statements): a comment applies to the targets that start
-/// on the next line that is neither blank nor a comment.
-pub fn apply(diags: Vec<Diagnostic>, sources: &SourceMap, targets: &[Span]) -> Vec<Diagnostic> {
+/// on the next line that is neither blank nor a comment. `resources` are the resource
+/// blocks with their addresses: a comment above one also covers the findings of that
+/// resource (of any of its instances) shown elsewhere, such as in a JSON file its policy
+/// reads with `file` or in a local its policy uses.
+pub fn apply(
+    diags: Vec<Diagnostic>,
+    sources: &SourceMap,
+    targets: &[Span],
+    resources: &[(Span, String)],
+) -> Vec<Diagnostic> {
     let sups = find(sources);
     if sups.is_empty() {
         return diags;
@@ -61,6 +69,12 @@ pub fn apply(diags: Vec<Diagnostic>, sources: &SourceMap, targets: &[Span]) -> V
     for t in targets.iter().filter(|t| files.contains(&t.file)) {
         starting.entry((t.file, sources.get(t.file).line_of(t.start as usize))).or_default().push(*t);
     }
+    let mut blocks: HashMap<(FileId, usize), Vec<&str>> = HashMap::new();
+    for (span, address) in resources.iter().filter(|(t, _)| files.contains(&t.file)) {
+        blocks.entry((span.file, sources.get(span.file).line_of(span.start as usize))).or_default().push(address);
+    }
+    // The codes suppressed for each resource address, wherever its findings are.
+    let mut by_resource: HashMap<&str, Vec<&[String]>> = HashMap::new();
     // Per file, the regions each suppression covers, sorted by start.
     let mut regions: HashMap<FileId, Vec<(Span, &[String])>> = HashMap::new();
     for s in &sups {
@@ -77,6 +91,9 @@ pub fn apply(diags: Vec<Diagnostic>, sources: &SourceMap, targets: &[Span]) -> V
         let Some(next) = next else { continue };
         for t in starting.get(&(s.file, next)).into_iter().flatten() {
             regions.entry(s.file).or_default().push((*t, &s.codes));
+        }
+        for address in blocks.get(&(s.file, next)).into_iter().flatten() {
+            by_resource.entry(address).or_default().push(&s.codes);
         }
     }
     // Sorted by start, with the furthest end of the regions up to each one: a finding is
@@ -98,6 +115,11 @@ pub fn apply(diags: Vec<Diagnostic>, sources: &SourceMap, targets: &[Span]) -> V
     diags
         .into_iter()
         .filter(|d| {
+            if let Some(resource) = &d.resource
+                && resource_codes(&by_resource, resource).any(|c| c.eq_ignore_ascii_case(d.code))
+            {
+                return false;
+            }
             let Some(span) = d.span else { return true };
             let Some((regions, reach)) = regions.get(&span.file) else { return true };
             let before = regions.partition_point(|(r, _)| r.start <= span.start);
@@ -107,4 +129,15 @@ pub fn apply(diags: Vec<Diagnostic>, sources: &SourceMap, targets: &[Span]) -> V
             })
         })
         .collect()
+}
+
+/// The codes suppressed for `resource`: for its block's address, or, for an instance
+/// (`aws_kms_key.app[0]`, `aws_kms_key.app["a"]`), for the address before the instance key.
+fn resource_codes<'a>(
+    by_resource: &'a HashMap<&str, Vec<&'a [String]>>,
+    resource: &'a str,
+) -> impl Iterator<Item = &'a String> {
+    let exact = by_resource.get(resource);
+    let instance = resource.match_indices('[').find_map(|(i, _)| by_resource.get(&resource[..i]));
+    exact.into_iter().chain(instance).flatten().flat_map(|codes| codes.iter())
 }

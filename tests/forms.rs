@@ -243,9 +243,9 @@ fn unused_locals_and_documents_are_evaluated_as_terraform_does() {
     assert!(text(&o.stdout).contains("arn:aws:iam::111122223333:root"), "{}", text(&o.stdout));
 }
 
-/// JSON decoded with `jsondecode` from a file, a heredoc or a quoted string keeps the place
-/// of every value: a finding or a syntax error is shown at its own line and column in the
-/// JSON text (escapes and interpolations skipped), not on the whole call.
+/// JSON decoded with `jsondecode` (YAML with `yamldecode`) from a file, a heredoc or a quoted
+/// string keeps the place of every value: a finding or a syntax error is shown at its own
+/// line and column in the text (escapes and interpolations skipped), not on the whole call.
 #[test]
 fn findings_in_decoded_json_point_into_the_json_text() {
     let o = kmsc(&["check", "decoded"]);
@@ -253,5 +253,7 @@ fn findings_in_decoded_json_point_into_the_json_text() {
     let out = text(&o.stdout);
     assert!(out.contains("--> decoded/policy.json:15:18"), "{out}");
     assert!(out.contains("--> decoded/main.tf:44:64"), "{out}");
+    // YAML too, past the file's non-ASCII comment.
+    assert!(out.contains("--> decoded/policy.yaml:13:27"), "{out}");
     insta::assert_snapshot!("decoded_check", out);
 }

@@ -733,6 +733,7 @@ impl<'a> Evaluator<'a> {
                 let text = self.text_of(file, call);
                 self.jsondecode(&args, span, text)
             }
+            "yamldecode" if args.len() == 1 && args[0].as_str().is_some() => self.yamldecode(&args[0], span),
             _ => {
                 if args.iter().any(Value::is_unknown) && !matches!(name, "sensitive" | "nonsensitive" | "issensitive") {
                     if functions::call(name, &[]).is_none() {
@@ -919,11 +920,7 @@ impl<'a> Evaluator<'a> {
             let msg = format!("`jsondecode` needs a string, found {}", arg.ty());
             return Err(self.error(codes::FUNCTION, arg.span, msg));
         };
-        // The decoded values point at their own text where the string was written (a
-        // heredoc, a quoted string, a file read with `file`), so that an error or a finding
-        // in them is shown there; not when the string is sensitive (its text is never shown).
-        let base = arg.span.filter(|_| !arg.contains_sensitive());
-        let aligned = base.map(|b| crate::align::Aligned::new(s, b, self.sources.text(b)));
+        let aligned = self.places_of(arg, s);
         let map = |a: usize, b: usize| aligned.as_ref().and_then(|al| al.span(a, b));
         match crate::json::decode_spanned(s, &map) {
             Ok(mut v) => {
@@ -937,6 +934,35 @@ impl<'a> Evaluator<'a> {
                 Err(self.error(codes::FUNCTION, at, format!("error in `jsondecode`: {}", e.message)))
             }
         }
+    }
+
+    /// `yamldecode` of the known string `arg`, its values keeping their places as with
+    /// `jsondecode`.
+    fn yamldecode(&mut self, arg: &Value, span: Option<Span>) -> EvalResult {
+        let s = arg.as_str().unwrap_or_default();
+        let aligned = self.places_of(arg, s);
+        let map = |a: usize, b: usize| aligned.as_ref().and_then(|al| al.span(a, b));
+        match functions::yamldecode_spanned(s, &map) {
+            Ok(mut v) => {
+                if arg.via.is_some() {
+                    v.mark_via(arg.via);
+                }
+                Ok(v)
+            }
+            Err((message, place)) => {
+                let at = place.and_then(|p| map(p, p + 1)).or(arg.span).or(span);
+                Err(self.error(codes::FUNCTION, at, format!("error in `yamldecode`: {message}")))
+            }
+        }
+    }
+
+    /// Where the bytes of the string `arg` (its text `s`) were written: values decoded from
+    /// it point at their own text (in a heredoc, a quoted string, a file read with `file`),
+    /// so that an error or a finding in them is shown there. None for a sensitive string,
+    /// whose text is never shown.
+    fn places_of(&self, arg: &Value, s: &str) -> Option<crate::align::Aligned> {
+        let base = arg.span.filter(|_| !arg.contains_sensitive())?;
+        Some(crate::align::Aligned::new(s, base, self.sources.text(base)))
     }
 
     fn eval_traversal(&mut self, t: &Traversal, file: FileId, scope: &Scope) -> EvalResult {

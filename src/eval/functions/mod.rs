@@ -59,6 +59,7 @@ mod util;
 mod yaml;
 
 pub use util::go_quote;
+pub use yaml::yamldecode_spanned;
 
 use crate::eval::convert::convert;
 use crate::value::{Type, Value};

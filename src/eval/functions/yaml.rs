@@ -39,7 +39,9 @@
 //! line breaks written as `? ` complex keys, `...` after a document that ends open (a plain
 //! scalar at the root, a literal ending in two line feeds).
 
-use saphyr_parser::{Event, Parser, ScalarStyle, ScanError, Span};
+use std::cell::Cell;
+
+use saphyr_parser::{Event, Marker, Parser, ScalarStyle, ScanError, Span};
 
 use super::FnError;
 use super::encoding::decode_std;
@@ -361,10 +363,12 @@ fn scalar_string(s: Scalar) -> Option<String> {
 struct DecodeError {
     message: String,
     at: Option<Span>,
+    /// Where the problem is, for the diagnostic's place (also when the message names none).
+    place: Option<Marker>,
 }
 
 fn at(span: Span, message: impl Into<String>) -> DecodeError {
-    DecodeError { message: message.into(), at: Some(span) }
+    DecodeError { message: message.into(), at: Some(span), place: Some(span.start) }
 }
 
 /// cty-yaml's `parseEventErrorWrap`: `on line L, column C: ...` with libyaml's 0-based line
@@ -433,11 +437,15 @@ enum Frame {
         items: Vec<Value>,
         anchor: usize,
         cost: Cost,
+        /// The byte offset where it starts, when spans are wanted (converted at the start:
+        /// converting it at the end would count the characters again from the start).
+        start: usize,
     },
     Map {
         members: Members,
         anchor: usize,
         cost: Cost,
+        start: usize,
         /// The key read, waiting for its value (`None` for a merge key, with its span).
         key: Option<(Option<String>, Span)>,
     },
@@ -450,9 +458,55 @@ struct Decoder<'a> {
     anchors: std::collections::HashMap<usize, Option<(Value, Cost)>>,
     /// Everything produced so far, copies made by aliases included.
     total: Cost,
+    /// Gives a decoded value the source span of its text (from byte offsets), if wanted.
+    map: Option<SpanMap<'a>>,
+    /// A character index of the text and its byte offset, the last converted.
+    cursor: Cell<(usize, usize)>,
 }
 
+/// A byte range of the decoded text to a span of the source it was written in.
+type SpanMap<'a> = &'a dyn Fn(usize, usize) -> Option<crate::source::Span>;
+
 impl<'a> Decoder<'a> {
+    fn new(src: &'a str, map: Option<SpanMap<'a>>) -> Decoder<'a> {
+        Decoder {
+            src,
+            parser: Parser::new_from_str(src),
+            anchors: std::collections::HashMap::new(),
+            total: Cost::default(),
+            map,
+            cursor: Cell::new((0, 0)),
+        }
+    }
+
+    /// The byte offset of saphyr-parser's character index `index`. Events come in order,
+    /// so the count goes on from the last conversion (from the start when it goes back).
+    fn byte_offset(&self, index: usize) -> usize {
+        if self.src.is_ascii() {
+            return index.min(self.src.len());
+        }
+        let (mut chars, mut bytes) = self.cursor.get();
+        if index < chars {
+            (chars, bytes) = (0, 0);
+        }
+        for c in self.src[bytes..].chars() {
+            if chars == index {
+                break;
+            }
+            chars += 1;
+            bytes += c.len_utf8();
+        }
+        self.cursor.set((chars, bytes));
+        bytes
+    }
+
+    /// The source span of the text from byte offset `start` to character index `end`, when
+    /// spans are wanted.
+    fn span_from(&self, start: usize, end: usize) -> Option<crate::source::Span> {
+        let map = self.map?;
+        map(start, self.byte_offset(end))
+    }
+
     fn next(&mut self) -> Result<(Event<'a>, Span), DecodeError> {
         match self.parser.next_event() {
             Some(Ok(ev)) => Ok(ev),
@@ -460,8 +514,10 @@ impl<'a> Decoder<'a> {
                 let span = Span::new(*e.marker(), *e.marker());
                 Err(at(span, format!("reference to undefined anchor {}", go_quote(&self.alias_name(span)))))
             }
-            Some(Err(e)) => Err(DecodeError { message: syntax_message(&e), at: None }),
-            None => Err(DecodeError { message: "expecting value but found end of stream".into(), at: None }),
+            Some(Err(e)) => Err(DecodeError { message: syntax_message(&e), at: None, place: Some(*e.marker()) }),
+            None => {
+                Err(DecodeError { message: "expecting value but found end of stream".into(), at: None, place: None })
+            }
         }
     }
 
@@ -577,7 +633,7 @@ impl<'a> Decoder<'a> {
                             Ok(Scalar::Null) => return Err(at(span, "mapping key cannot be null")),
                             Ok(s) => scalar_string(s),
                             // Errors resolving a key are not placed (decode.go).
-                            Err(message) => return Err(DecodeError { message, at: None }),
+                            Err(message) => return Err(DecodeError { message, at: None, place: Some(span.start) }),
                         };
                         if let Some(k) = &key {
                             cost.bytes = cost.bytes.saturating_add(k.len());
@@ -618,6 +674,12 @@ impl<'a> Decoder<'a> {
                         }
                         Scalar::Merge => Value::string("<<"),
                     };
+                    let value = match self.map {
+                        Some(_) => {
+                            value.with_span(self.span_from(self.byte_offset(span.start.index()), span.end.index()))
+                        }
+                        None => value,
+                    };
                     let cost = Cost { values: 1, bytes: value.as_str().map_or(0, str::len) };
                     self.spend(cost, span)?;
                     self.complete_anchor(anchor, &value, cost);
@@ -656,21 +718,22 @@ impl<'a> Decoder<'a> {
                     self.begin_anchor(anchor);
                     let cost = Cost { values: 1, bytes: 0 };
                     self.spend(cost, span)?;
+                    let start = if self.map.is_some() { self.byte_offset(span.start.index()) } else { 0 };
                     stack.push(if is_map {
-                        Frame::Map { members: Members::new(), anchor, cost, key: None }
+                        Frame::Map { members: Members::new(), anchor, cost, key: None, start }
                     } else {
-                        Frame::Seq { items: Vec::new(), anchor, cost }
+                        Frame::Seq { items: Vec::new(), anchor, cost, start }
                     });
                     continue;
                 }
                 Event::SequenceEnd | Event::MappingEnd => match stack.pop() {
-                    Some(Frame::Seq { items, anchor, cost }) => {
-                        let v = Value::tuple(items);
+                    Some(Frame::Seq { items, anchor, cost, start }) => {
+                        let v = Value::tuple(items).with_span(self.span_from(start, span.end.index()));
                         self.complete_anchor(anchor, &v, cost);
                         (v, cost)
                     }
-                    Some(Frame::Map { members, anchor, cost, .. }) => {
-                        let v = Value::object(members);
+                    Some(Frame::Map { members, anchor, cost, start, .. }) => {
+                        let v = Value::object(members).with_span(self.span_from(start, span.end.index()));
                         self.complete_anchor(anchor, &v, cost);
                         (v, cost)
                     }
@@ -717,14 +780,20 @@ impl<'a> Decoder<'a> {
 
 /// `yamldecode(src)`: the value of a YAML document.
 pub(super) fn yamldecode(args: &[Value]) -> Result<Value, FnError> {
-    let src = text(&args[0]);
-    let mut decoder = Decoder {
-        src,
-        parser: Parser::new_from_str(src),
-        anchors: std::collections::HashMap::new(),
-        total: Cost::default(),
-    };
-    decoder.document().or_else(|e| arg_err(0, event_message(e)))
+    Decoder::new(text(&args[0]), None).document().or_else(|e| arg_err(0, event_message(e)))
+}
+
+/// [`yamldecode`] of `src`, every value given the span `map(start, end)` of its text (byte
+/// offsets in `src`). An error comes with the byte offset of the place it is about, if any.
+pub fn yamldecode_spanned(
+    src: &str,
+    map: &dyn Fn(usize, usize) -> Option<crate::source::Span>,
+) -> Result<Value, (String, Option<usize>)> {
+    let mut decoder = Decoder::new(src, Some(map));
+    decoder.document().map_err(|e| {
+        let place = e.place.map(|m| decoder.byte_offset(m.index()));
+        (event_message(e), place)
+    })
 }
 
 // ---------------------------------------------------------------------------------------

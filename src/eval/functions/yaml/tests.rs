@@ -298,6 +298,12 @@ fn hostile_documents_are_refused_quickly() {
     // Few values, long strings.
     let big = format!("s: &s '{}'\nt: [*s, *s, *s, *s, *s]\n", "x".repeat(4 << 20));
     assert!(dec_err(&big).contains("bytes of strings"));
+    // Many collections in a text of non-ASCII characters, each given its place: the
+    // character count goes on from one event to the next, never again from the start.
+    let many = "- {clé: [é, é]}\n".repeat(100_000);
+    let map = |a: usize, b: usize| Some(crate::source::Span::new(crate::source::FileId(0), a, b));
+    let v = super::yamldecode_spanned(&many, &map).unwrap();
+    assert_eq!(v.as_seq().map(|s| s.len()), Some(100_000));
     assert!(started.elapsed().as_secs() < 10, "{:?}", started.elapsed());
 }
 
@@ -463,13 +469,11 @@ const TOKENS: &[&str] = &[
     "2001-1-1",
 ];
 
-/// 20,000 texts, half mutations of real documents, half token soup: `yamldecode` answers
-/// each (a value or an error) without panicking.
-#[test]
-fn property_no_text_makes_yamldecode_panic() {
+/// `n` texts, half mutations of real documents, half token soup.
+fn random_texts(n: usize) -> impl Iterator<Item = String> {
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
-    for i in 0..20_000 {
-        let text = if i % 2 == 0 {
+    (0..n).map(move |i| {
+        if i % 2 == 0 {
             let mut chars: Vec<char> = SEEDS[rng.below(SEEDS.len())].chars().collect();
             for _ in 0..1 + rng.below(4) {
                 let at = rng.below(chars.len() + 1);
@@ -492,12 +496,67 @@ fn property_no_text_makes_yamldecode_panic() {
             chars.into_iter().collect::<String>()
         } else {
             (0..rng.below(40)).map(|_| rng.pick(TOKENS)).collect::<String>()
-        };
+        }
+    })
+}
+
+/// 20,000 random texts: `yamldecode` answers each (a value or an error) without panicking.
+#[test]
+fn property_no_text_makes_yamldecode_panic() {
+    for text in random_texts(20_000) {
         match call("yamldecode", &[s(&text)]) {
             Some(Ok(_)) | Some(Err(FnError::Error { .. })) => {}
             other => panic!("{text:?}: {other:?}"),
         }
     }
+}
+
+/// The decoder that gives values the places of their text decodes the same values and
+/// errors as `yamldecode`, and every place it asks for is a range of the text between
+/// character boundaries (the text has non-ASCII characters before and after the values).
+#[test]
+fn property_values_and_errors_are_placed_inside_the_text() {
+    use crate::source::{FileId, Span};
+    for text in random_texts(20_000) {
+        let text = format!("# é\n{text}");
+        let map = |a: usize, b: usize| {
+            assert!(a <= b && b <= text.len(), "{text:?}: {a}..{b}");
+            assert!(text.is_char_boundary(a) && text.is_char_boundary(b), "{text:?}: {a}..{b}");
+            Some(Span::new(FileId(0), a, b))
+        };
+        let placed = super::yamldecode_spanned(&text, &map);
+        match (call("yamldecode", &[s(&text)]), placed) {
+            (Some(Ok(v)), Ok(w)) => assert_eq!(v, w, "{text:?}"),
+            (Some(Err(FnError::Error { message, .. })), Err((m, place))) => {
+                assert_eq!(message, m, "{text:?}");
+                assert!(place.is_none_or(|p| p <= text.len() && text.is_char_boundary(p)), "{text:?}: {place:?}");
+            }
+            (plain, placed) => panic!("{text:?}: {plain:?} against {placed:?}"),
+        }
+    }
+}
+
+/// A value's place is the text of the scalar or collection it came from.
+#[test]
+fn decoded_values_are_placed_on_their_text() {
+    use crate::source::{FileId, Span};
+    let text = "# clé\nStatement:\n  - Sid: « A »\n    Action: [kms:Decrypt, 'kms:Encrypt']\n";
+    let map = |a: usize, b: usize| Some(Span::new(FileId(0), a, b));
+    let v = super::yamldecode_spanned(text, &map).unwrap();
+    let at = |v: &Value| {
+        let span = v.span.unwrap();
+        text[span.start as usize..span.end as usize].to_string()
+    };
+    let field = |v: &'_ Value, k: &str| v.as_map().unwrap().get(k).unwrap().clone();
+    let statement = field(&v, "Statement").as_seq().unwrap()[0].clone();
+    assert_eq!(at(&field(&statement, "Sid")), "« A »");
+    let actions = field(&statement, "Action");
+    assert_eq!(at(&actions), "[kms:Decrypt, 'kms:Encrypt']");
+    assert_eq!(at(&actions.as_seq().unwrap()[1]), "'kms:Encrypt'");
+    // An error is placed where the problem is.
+    let (message, place) = super::yamldecode_spanned("a: b\nc: [d\né: f\n", &map).unwrap_err();
+    assert!(message.starts_with("on line"), "{message}");
+    assert_eq!(place.map(|p| &"a: b\nc: [d\né: f\n"[p..]), Some(": f\n"));
 }
 
 /// A random value of strings, numbers, bools, objects and tuples (`nulls`: also nulls).

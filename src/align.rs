@@ -9,18 +9,27 @@ use crate::source::Span;
 pub struct Aligned {
     base: Span,
     offsets: Vec<usize>,
+    /// The interpolations and directives of the source (`start..end` offsets, in order).
+    holes: Vec<(usize, usize)>,
 }
 
 impl Aligned {
     /// `source` is the text at `base`.
     pub fn new(result: &str, base: Span, source: &str) -> Aligned {
-        Aligned { base, offsets: align(result, source) }
+        let (offsets, holes) = align_with_holes(result, source);
+        Aligned { base, offsets, holes }
     }
 
-    /// The source span of the bytes `start..end` of the string.
+    /// The source span of the bytes `start..end` of the string: the whole interpolation
+    /// (`${...}`) when they are part of what one produced.
     pub fn span(&self, start: usize, end: usize) -> Option<Span> {
         let s = *self.offsets.get(start)?;
-        let e = *self.offsets.get(end).or(self.offsets.last())?;
+        let mut e = *self.offsets.get(end).or(self.offsets.last())?;
+        if e <= s
+            && let Ok(i) = self.holes.binary_search_by_key(&s, |&(h, _)| h)
+        {
+            e = self.holes[i].1;
+        }
         Some(Span::new(self.base.file, self.base.start as usize + s, self.base.start as usize + e.max(s)))
     }
 }
@@ -29,6 +38,12 @@ impl Aligned {
 /// from. Literal text maps one to one; indentation removed by `<<-`, escapes and
 /// interpolations are skipped on the source side.
 pub fn align(result: &str, source: &str) -> Vec<usize> {
+    align_with_holes(result, source).0
+}
+
+/// [`align`], and the interpolations and directives skipped in the source (`start..end`).
+fn align_with_holes(result: &str, source: &str) -> (Vec<usize>, Vec<(usize, usize)>) {
+    let mut holes = Vec::new();
     let r = result.as_bytes();
     let s = source.as_bytes();
     let mut map = vec![0usize; r.len() + 1];
@@ -55,6 +70,7 @@ pub fn align(result: &str, source: &str) -> Vec<usize> {
             let end = closing_brace(s, j + 2);
             let next = s.get(end).copied();
             let start = j;
+            holes.push((start, end));
             while i < r.len() && Some(r[i]) != next {
                 map[i] = start;
                 i += 1;
@@ -85,7 +101,7 @@ pub fn align(result: &str, source: &str) -> Vec<usize> {
         j += 1;
     }
     map[r.len()] = j.min(s.len());
-    map
+    (map, holes)
 }
 
 fn utf8_width(b: u8) -> usize {
@@ -148,6 +164,25 @@ mod tests {
         let map = align(result, source);
         let i = result.find(needle).unwrap();
         &source[map[i]..map[i + needle.len()]]
+    }
+
+    /// What an interpolation produced is placed on the whole interpolation, not on its `$`.
+    #[test]
+    fn bytes_produced_by_an_interpolation_are_placed_on_all_of_it() {
+        use super::Aligned;
+        use crate::source::{FileId, Span};
+        let source = r#""{\"Action\": ${jsonencode(local.actions)}, \"Sid\": \"x\"}""#;
+        let result = r#"{"Action": ["kms:Decrpyt"], "Sid": "x"}"#;
+        let aligned = Aligned::new(result, Span::new(FileId(0), 0, source.len()), source);
+        let text = |start: usize, end: usize| {
+            let span = aligned.span(start, end).unwrap();
+            &source[span.start as usize..span.end as usize]
+        };
+        let i = result.find("\"kms:Decrpyt\"").unwrap();
+        assert_eq!(text(i, i + 13), "${jsonencode(local.actions)}");
+        // Literal text after it keeps its own place.
+        let i = result.find("\"x\"").unwrap();
+        assert_eq!(text(i, i + 3), r#"\"x\""#);
     }
 
     #[test]

@@ -1255,14 +1255,8 @@ impl<'a> Evaluator<'a> {
     /// Decodes a JSON document string, with spans into the template it was written in
     /// when the string came from one.
     fn decode_document(&self, v: &Value, text: &str) -> Result<Value, crate::json::JsonError> {
-        let base = v.span;
-        let offsets = base.map(|b| crate::align::align(text, self.sources.text(b)));
-        let map = |s: usize, e: usize| -> Option<Span> {
-            let (base, offsets) = (base?, offsets.as_deref()?);
-            let a = *offsets.get(s)?;
-            let b = *offsets.get(e).or(offsets.last())?;
-            Some(Span::new(base.file, base.start as usize + a, base.start as usize + b.max(a)))
-        };
+        let aligned = v.span.map(|b| crate::align::Aligned::new(text, b, self.sources.text(b)));
+        let map = |s: usize, e: usize| -> Option<Span> { aligned.as_ref()?.span(s, e) };
         crate::json::decode_spanned(text, &map)
     }
 }

@@ -440,12 +440,15 @@ enum Frame {
         /// The byte offset where it starts, when spans are wanted (converted at the start:
         /// converting it at the end would count the characters again from the start).
         start: usize,
+        /// The byte offset where its last item ends (where a block collection ends).
+        last: usize,
     },
     Map {
         members: Members,
         anchor: usize,
         cost: Cost,
         start: usize,
+        last: usize,
         /// The key read, waiting for its value (`None` for a merge key, with its span).
         key: Option<(Option<String>, Span)>,
     },
@@ -500,11 +503,19 @@ impl<'a> Decoder<'a> {
         bytes
     }
 
-    /// The source span of the text from byte offset `start` to character index `end`, when
-    /// spans are wanted.
-    fn span_from(&self, start: usize, end: usize) -> Option<crate::source::Span> {
-        let map = self.map?;
-        map(start, self.byte_offset(end))
+    /// The source span of the text between two byte offsets, when spans are wanted.
+    fn span_between(&self, start: usize, end: usize) -> Option<crate::source::Span> {
+        self.map?(start, end.max(start))
+    }
+
+    /// Where a collection ends whose end event is `span` and whose last item ends at `last`
+    /// (byte offsets): a flow collection at its `]` or `}`; a block collection, whose end
+    /// event is empty and at the next token, at the end of its last item.
+    fn collection_end(&self, span: Span, last: usize) -> usize {
+        if self.map.is_none() {
+            return 0;
+        }
+        if span.start.index() == span.end.index() { last } else { self.byte_offset(span.end.index()) }
     }
 
     fn next(&mut self) -> Result<(Event<'a>, Span), DecodeError> {
@@ -645,6 +656,8 @@ impl<'a> Decoder<'a> {
                     _ => return Err(at(span, "only strings are allowed as mapping keys")),
                 }
             }
+            // Where the value's text ends when it is a collection (byte offset).
+            let mut ends_at = None;
             let (value, cost) = match ev {
                 Event::Scalar(src, style, anchor, tag) => {
                     self.begin_anchor(anchor);
@@ -676,7 +689,8 @@ impl<'a> Decoder<'a> {
                     };
                     let value = match self.map {
                         Some(_) => {
-                            value.with_span(self.span_from(self.byte_offset(span.start.index()), span.end.index()))
+                            let start = self.byte_offset(span.start.index());
+                            value.with_span(self.span_between(start, self.byte_offset(span.end.index())))
                         }
                         None => value,
                     };
@@ -720,20 +734,24 @@ impl<'a> Decoder<'a> {
                     self.spend(cost, span)?;
                     let start = if self.map.is_some() { self.byte_offset(span.start.index()) } else { 0 };
                     stack.push(if is_map {
-                        Frame::Map { members: Members::new(), anchor, cost, key: None, start }
+                        Frame::Map { members: Members::new(), anchor, cost, key: None, start, last: start }
                     } else {
-                        Frame::Seq { items: Vec::new(), anchor, cost, start }
+                        Frame::Seq { items: Vec::new(), anchor, cost, start, last: start }
                     });
                     continue;
                 }
                 Event::SequenceEnd | Event::MappingEnd => match stack.pop() {
-                    Some(Frame::Seq { items, anchor, cost, start }) => {
-                        let v = Value::tuple(items).with_span(self.span_from(start, span.end.index()));
+                    Some(Frame::Seq { items, anchor, cost, start, last }) => {
+                        let end = self.collection_end(span, last);
+                        ends_at = Some(end);
+                        let v = Value::tuple(items).with_span(self.span_between(start, end));
                         self.complete_anchor(anchor, &v, cost);
                         (v, cost)
                     }
-                    Some(Frame::Map { members, anchor, cost, start, .. }) => {
-                        let v = Value::object(members).with_span(self.span_from(start, span.end.index()));
+                    Some(Frame::Map { members, anchor, cost, start, last, .. }) => {
+                        let end = self.collection_end(span, last);
+                        ends_at = Some(end);
+                        let v = Value::object(members).with_span(self.span_between(start, end));
                         self.complete_anchor(anchor, &v, cost);
                         (v, cost)
                     }
@@ -744,14 +762,21 @@ impl<'a> Decoder<'a> {
                 _ => return Err(at(span, "unexpected parser event")),
             };
             // Deliver the finished value to the collection it is in.
+            let end = match (self.map, ends_at) {
+                (None, _) => 0,
+                (Some(_), Some(end)) => end,
+                (Some(_), None) => self.byte_offset(span.end.index()),
+            };
             match stack.last_mut() {
                 None => return Ok(value),
-                Some(Frame::Seq { items, cost: c, .. }) => {
+                Some(Frame::Seq { items, cost: c, last, .. }) => {
                     items.push(value);
                     c.add(cost);
+                    *last = end;
                 }
-                Some(Frame::Map { members, cost: c, key, .. }) => {
+                Some(Frame::Map { members, cost: c, key, last, .. }) => {
                     c.add(cost);
+                    *last = end;
                     match key.take() {
                         Some((Some(k), _)) => {
                             members.insert(k, value);

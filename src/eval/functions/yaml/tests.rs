@@ -550,6 +550,8 @@ fn decoded_values_are_placed_on_their_text() {
     let field = |v: &'_ Value, k: &str| v.as_map().unwrap().get(k).unwrap().clone();
     let statement = field(&v, "Statement").as_seq().unwrap()[0].clone();
     assert_eq!(at(&field(&statement, "Sid")), "« A »");
+    // A block mapping ends with its last item, not at the next token.
+    assert_eq!(at(&statement), "Sid: « A »\n    Action: [kms:Decrypt, 'kms:Encrypt']");
     let actions = field(&statement, "Action");
     assert_eq!(at(&actions), "[kms:Decrypt, 'kms:Encrypt']");
     assert_eq!(at(&actions.as_seq().unwrap()[1]), "'kms:Encrypt'");

@@ -392,7 +392,7 @@ fn compile_loaded(
     let mut root = load_module(c, dir, files, auto_tfvars, lone_file, &mut stack, options.jobs);
     root.auto_texts = auto_texts;
     budget.allow_sources(module::source_bytes(&c.sources));
-    compile_module(c, &root, "", None, options);
+    compile_module(c, &root, "", None, options, &[]);
     drop(installed);
     // An exhausted budget is reported once, even where `try`, `can` or a discarded branch
     // dropped the diagnostic, and whatever suppression comments or `--allow` say.
@@ -630,13 +630,16 @@ fn load_module(
 }
 
 /// Compiles one module instance: `prefix` is its address (`module.kms.`, empty for the
-/// root) and `inputs` the values of its variables when called from another module.
+/// root), `inputs` the values of its variables when called from another module, and
+/// `outer` the `module` blocks that call it, from the root down, with their addresses
+/// (`module.kms`): a suppression comment above one of them covers the module's findings.
 fn compile_module(
     c: &mut Compilation,
     node: &ModuleNode,
     prefix: &str,
     inputs: Option<BTreeMap<String, Value>>,
     options: &Options,
+    outer: &[(Span, String)],
 ) {
     let module = &node.module;
     let variables = match inputs {
@@ -688,7 +691,7 @@ fn compile_module(
         None => policies.extend(key_policies(&mut ev, &key_resources, &separate, &sets, options)),
     }
     // Child module instances and the values of their variables, evaluated here.
-    let mut calls: Vec<(String, &ModuleNode, BTreeMap<String, Value>)> = Vec::new();
+    let mut calls: Vec<ChildInstance> = Vec::new();
     for (i, child) in &node.children {
         let call = &module.calls[*i];
         let as_resource = Resource {
@@ -707,7 +710,13 @@ fn compile_module(
                 values.push((name, v, expr.span()));
             }
             let vars = vars::resolve_inputs(&c.sources, &child.module, call, values, &mut ev.diags);
-            calls.push((format!("{prefix}{address}."), child, vars));
+            let block = call.span.map(|span| (span, format!("{prefix}module.{}", call.name)));
+            calls.push(ChildInstance {
+                prefix: format!("{prefix}{address}."),
+                node: child,
+                vars,
+                outer: outer.iter().cloned().chain(block).collect(),
+            });
         }
     }
     let mut diags = std::mem::take(&mut ev.diags);
@@ -748,6 +757,7 @@ fn compile_module(
     let mut targets: Vec<Span> = module.resources.iter().filter_map(|r| r.span).collect();
     let mut blocks: Vec<(Span, String)> =
         module.resources.iter().filter_map(|r| Some((r.span?, format!("{prefix}{}", r.address())))).collect();
+    blocks.extend(outer.iter().cloned());
     for p in &policies {
         if let Some(policy) = &p.policy {
             targets.extend(policy.statements().iter().filter_map(|s| s.span));
@@ -783,9 +793,17 @@ fn compile_module(
         }
     }
     c.policies.extend(policies);
-    for (child_prefix, child, vars) in calls {
-        compile_module(c, child, &child_prefix, Some(vars), options);
+    for child in calls {
+        compile_module(c, child.node, &child.prefix, Some(child.vars), options, &child.outer);
     }
+}
+
+/// A module instance a module calls, ready to compile (see [`compile_module`]).
+struct ChildInstance<'a> {
+    prefix: String,
+    node: &'a ModuleNode,
+    vars: BTreeMap<String, Value>,
+    outer: Vec<(Span, String)>,
 }
 
 /// Key resources a module needs before its policies are evaluated on several threads;

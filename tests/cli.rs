@@ -487,6 +487,52 @@ resource "aws_kms_key" "other" {
     );
 }
 
+/// A comment above a `module` block silences the listed codes in the findings of the
+/// module's resources (shown in the module's files), for that call only.
+#[test]
+fn ignore_comments_above_a_module_block_cover_its_resources() {
+    let dir = tempfile::tempdir().unwrap();
+    let kms = dir.path().join("modules/kms");
+    std::fs::create_dir_all(&kms).unwrap();
+    std::fs::write(
+        kms.join("main.tf"),
+        r#"variable "actions" {}
+
+resource "aws_kms_key" "this" {
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      { Effect = "Allow", Principal = { AWS = "arn:aws:iam::111122223333:root" }, Action = "kms:*", Resource = "*" },
+      { Effect = "Allow", Principal = { AWS = "arn:aws:iam::111122223333:role/app" }, Action = var.actions, Resource = "*" },
+    ]
+  })
+}
+"#,
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("main.tf"),
+        r#"# kmsc:ignore KMS301 -- a vendored module, fixed upstream
+module "vendored" {
+  source  = "./modules/kms"
+  count   = 2
+  actions = ["kms:Encrpyt"]
+}
+
+module "ours" {
+  source  = "./modules/kms"
+  actions = ["kms:Decrpyt"]
+}
+"#,
+    )
+    .unwrap();
+    let o = kmsc(dir.path(), &["check", ".", "--format", "github"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert_eq!(out.lines().count(), 1, "{out}");
+    assert!(out.contains("`kms:Decrpyt`") && out.contains("file=./main.tf,line=10"), "{out}");
+}
+
 #[test]
 fn machine_formats_carry_the_same_findings() {
     let dir = module(REPEATED_KEY);

@@ -49,9 +49,10 @@ type Regions<'a> = Vec<(Span, &'a [String])>;
 /// Drops the diagnostics that a suppression covers. `targets` are the spans a comment can
 /// apply to (resource blocks and statements): a comment applies to the targets that start
 /// on the next line that is neither blank nor a comment. `resources` are the resource
-/// blocks with their addresses: a comment above one also covers the findings of that
-/// resource (of any of its instances) shown elsewhere, such as in a JSON file its policy
-/// reads with `file` or in a local its policy uses.
+/// blocks and the `module` blocks that call the module, with their addresses: a comment
+/// above one also covers the findings of that resource (of any of its instances), or of
+/// every resource of that module, shown elsewhere, such as in a JSON file a policy reads
+/// with `file`, in a local a policy uses, or in the called module's files.
 pub fn apply(
     diags: Vec<Diagnostic>,
     sources: &SourceMap,
@@ -131,13 +132,13 @@ pub fn apply(
         .collect()
 }
 
-/// The codes suppressed for `resource`: for its block's address, or, for an instance
-/// (`aws_kms_key.app[0]`, `aws_kms_key.app["a"]`), for the address before the instance key.
+/// The codes suppressed for `resource`: for its own block's address and for every address
+/// it starts with (`module.kms[0].aws_kms_key.app[1]` is covered by the comments above
+/// `module.kms` and above `module.kms[0].aws_kms_key.app`).
 fn resource_codes<'a>(
     by_resource: &'a HashMap<&str, Vec<&'a [String]>>,
     resource: &'a str,
 ) -> impl Iterator<Item = &'a String> {
-    let exact = by_resource.get(resource);
-    let instance = resource.match_indices('[').find_map(|(i, _)| by_resource.get(&resource[..i]));
-    exact.into_iter().chain(instance).flatten().flat_map(|codes| codes.iter())
+    let outer = resource.match_indices(['.', '[']).map(|(i, _)| &resource[..i]);
+    outer.chain(std::iter::once(resource)).filter_map(|a| by_resource.get(a)).flatten().flat_map(|codes| codes.iter())
 }

@@ -920,29 +920,35 @@ impl<'a> Evaluator<'a> {
             let msg = format!("`jsondecode` needs a string, found {}", arg.ty());
             return Err(self.error(codes::FUNCTION, arg.span, msg));
         };
-        let aligned = self.places_of(arg, s);
-        let map = |a: usize, b: usize| aligned.as_ref().and_then(|al| al.span(a, b));
-        match crate::json::decode_spanned(s, &map) {
-            Ok(mut v) => {
-                if arg.via.is_some() {
-                    v.mark_via(arg.via);
-                }
-                Ok(v)
-            }
-            Err(e) => {
-                let at = map(e.offset, e.offset + 1).or(arg.span).or(span);
-                Err(self.error(codes::FUNCTION, at, format!("error in `jsondecode`: {}", e.message)))
-            }
-        }
+        self.decode_in_place("jsondecode", arg, s, span, |text, map| {
+            crate::json::decode_spanned(text, map).map_err(|e| (e.message, Some(e.offset)))
+        })
     }
 
     /// `yamldecode` of the known string `arg`, its values keeping their places as with
     /// `jsondecode`.
     fn yamldecode(&mut self, arg: &Value, span: Option<Span>) -> EvalResult {
         let s = arg.as_str().unwrap_or_default();
-        let aligned = self.places_of(arg, s);
+        self.decode_in_place("yamldecode", arg, s, span, functions::yamldecode_spanned)
+    }
+
+    /// `name` (`jsondecode`, `yamldecode`) of the string `arg` (its text `s`) by `decode`,
+    /// which gives every value the span `map` returns for its text, and an error the byte
+    /// offset it is about. The values point at their own text where the string was written
+    /// (a heredoc, a quoted string, a file read with `file`), so that an error or a finding
+    /// in them is shown there; not when the string is sensitive (its text is never shown).
+    fn decode_in_place(
+        &mut self,
+        name: &str,
+        arg: &Value,
+        s: &str,
+        span: Option<Span>,
+        decode: impl FnOnce(&str, &dyn Fn(usize, usize) -> Option<Span>) -> Result<Value, (String, Option<usize>)>,
+    ) -> EvalResult {
+        let base = arg.span.filter(|_| !arg.contains_sensitive());
+        let aligned = base.map(|b| crate::align::Aligned::new(s, b, self.sources.text(b)));
         let map = |a: usize, b: usize| aligned.as_ref().and_then(|al| al.span(a, b));
-        match functions::yamldecode_spanned(s, &map) {
+        match decode(s, &map) {
             Ok(mut v) => {
                 if arg.via.is_some() {
                     v.mark_via(arg.via);
@@ -951,18 +957,9 @@ impl<'a> Evaluator<'a> {
             }
             Err((message, place)) => {
                 let at = place.and_then(|p| map(p, p + 1)).or(arg.span).or(span);
-                Err(self.error(codes::FUNCTION, at, format!("error in `yamldecode`: {message}")))
+                Err(self.error(codes::FUNCTION, at, format!("error in `{name}`: {message}")))
             }
         }
-    }
-
-    /// Where the bytes of the string `arg` (its text `s`) were written: values decoded from
-    /// it point at their own text (in a heredoc, a quoted string, a file read with `file`),
-    /// so that an error or a finding in them is shown there. None for a sensitive string,
-    /// whose text is never shown.
-    fn places_of(&self, arg: &Value, s: &str) -> Option<crate::align::Aligned> {
-        let base = arg.span.filter(|_| !arg.contains_sensitive())?;
-        Some(crate::align::Aligned::new(s, base, self.sources.text(base)))
     }
 
     fn eval_traversal(&mut self, t: &Traversal, file: FileId, scope: &Scope) -> EvalResult {

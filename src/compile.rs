@@ -476,6 +476,41 @@ fn parse_ahead(sources: &SourceMap, files: &[crate::source::FileId], jobs: usize
     parsed.into_iter().map(Option::flatten).collect()
 }
 
+/// Loads the file a `file(path)` or `templatefile(path, ...)` call of `module` reads (or a
+/// file a `fileset` call lists), once. A missing file is reported by the call when it is
+/// evaluated; so is one that cannot be loaded. Only regular files are read (not
+/// `/dev/zero`, a pipe).
+fn preload_file(c: &mut Compilation, module: &mut Module, path: &str) {
+    let key = module::file_key(path);
+    if module.loaded_files.contains_key(&key) {
+        return;
+    }
+    let full = if Path::new(path).is_absolute() { PathBuf::from(path) } else { module.dir.join(&key) };
+    let room = module::MAX_SOURCE_BYTES.saturating_sub(module::source_bytes(&c.sources));
+    let read = match std::fs::metadata(&full) {
+        Ok(m) if m.is_file() => module::read_text(&full, room),
+        Ok(_) => Err(module::ReadError::Io(std::io::Error::other("not a regular file"))),
+        Err(_) => return,
+    };
+    match read {
+        Ok(text) => {
+            let id = c.sources.add(full, text);
+            module.loaded_files.insert(key, id);
+        }
+        Err(e) => {
+            let why = match e {
+                module::ReadError::Io(e) => (codes::FUNCTION, module::io_reason(&e)),
+                module::ReadError::TooBig { .. } => (
+                    codes::LIMIT,
+                    format!("it would bring the sources read over kmsc's limit of {}", module::MAX_SOURCE_TEXT),
+                ),
+                module::ReadError::NotUtf8 { .. } => (codes::FUNCTION, "it is not valid UTF-8".to_string()),
+            };
+            module.unreadable_files.insert(key, why);
+        }
+    }
+}
+
 /// Parses a module's files and, recursively, the local modules it calls.
 fn load_module(
     c: &mut Compilation,
@@ -502,40 +537,27 @@ fn load_module(
             module::parse_file_from(&mut c.sources, file, &mut c.diagnostics, first).map(|body| (file, body))
         };
         if let Some((file, body)) = parsed {
-            for path in module::referenced_files(&c.sources.get(file).text, &body) {
-                let key = module::file_key(&path);
-                if module.loaded_files.contains_key(&key) {
+            let referenced = module::referenced_files(&c.sources.get(file).text, &body);
+            for path in &referenced.files {
+                preload_file(c, &mut module, path);
+            }
+            for (path, pattern) in referenced.filesets {
+                let key = (module::file_key(&path), pattern);
+                if module.filesets.contains_key(&key) {
                     continue;
                 }
-                let full = if Path::new(&path).is_absolute() { PathBuf::from(&path) } else { module.dir.join(&key) };
-                // A missing file is reported by the call when it is evaluated; so is one that
-                // cannot be loaded. Only regular files are read (not `/dev/zero`, a pipe).
-                let room = module::MAX_SOURCE_BYTES.saturating_sub(module::source_bytes(&c.sources));
-                let read = match std::fs::metadata(&full) {
-                    Ok(m) if m.is_file() => module::read_text(&full, room),
-                    Ok(_) => Err(module::ReadError::Io(std::io::Error::other("not a regular file"))),
-                    Err(_) => continue,
-                };
-                match read {
-                    Ok(text) => {
-                        let id = c.sources.add(full, text);
-                        module.loaded_files.insert(key, id);
-                    }
-                    Err(e) => {
-                        let why = match e {
-                            module::ReadError::Io(e) => (codes::FUNCTION, module::io_reason(&e)),
-                            module::ReadError::TooBig { .. } => (
-                                codes::LIMIT,
-                                format!(
-                                    "it would bring the sources read over kmsc's limit of {}",
-                                    module::MAX_SOURCE_TEXT
-                                ),
-                            ),
-                            module::ReadError::NotUtf8 { .. } => (codes::FUNCTION, "it is not valid UTF-8".to_string()),
-                        };
-                        module.unreadable_files.insert(key, why);
-                    }
+                let base = if Path::new(&path).is_absolute() { PathBuf::from(&path) } else { module.dir.join(&key.0) };
+                let listed = crate::fileset::list(&base, &key.1);
+                // The files listed are loaded too: `file("${path.module}/${f}")` for each.
+                for found in listed.iter().flatten() {
+                    let dir = path.trim_end_matches('/');
+                    preload_file(
+                        c,
+                        &mut module,
+                        &if dir.is_empty() { found.clone() } else { format!("{dir}/{found}") },
+                    );
                 }
+                module.filesets.insert(key, listed);
             }
             if !lone_file && crate::overrides::is_override_file(&file_path) {
                 overrides.push((file, body));

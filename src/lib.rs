@@ -14,6 +14,7 @@ pub mod diff;
 pub mod emit;
 pub mod eval;
 pub mod facts;
+pub mod fileset;
 pub mod golden;
 pub mod json;
 pub mod members;

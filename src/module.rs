@@ -99,6 +99,9 @@ pub struct Module {
     /// Files such calls name that exist but could not be loaded, by the same key: the code
     /// and the reason to report when the call is evaluated.
     pub unreadable_files: BTreeMap<String, (&'static str, String)>,
+    /// The files `fileset(path, pattern)` calls list, listed when the module is loaded: by
+    /// the path's key (as for `file`) and the pattern; or why they cannot be listed.
+    pub filesets: BTreeMap<(String, String), Result<Vec<String>, String>>,
     /// Address → index in `resources` (first declaration), built on the first lookup: by
     /// then every file and override is collected.
     resource_index: std::sync::OnceLock<std::collections::HashMap<String, usize>>,
@@ -670,43 +673,64 @@ pub fn resource_reference(expr: ExprRef<'_>, kinds: &[&str]) -> Option<String> {
     walk(expr.expr, kinds)
 }
 
-/// The paths of `file(...)` and `templatefile(...)` calls whose path is known before
-/// evaluation: a literal, or a template of literals and `path.module`/`path.root` (both `.`).
-/// `text` is the source of `body`: the tree is walked only where the word `file` is written.
-pub fn referenced_files(text: &str, body: &Body) -> Vec<String> {
+/// What a file's `file(...)`, `templatefile(...)` and `fileset(...)` calls read, when it is
+/// known before evaluation.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Referenced {
+    /// The paths of `file` and `templatefile` calls.
+    pub files: Vec<String>,
+    /// The path and the pattern of `fileset` calls.
+    pub filesets: Vec<(String, String)>,
+}
+
+/// The paths of `file(...)` and `templatefile(...)` calls, and the paths and patterns of
+/// `fileset(...)` calls, known before evaluation: a path is a literal or a template of
+/// literals and `path.module`/`path.root` (both `.`), a pattern a literal. `text` is the
+/// source of `body`: the tree is walked only where the word `file` is written.
+pub fn referenced_files(text: &str, body: &Body) -> Referenced {
     use hcl::edit::expr::{Expression as E, FuncCall, TraversalOperator};
     use hcl::edit::template::Element;
     use hcl::edit::visit::{Visit, visit_func_call};
 
-    struct Finder(Vec<String>);
+    struct Finder(Referenced);
     impl Visit for Finder {
         fn visit_func_call(&mut self, call: &FuncCall) {
-            if matches!(call.name.name.as_str(), "file" | "templatefile")
-                && let Some(arg) = call.args.iter().next()
-                && let Some(path) = static_path(arg)
-            {
-                self.0.push(path);
+            let mut args = call.args.iter();
+            match call.name.name.as_str() {
+                "file" | "templatefile" => {
+                    if let Some(path) = args.next().and_then(static_path) {
+                        self.0.files.push(path);
+                    }
+                }
+                "fileset" => {
+                    if let (Some(path), Some(E::String(pattern)), None) =
+                        (args.next().and_then(static_path), args.next(), args.next())
+                    {
+                        self.0.filesets.push((path, pattern.value().to_string()));
+                    }
+                }
+                _ => {}
             }
             visit_func_call(self, call);
         }
     }
+    fn is_path_module(e: &E) -> bool {
+        matches!(e, E::Traversal(tr)
+            if matches!(&tr.expr, E::Variable(v) if v.as_str() == "path")
+                && tr.operators.len() == 1
+                && matches!(tr.operators.first().map(|o| o.value()), Some(TraversalOperator::GetAttr(a)) if matches!(a.as_str(), "module" | "root")))
+    }
     fn static_path(e: &E) -> Option<String> {
         match e {
             E::String(s) => Some(s.value().to_string()),
+            e if is_path_module(e) => Some(".".to_string()),
             E::StringTemplate(t) => {
                 let mut out = String::new();
                 for el in t.iter() {
                     match el {
                         Element::Literal(l) => out.push_str(l.value()),
-                        Element::Interpolation(i) => match &i.expr {
-                            E::Traversal(tr)
-                                if matches!(&tr.expr, E::Variable(v) if v.as_str() == "path")
-                                    && matches!(tr.operators.first().map(|o| o.value()), Some(TraversalOperator::GetAttr(a)) if matches!(a.as_str(), "module" | "root")) =>
-                            {
-                                out.push('.')
-                            }
-                            _ => return None,
-                        },
+                        Element::Interpolation(i) if is_path_module(&i.expr) => out.push('.'),
+                        Element::Interpolation(_) => return None,
                         Element::Directive(_) => return None,
                     }
                 }
@@ -716,9 +740,9 @@ pub fn referenced_files(text: &str, body: &Body) -> Vec<String> {
         }
     }
     if !text.contains("file") {
-        return Vec::new();
+        return Referenced::default();
     }
-    let mut f = Finder(Vec::new());
+    let mut f = Finder(Referenced::default());
     f.visit_body(body);
     f.0
 }

@@ -257,3 +257,26 @@ fn findings_in_decoded_json_point_into_the_json_text() {
     assert!(out.contains("--> decoded/policy.yaml:13:27"), "{out}");
     insta::assert_snapshot!("decoded_check", out);
 }
+
+/// `fileset` lists the module's files as Terraform does (relative to the path, `/`
+/// separators, sorted, only regular files matching the pattern) and each listed file can be
+/// read with `file`: one key per policy file, findings shown in the files. A pattern that
+/// is not a literal is reported, not guessed.
+#[test]
+fn one_key_per_policy_file_listed_by_fileset() {
+    let o = kmsc(&["check", "fileset"]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
+    let out = text(&o.stdout);
+    assert!(out.contains("--> fileset/policies/team/data.json:5:118"), "{out}");
+    insta::assert_snapshot!("fileset_check", out);
+    let o = kmsc(&["build", "fileset", "--emit", "terraform", "--key", "aws_kms_key.team[\"policies-admin\"]"]);
+    assert_eq!(
+        text(&o.stdout),
+        r#"{"Statement":[{"Action":"kms:*","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Resource":"*","Sid":"Root"}],"Version":"2012-10-17"}
+"#
+    );
+    // Three keys: README.md is not listed, nor the directory `team` itself.
+    let o = kmsc(&["build", "fileset"]);
+    let out = text(&o.stdout);
+    assert_eq!(out.matches("\"aws_kms_key.team[").count(), 3, "{out}");
+}

@@ -734,6 +734,7 @@ impl<'a> Evaluator<'a> {
                 self.jsondecode(&args, span, text)
             }
             "yamldecode" if args.len() == 1 && args[0].as_str().is_some() => self.yamldecode(&args[0], span),
+            "fileset" => self.fileset(&args, span, file, call),
             _ => {
                 if args.iter().any(Value::is_unknown) && !matches!(name, "sensitive" | "nonsensitive" | "issensitive") {
                     if functions::call(name, &[]).is_none() {
@@ -834,6 +835,34 @@ impl<'a> Evaluator<'a> {
         let v =
             self.with_bindings(&vars, &Scope::EMPTY, &mut |ev, inner| ev.eval_template(&template, id, inner, false))?;
         Ok(if v.span.is_none() { v.with_span(whole) } else { v })
+    }
+
+    /// `fileset(path, pattern)`: the files listed when the module was loaded (see
+    /// `crate::fileset`), as a set of strings.
+    fn fileset(&mut self, args: &[Value], span: Option<Span>, file: FileId, call: &FuncCall) -> EvalResult {
+        let [path, pattern] = args else {
+            return Err(self.error(codes::FUNCTION, span, "`fileset` takes two arguments, the path and the pattern"));
+        };
+        if !path.is_wholly_known() || !pattern.is_wholly_known() {
+            return Ok(Value::unknown(self.text_of(file, call), Type::Set(Box::new(Type::String))));
+        }
+        let (Some(p), Some(pat)) = (path.as_str(), pattern.as_str()) else {
+            let bad = if path.as_str().is_none() { path } else { pattern };
+            let msg = format!("the arguments of `fileset` must be strings, found {}", bad.ty());
+            return Err(self.error(codes::FUNCTION, bad.span.or(span), msg));
+        };
+        match self.module.filesets.get(&(crate::module::file_key(p), pat.to_string())) {
+            Some(Ok(found)) => Ok(Value::set(found.iter().map(Value::string).collect())),
+            Some(Err(why)) => {
+                let msg = format!("cannot list `{pat}` in `{p}` for `fileset`: {why}");
+                Err(self.error(codes::FUNCTION, pattern.span.or(span), msg))
+            }
+            None => Err(self.error(
+                codes::FUNCTION,
+                span,
+                format!("cannot list `{pat}` in `{p}` for `fileset`: kmsc lists files when the path is a literal or built from `path.module` and the pattern is a literal"),
+            )),
+        }
     }
 
     /// Runs `f` in a scope where each of `vars` is bound.

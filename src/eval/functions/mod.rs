@@ -207,6 +207,8 @@ fn spec(name: &str) -> Option<Spec> {
         "setunion" => s(params![p("first_set", SetAny)], Some(p("other_sets", SetAny)), Deep, sets::union),
         // Strings.
         "chomp" => s(STR, None, Deep, strings::chomp),
+        "basename" => s(params![p("path", Str)], None, Deep, strings::basename),
+        "dirname" => s(params![p("path", Str)], None, Deep, strings::dirname),
         "endswith" => s(params![p("str", Str), p("suffix", Str)], None, Deep, strings::endswith),
         "format" => s(params![p("format", Str)], Some(pn("args", Any)), Deep, format::format),
         "formatlist" => s(params![p("format", Str)], Some(pn("args", Any)), Deep, format::formatlist),

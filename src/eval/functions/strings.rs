@@ -1,5 +1,6 @@
 //! String functions: `join`, `split`, `replace`, `upper`, `lower`, `title`, `substr`,
-//! `trim*`, `chomp`, `indent`, `strrev`, `startswith`, `endswith`, `strcontains`.
+//! `trim*`, `chomp`, `indent`, `strrev`, `startswith`, `endswith`, `strcontains`,
+//! `basename`, `dirname`.
 
 use super::FnError;
 use super::regexp::{compile_go, expand_go};
@@ -233,9 +234,83 @@ pub(super) fn strcontains(args: &[Value]) -> Result<Value, FnError> {
     Ok(Value::bool(text(&args[0]).contains(text(&args[1]))))
 }
 
+/// Go's `filepath.Clean` on a `/`-separated path: repeated separators, `.` components and
+/// `dir/..` pairs removed lexically; `..` kept at the start of a relative path; `""` is `.`.
+fn clean_path(path: &str) -> String {
+    let rooted = path.starts_with('/');
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => match parts.last() {
+                Some(&last) if last != ".." => {
+                    parts.pop();
+                }
+                _ if rooted => {}
+                _ => parts.push(".."),
+            },
+            _ => parts.push(part),
+        }
+    }
+    let joined = parts.join("/");
+    match (rooted, joined.is_empty()) {
+        (true, _) => format!("/{joined}"),
+        (false, true) => ".".to_string(),
+        (false, false) => joined,
+    }
+}
+
+/// `basename(path)`: the last element of the path (Go's `filepath.Base`): trailing `/`
+/// removed, `.` for an empty path, `/` for a path of slashes only.
+pub(super) fn basename(args: &[Value]) -> Result<Value, FnError> {
+    let path = text(&args[0]);
+    if path.is_empty() {
+        return new_string(".".to_string());
+    }
+    let trimmed = path.trim_end_matches('/');
+    if trimmed.is_empty() {
+        return new_string("/".to_string());
+    }
+    new_string(trimmed.rsplit('/').next().unwrap_or(trimmed).to_string())
+}
+
+/// `dirname(path)`: everything but the last element, cleaned (Go's `filepath.Dir`).
+pub(super) fn dirname(args: &[Value]) -> Result<Value, FnError> {
+    let path = text(&args[0]);
+    let dir = match path.rfind('/') {
+        Some(i) => &path[..=i],
+        None => "",
+    };
+    new_string(clean_path(dir))
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::test_util::*;
+
+    /// Go's `filepath.Base` and `filepath.Dir`, which Terraform's functions call; the first
+    /// cases are Terraform's documented examples.
+    #[test]
+    fn basename_and_dirname() {
+        let base = |p: &str| ok("basename", vec![s(p)]);
+        let dir = |p: &str| ok("dirname", vec![s(p)]);
+        assert_eq!(base("foo/bar/baz.txt"), s("baz.txt"));
+        assert_eq!(dir("foo/bar/baz.txt"), s("foo/bar"));
+        assert_eq!(base(""), s("."));
+        assert_eq!(base("/"), s("/"));
+        assert_eq!(base("///"), s("/"));
+        assert_eq!(base("a/b/"), s("b"));
+        assert_eq!(base("policies/a.json"), s("a.json"));
+        assert_eq!(dir(""), s("."));
+        assert_eq!(dir("a"), s("."));
+        assert_eq!(dir("/a"), s("/"));
+        assert_eq!(dir("a/b/"), s("a/b"));
+        assert_eq!(dir("./a//b/./c"), s("a/b"));
+        assert_eq!(dir("../../a/b"), s("../../a"));
+        assert_eq!(dir("a/../../b/c"), s("../b"));
+        assert_eq!(dir("/../a/b"), s("/a"));
+        assert_eq!(fail("basename", vec![null()]), "argument must not be null");
+    }
 
     #[test]
     fn join_and_split() {

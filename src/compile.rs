@@ -559,6 +559,16 @@ fn load_module(
                 }
                 module.filesets.insert(key, listed);
             }
+            for (name, path) in referenced.file_facts {
+                let key = (name, module::file_key(&path));
+                if !module.file_facts.contains_key(&key) {
+                    let full =
+                        if Path::new(&path).is_absolute() { PathBuf::from(&path) } else { module.dir.join(&key.1) };
+                    let shown = crate::eval::functions::clean_path(&path);
+                    let fact = crate::eval::functions::file_fact(&key.0, &full, &shown);
+                    module.file_facts.insert(key, fact);
+                }
+            }
             if !lone_file && crate::overrides::is_override_file(&file_path) {
                 overrides.push((file, body));
             } else {

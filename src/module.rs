@@ -102,6 +102,9 @@ pub struct Module {
     /// The files `fileset(path, pattern)` calls list, listed when the module is loaded: by
     /// the path's key (as for `file`) and the pattern; or why they cannot be listed.
     pub filesets: BTreeMap<(String, String), Result<Vec<String>, String>>,
+    /// The results of `fileexists`, `filemd5`, ... calls (`eval::functions::FILE_FUNCTIONS`),
+    /// computed when the module is loaded: by the function's name and the path's key.
+    pub file_facts: BTreeMap<(String, String), Result<crate::eval::functions::FileFact, String>>,
     /// Address → index in `resources` (first declaration), built on the first lookup: by
     /// then every file and override is collected.
     resource_index: std::sync::OnceLock<std::collections::HashMap<String, usize>>,
@@ -681,6 +684,8 @@ pub struct Referenced {
     pub files: Vec<String>,
     /// The path and the pattern of `fileset` calls.
     pub filesets: Vec<(String, String)>,
+    /// The function and the path of calls of `fileexists`, `filemd5`, ...
+    pub file_facts: Vec<(String, String)>,
 }
 
 /// The paths of `file(...)` and `templatefile(...)` calls, and the paths and patterns of
@@ -707,6 +712,11 @@ pub fn referenced_files(text: &str, body: &Body) -> Referenced {
                         (args.next().and_then(static_path), args.next(), args.next())
                     {
                         self.0.filesets.push((path, pattern.value().to_string()));
+                    }
+                }
+                name if crate::eval::functions::FILE_FUNCTIONS.contains(&name) => {
+                    if let (Some(path), None) = (args.next().and_then(static_path), args.next()) {
+                        self.0.file_facts.push((name.to_string(), path));
                     }
                 }
                 _ => {}

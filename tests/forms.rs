@@ -280,3 +280,21 @@ fn one_key_per_policy_file_listed_by_fileset() {
     let out = text(&o.stdout);
     assert_eq!(out.matches("\"aws_kms_key.team[").count(), 3, "{out}");
 }
+
+/// A module that hashes a Lambda archive in its locals and reads its key policy from a file
+/// when it exists: Terraform evaluates it without error, so kmsc reports nothing, and the
+/// digests are Terraform's (`md5sum`, `sha256sum | base64` of the archive).
+#[test]
+fn file_digests_and_fileexists_evaluate_as_in_terraform() {
+    let o = kmsc(&["check", "lambda"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stdout));
+    assert_eq!(text(&o.stdout), "");
+    let o = kmsc(&["build", "lambda", "--emit", "terraform", "--key", "aws_kms_key.tags"]);
+    assert_eq!(
+        text(&o.stdout),
+        r#"{"Statement":[{"Action":"kms:*","Condition":{"StringEquals":{"aws:PrincipalTag/archive":["37eda409e93a27068f66474a295e1772","+XCUN8Hk2ziupD059m6b9GBDmNLd9g3TjfQ2jeGzX80=","UEsDBP8A"],"aws:PrincipalTag/policy":"false"}},"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Resource":"*","Sid":"Root"}],"Version":"2012-10-17"}
+"#
+    );
+    let o = kmsc(&["build", "lambda", "--emit", "terraform", "--key", "aws_kms_key.lambda"]);
+    assert!(text(&o.stdout).contains("\"Sid\": \"FromFile\""), "{}", text(&o.stdout));
+}

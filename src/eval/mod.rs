@@ -735,6 +735,12 @@ impl<'a> Evaluator<'a> {
             }
             "yamldecode" if args.len() == 1 && args[0].as_str().is_some() => self.yamldecode(&args[0], span),
             "fileset" => self.fileset(&args, span, file, call),
+            name if functions::FILE_FUNCTIONS.contains(&name) => self.file_fact(name, &args, span, file, call),
+            "abspath" | "pathexpand" if args.len() == 1 && args[0].as_str().is_some() => {
+                Ok(Value::string(self.local_path(name, args[0].as_str().unwrap_or_default())))
+            }
+            // No value of kmsc is ephemeral.
+            "ephemeralasnull" if args.len() == 1 => Ok(args[0].clone()),
             _ => {
                 if args.iter().any(Value::is_unknown) && !matches!(name, "sensitive" | "nonsensitive" | "issensitive") {
                     if functions::call(name, &[]).is_none() {
@@ -863,6 +869,62 @@ impl<'a> Evaluator<'a> {
                 format!("cannot list `{pat}` in `{p}` for `fileset`: kmsc lists files when the path is a literal or built from `path.module` and the pattern is a literal"),
             )),
         }
+    }
+
+    /// `fileexists(path)`, `filemd5(path)`, ...: the result computed when the module was
+    /// loaded (see `functions::file_fact`).
+    fn file_fact(
+        &mut self,
+        name: &str,
+        args: &[Value],
+        span: Option<Span>,
+        file: FileId,
+        call: &FuncCall,
+    ) -> EvalResult {
+        let [path] = args else {
+            return Err(self.error(codes::FUNCTION, span, format!("`{name}` takes one argument, the path")));
+        };
+        if !path.is_wholly_known() {
+            let ty = if name == "fileexists" { Type::Bool } else { Type::String };
+            return Ok(Value::unknown(self.text_of(file, call), ty));
+        }
+        let Some(p) = path.as_str() else {
+            let msg = format!("the path given to `{name}` must be a string, found {}", path.ty());
+            return Err(self.error(codes::FUNCTION, path.span.or(span), msg));
+        };
+        match self.module.file_facts.get(&(name.to_string(), crate::module::file_key(p))) {
+            Some(Ok(functions::FileFact::Bool(b))) => Ok(Value::bool(*b)),
+            Some(Ok(functions::FileFact::String(s))) => Ok(Value::string(s.clone())),
+            Some(Err(why)) => Err(self.error(codes::FUNCTION, path.span.or(span), format!("error in `{name}`: {why}"))),
+            None => Err(self.error(
+                codes::FUNCTION,
+                path.span.or(span),
+                format!("cannot read `{p}` for `{name}`: kmsc reads files whose path is a literal or built from `path.module`, relative to the module"),
+            )),
+        }
+    }
+
+    /// `abspath(path)`: the path made absolute from the module's directory (where Terraform
+    /// runs for a root module) and cleaned, with `/` separators; `pathexpand(path)`: a
+    /// leading `~` replaced by the home directory (`~user` is left as it is).
+    fn local_path(&self, name: &str, path: &str) -> String {
+        if name == "pathexpand" {
+            let home = std::env::var("HOME").unwrap_or_default();
+            return match path.strip_prefix('~') {
+                Some(rest) if rest.is_empty() || rest.starts_with('/') => format!("{home}{rest}"),
+                _ => path.to_string(),
+            };
+        }
+        if path.starts_with('/') {
+            return functions::clean_path(path);
+        }
+        let dir = std::fs::canonicalize(if self.module.dir.as_os_str().is_empty() {
+            std::path::Path::new(".")
+        } else {
+            &self.module.dir
+        })
+        .unwrap_or_else(|_| self.module.dir.clone());
+        functions::clean_path(&format!("{}/{path}", dir.to_string_lossy().replace('\\', "/")))
     }
 
     /// Runs `f` in a scope where each of `vars` is bound.

@@ -11,7 +11,7 @@ use super::encoding::base64encode_bytes;
 use super::util::{arg_err, new_string, text};
 use crate::value::Value;
 
-fn hex(digest: &[u8]) -> String {
+pub(super) fn hex(digest: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut out = String::with_capacity(digest.len() * 2);
     for &b in digest {

@@ -48,6 +48,7 @@ mod collections;
 mod conversion;
 mod datetime;
 mod encoding;
+mod files;
 mod format;
 mod hashing;
 mod network;
@@ -58,6 +59,8 @@ mod strings;
 mod util;
 mod yaml;
 
+pub use files::{FILE_FUNCTIONS, FileFact, file_fact};
+pub use strings::clean_path;
 pub use util::go_quote;
 pub use yaml::yamldecode_spanned;
 
@@ -243,7 +246,7 @@ fn spec(name: &str) -> Option<Spec> {
         "sha512" => s(STR, None, Deep, hashing::sha512),
         "base64sha256" => s(STR, None, Deep, hashing::base64sha256),
         "base64sha512" => s(STR, None, Deep, hashing::base64sha512),
-        "uuid" | "timestamp" => s(&[], None, Deep, hashing::unknown_until_apply),
+        "uuid" | "timestamp" | "plantimestamp" => s(&[], None, Deep, hashing::unknown_until_apply),
         "uuidv5" => s(params![p("namespace", Str), p("name", Str)], None, Deep, hashing::uuidv5),
         "bcrypt" => s(STR, Some(p("cost", Num)), Deep, hashing::unknown_until_apply),
         // Time.

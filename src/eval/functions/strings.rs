@@ -236,7 +236,7 @@ pub(super) fn strcontains(args: &[Value]) -> Result<Value, FnError> {
 
 /// Go's `filepath.Clean` on a `/`-separated path: repeated separators, `.` components and
 /// `dir/..` pairs removed lexically; `..` kept at the start of a relative path; `""` is `.`.
-fn clean_path(path: &str) -> String {
+pub fn clean_path(path: &str) -> String {
     let rooted = path.starts_with('/');
     let mut parts: Vec<&str> = Vec::new();
     for part in path.split('/') {

@@ -676,8 +676,8 @@ pub fn resource_reference(expr: ExprRef<'_>, kinds: &[&str]) -> Option<String> {
     walk(expr.expr, kinds)
 }
 
-/// What a file's `file(...)`, `templatefile(...)` and `fileset(...)` calls read, when it is
-/// known before evaluation.
+/// What a file's `file(...)`, `templatefile(...)`, `fileset(...)` and `fileexists(...)`,
+/// `filemd5(...)`, ... calls read, when it is known before evaluation.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Referenced {
     /// The paths of `file` and `templatefile` calls.
@@ -688,8 +688,8 @@ pub struct Referenced {
     pub file_facts: Vec<(String, String)>,
 }
 
-/// The paths of `file(...)` and `templatefile(...)` calls, and the paths and patterns of
-/// `fileset(...)` calls, known before evaluation: a path is a literal or a template of
+/// The paths of `file(...)`, `templatefile(...)` and `fileexists(...)`-like calls, and the
+/// paths and patterns of `fileset(...)` calls, known before evaluation: a path is a literal or a template of
 /// literals and `path.module`/`path.root` (both `.`), a pattern a literal. `text` is the
 /// source of `body`: the tree is walked only where the word `file` is written.
 pub fn referenced_files(text: &str, body: &Body) -> Referenced {

@@ -2,7 +2,14 @@
 //! the template's source text, so that a JSON policy written in a heredoc reports findings
 //! on the heredoc's own lines.
 
-use crate::source::Span;
+use crate::source::{SourceMap, Span};
+
+/// The source span of each byte range of `text`, a string computed from the source at
+/// `base` (see [`Aligned`]); `None` for every range when there is no `base`.
+pub fn span_map(text: &str, base: Option<Span>, sources: &SourceMap) -> impl Fn(usize, usize) -> Option<Span> {
+    let aligned = base.map(|b| Aligned::new(text, b, sources.text(b)));
+    move |start, end| aligned.as_ref()?.span(start, end)
+}
 
 /// A string's bytes placed in the source text it was computed from (`base`, the span of a
 /// heredoc, a quoted string or a file read with `file`): a span for any range of the string.

@@ -206,7 +206,6 @@ pub fn compile_each(
     Ok(())
 }
 
-/// Thread creation failed (out of resources): nothing sensible can run.
 /// Runs `work` on each of `items` on one thread per state in `states` (no more threads
 /// than items), each thread taking the next item in order and working with its own state.
 /// Gives the results in the order of `items`, whatever the threads' timing, and the states
@@ -254,6 +253,7 @@ pub(crate) fn in_order_on_threads<T: Sync, S: Send, R: Send>(
     (results, states_back)
 }
 
+/// Thread creation failed (out of resources): nothing sensible can run.
 fn panic_free_fallback<T>() -> T {
     std::process::abort()
 }
@@ -485,7 +485,7 @@ fn preload_file(c: &mut Compilation, module: &mut Module, path: &str) {
     if module.loaded_files.contains_key(&key) {
         return;
     }
-    let full = if Path::new(path).is_absolute() { PathBuf::from(path) } else { module.dir.join(&key) };
+    let full = module.resolve(path);
     let room = module::MAX_SOURCE_BYTES.saturating_sub(module::source_bytes(&c.sources));
     let read = match std::fs::metadata(&full) {
         Ok(m) if m.is_file() => module::read_text(&full, room),
@@ -546,8 +546,7 @@ fn load_module(
                 if module.filesets.contains_key(&key) {
                     continue;
                 }
-                let base = if Path::new(&path).is_absolute() { PathBuf::from(&path) } else { module.dir.join(&key.0) };
-                let listed = crate::fileset::list(&base, &key.1);
+                let listed = crate::fileset::list(&module.resolve(&path), &key.1);
                 // The files listed are loaded too: `file("${path.module}/${f}")` for each.
                 for found in listed.iter().flatten() {
                     let dir = path.trim_end_matches('/');
@@ -562,10 +561,8 @@ fn load_module(
             for (name, path) in referenced.file_facts {
                 let key = (name, module::file_key(&path));
                 if !module.file_facts.contains_key(&key) {
-                    let full =
-                        if Path::new(&path).is_absolute() { PathBuf::from(&path) } else { module.dir.join(&key.1) };
                     let shown = crate::eval::functions::clean_path(&path);
-                    let fact = crate::eval::functions::file_fact(&key.0, &full, &shown);
+                    let fact = crate::eval::functions::file_fact(&key.0, &module.resolve(&path), &shown);
                     module.file_facts.insert(key, fact);
                 }
             }
@@ -579,9 +576,7 @@ fn load_module(
     for (file, body) in overrides {
         crate::overrides::apply(&mut module, &mut c.sources, file, &body, &mut c.diagnostics);
     }
-    let here = std::fs::canonicalize(if module.dir.as_os_str().is_empty() { Path::new(".") } else { &module.dir })
-        .unwrap_or_else(|_| module.dir.clone());
-    stack.push(here);
+    stack.push(module.canonical_dir());
     let mut children = Vec::new();
     for (i, call) in module.calls.iter().enumerate() {
         let source_span = call.attribute("source").and_then(|e| e.span()).or(call.span);
@@ -1203,8 +1198,7 @@ fn lower_policy(
         Some(enc)
     } else if let Some(text) = value.as_str() {
         let base = value.span.or(span);
-        let aligned = base.map(|b| crate::align::Aligned::new(text, b, sources.text(b)));
-        let map = |s: usize, e: usize| -> Option<Span> { aligned.as_ref()?.span(s, e) };
+        let map = crate::align::span_map(text, base, sources);
         match crate::json::decode_spanned(text, &map) {
             Ok(v) => {
                 decoded = Some(v);

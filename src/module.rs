@@ -112,6 +112,20 @@ pub struct Module {
     file_set: std::sync::OnceLock<std::collections::HashSet<FileId>>,
 }
 
+impl Module {
+    /// Where a path a `file`-like call of the module names is: an absolute path as it is,
+    /// a relative one (`./a`, `a`) in the module's directory.
+    pub fn resolve(&self, path: &str) -> PathBuf {
+        if Path::new(path).is_absolute() { PathBuf::from(path) } else { self.dir.join(file_key(path)) }
+    }
+
+    /// The module's directory as an absolute path without links (as it is if that fails).
+    pub fn canonical_dir(&self) -> PathBuf {
+        let dir = if self.dir.as_os_str().is_empty() { Path::new(".") } else { self.dir.as_path() };
+        std::fs::canonicalize(dir).unwrap_or_else(|_| self.dir.clone())
+    }
+}
+
 /// A `module "NAME" { source = ... }` block.
 #[derive(Clone, Debug)]
 pub struct ModuleCall {

@@ -736,8 +736,8 @@ impl<'a> Evaluator<'a> {
             "yamldecode" if args.len() == 1 && args[0].as_str().is_some() => self.yamldecode(&args[0], span),
             "fileset" => self.fileset(&args, span, file, call),
             name if functions::FILE_FUNCTIONS.contains(&name) => self.file_fact(name, &args, span, file, call),
-            "abspath" | "pathexpand" if args.len() == 1 && args[0].as_str().is_some() => {
-                Ok(Value::string(self.local_path(name, args[0].as_str().unwrap_or_default())))
+            "abspath" if args.len() == 1 && args[0].as_str().is_some() => {
+                Ok(Value::string(self.abspath(args[0].as_str().unwrap_or_default())))
             }
             // No value of kmsc is ephemeral.
             "ephemeralasnull" if args.len() == 1 => Ok(args[0].clone()),
@@ -798,11 +798,7 @@ impl<'a> Evaluator<'a> {
                     format!("cannot read `{path}` for `{name}`: {why}"),
                 ));
             }
-            return Err(self.error(
-                codes::FUNCTION,
-                args[0].span.or(span),
-                format!("cannot read `{path}` for `{name}`: kmsc reads files whose path is a literal or built from `path.module`, relative to the module"),
-            ));
+            return Err(self.not_loaded(name, &path, args[0].span.or(span)));
         };
         // Each call copies (and `templatefile` parses) the whole file.
         let spend = self.budget.spend_bytes(self.sources.get(id).text.len() as u64, span);
@@ -896,34 +892,26 @@ impl<'a> Evaluator<'a> {
             Some(Ok(functions::FileFact::Bool(b))) => Ok(Value::bool(*b)),
             Some(Ok(functions::FileFact::String(s))) => Ok(Value::string(s.clone())),
             Some(Err(why)) => Err(self.error(codes::FUNCTION, path.span.or(span), format!("error in `{name}`: {why}"))),
-            None => Err(self.error(
-                codes::FUNCTION,
-                path.span.or(span),
-                format!("cannot read `{p}` for `{name}`: kmsc reads files whose path is a literal or built from `path.module`, relative to the module"),
-            )),
+            None => Err(self.not_loaded(name, p, path.span.or(span))),
         }
     }
 
+    /// The error of a `file`-like call whose file was not loaded with the module: its path
+    /// was not known before evaluation.
+    fn not_loaded(&mut self, name: &str, path: &str, at: Option<Span>) -> Reported {
+        let msg = format!(
+            "cannot read `{path}` for `{name}`: kmsc reads files whose path is a literal or built from `path.module`, relative to the module"
+        );
+        self.error(codes::FUNCTION, at, msg)
+    }
+
     /// `abspath(path)`: the path made absolute from the module's directory (where Terraform
-    /// runs for a root module) and cleaned, with `/` separators; `pathexpand(path)`: a
-    /// leading `~` replaced by the home directory (`~user` is left as it is).
-    fn local_path(&self, name: &str, path: &str) -> String {
-        if name == "pathexpand" {
-            let home = std::env::var("HOME").unwrap_or_default();
-            return match path.strip_prefix('~') {
-                Some(rest) if rest.is_empty() || rest.starts_with('/') => format!("{home}{rest}"),
-                _ => path.to_string(),
-            };
-        }
+    /// runs for a root module) and cleaned, with `/` separators.
+    fn abspath(&self, path: &str) -> String {
         if path.starts_with('/') {
             return functions::clean_path(path);
         }
-        let dir = std::fs::canonicalize(if self.module.dir.as_os_str().is_empty() {
-            std::path::Path::new(".")
-        } else {
-            &self.module.dir
-        })
-        .unwrap_or_else(|_| self.module.dir.clone());
+        let dir = self.module.canonical_dir();
         functions::clean_path(&format!("{}/{path}", dir.to_string_lossy().replace('\\', "/")))
     }
 
@@ -1036,9 +1024,7 @@ impl<'a> Evaluator<'a> {
         span: Option<Span>,
         decode: impl FnOnce(&str, &dyn Fn(usize, usize) -> Option<Span>) -> Result<Value, (String, Option<usize>)>,
     ) -> EvalResult {
-        let base = arg.span.filter(|_| !arg.contains_sensitive());
-        let aligned = base.map(|b| crate::align::Aligned::new(s, b, self.sources.text(b)));
-        let map = |a: usize, b: usize| aligned.as_ref().and_then(|al| al.span(a, b));
+        let map = crate::align::span_map(s, arg.span.filter(|_| !arg.contains_sensitive()), self.sources);
         match decode(s, &map) {
             Ok(mut v) => {
                 if arg.via.is_some() {

@@ -1255,9 +1255,7 @@ impl<'a> Evaluator<'a> {
     /// Decodes a JSON document string, with spans into the template it was written in
     /// when the string came from one.
     fn decode_document(&self, v: &Value, text: &str) -> Result<Value, crate::json::JsonError> {
-        let aligned = v.span.map(|b| crate::align::Aligned::new(text, b, self.sources.text(b)));
-        let map = |s: usize, e: usize| -> Option<Span> { aligned.as_ref()?.span(s, e) };
-        crate::json::decode_spanned(text, &map)
+        crate::json::decode_spanned(text, &crate::align::span_map(text, v.span, self.sources))
     }
 }
 

@@ -212,6 +212,7 @@ fn spec(name: &str) -> Option<Spec> {
         "chomp" => s(STR, None, Deep, strings::chomp),
         "basename" => s(params![p("path", Str)], None, Deep, strings::basename),
         "dirname" => s(params![p("path", Str)], None, Deep, strings::dirname),
+        "pathexpand" => s(params![p("path", Str)], None, Deep, strings::pathexpand),
         "endswith" => s(params![p("str", Str), p("suffix", Str)], None, Deep, strings::endswith),
         "format" => s(params![p("format", Str)], Some(pn("args", Any)), Deep, format::format),
         "formatlist" => s(params![p("format", Str)], Some(pn("args", Any)), Deep, format::formatlist),

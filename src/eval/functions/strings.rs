@@ -1,6 +1,6 @@
 //! String functions: `join`, `split`, `replace`, `upper`, `lower`, `title`, `substr`,
 //! `trim*`, `chomp`, `indent`, `strrev`, `startswith`, `endswith`, `strcontains`,
-//! `basename`, `dirname`.
+//! `basename`, `dirname`, `pathexpand`.
 
 use super::FnError;
 use super::regexp::{compile_go, expand_go};
@@ -282,6 +282,18 @@ pub(super) fn dirname(args: &[Value]) -> Result<Value, FnError> {
         None => "",
     };
     new_string(clean_path(dir))
+}
+
+/// `pathexpand(path)`: a leading `~` (alone or before `/`) replaced by the home directory;
+/// any other path (`~user/x` too) as it is.
+pub(super) fn pathexpand(args: &[Value]) -> Result<Value, FnError> {
+    let path = text(&args[0]);
+    match path.strip_prefix('~') {
+        Some(rest) if rest.is_empty() || rest.starts_with('/') => {
+            new_string(format!("{}{rest}", std::env::var("HOME").unwrap_or_default()))
+        }
+        _ => new_string(path.to_string()),
+    }
 }
 
 #[cfg(test)]

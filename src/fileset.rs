@@ -339,6 +339,17 @@ mod tests {
         assert!(list(&root.join("missing"), "*").unwrap().is_empty());
     }
 
+    /// More matches than the limit: refused, not listed.
+    #[test]
+    fn too_many_matches_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        for i in 0..=MAX_MATCHES {
+            std::fs::write(dir.path().join(format!("{i}.json")), "").unwrap();
+        }
+        assert!(list(dir.path(), "*.json").unwrap_err().contains("more than 10000 files"));
+        assert_eq!(list(dir.path(), "1?.json").unwrap().len(), 10);
+    }
+
     /// A symbolic link to a directory above is not followed: no loop.
     #[cfg(unix)]
     #[test]

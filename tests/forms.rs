@@ -297,4 +297,9 @@ fn file_digests_and_fileexists_evaluate_as_in_terraform() {
     );
     let o = kmsc(&["build", "lambda", "--emit", "terraform", "--key", "aws_kms_key.lambda"]);
     assert!(text(&o.stdout).contains("\"Sid\": \"FromFile\""), "{}", text(&o.stdout));
+    // `abspath` from the module's directory, cleaned.
+    let dir = std::fs::canonicalize(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/forms/lambda")).unwrap();
+    let dir = dir.to_string_lossy();
+    let o = kmsc(&["build", "lambda", "--emit", "terraform", "--key", "aws_kms_key.dir"]);
+    assert!(text(&o.stdout).contains(&format!(r#"["{dir}","{dir}/b"]"#)), "{}", text(&o.stdout));
 }

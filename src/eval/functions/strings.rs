@@ -325,6 +325,16 @@ mod tests {
     }
 
     #[test]
+    fn pathexpand_replaces_a_leading_tilde() {
+        let home = std::env::var("HOME").unwrap_or_default();
+        let expand = |p: &str| ok("pathexpand", vec![s(p)]);
+        assert_eq!(expand("~"), s(&home));
+        assert_eq!(expand("~/.ssh/id"), s(&format!("{home}/.ssh/id")));
+        assert_eq!(expand("~user/x"), s("~user/x"));
+        assert_eq!(expand("a/~"), s("a/~"));
+    }
+
+    #[test]
     fn join_and_split() {
         assert_eq!(ok("join", vec![s(","), strs(&["a", "b"])]), s("a,b"));
         assert_eq!(ok("join", vec![s("-"), strs(&["a"]), strs(&["b", "c"])]), s("a-b-c"));

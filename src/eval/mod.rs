@@ -116,6 +116,23 @@ pub struct Evaluator<'a> {
     /// found evaluated already): a fork ([`Evaluator::fork`]) that never sets it saw only
     /// the values its parent had, so its results are those the parent would have had.
     pub(crate) evaluated_anew: bool,
+    /// The function whose template is being evaluated (`templatefile`, `templatestring`).
+    template_fn: Option<&'static str>,
+    /// The template text `templatestring` is evaluating, under [`INLINE_FILE`].
+    inline: Option<Inline>,
+}
+
+/// The file id of the template text given to `templatestring`: a string, not a file of the
+/// source map. Its nodes are placed by [`Evaluator::place`].
+const INLINE_FILE: FileId = FileId(u32::MAX);
+
+/// The template text `templatestring` evaluates: spans of its nodes are mapped back to
+/// where the text was written (a heredoc, a quoted string, a file) when the string still
+/// has its place, and put on the template argument otherwise.
+struct Inline {
+    text: String,
+    aligned: Option<crate::align::Aligned>,
+    fallback: Option<Span>,
 }
 
 /// A local module called by the evaluated module.
@@ -124,6 +141,12 @@ pub struct ChildModule<'a> {
     pub call: &'a crate::module::ModuleCall,
     pub module: &'a Module,
     pub children: Vec<ChildModule<'a>>,
+}
+
+/// The functions that read files, which Terraform refuses inside a `templatestring`
+/// template.
+fn reads_files(name: &str) -> bool {
+    matches!(name, "file" | "fileset") || functions::FILE_FUNCTIONS.contains(&name)
 }
 
 impl<'a> Evaluator<'a> {
@@ -148,6 +171,8 @@ impl<'a> Evaluator<'a> {
             module_outputs: RefCell::new(HashMap::new()),
             budget: budget::Budget::current(),
             evaluated_anew: false,
+            template_fn: None,
+            inline: None,
         }
     }
 
@@ -169,6 +194,8 @@ impl<'a> Evaluator<'a> {
             module_outputs: RefCell::new(self.module_outputs.borrow().clone()),
             budget: self.budget.clone(),
             evaluated_anew: false,
+            template_fn: None,
+            inline: None,
         }
     }
 
@@ -216,13 +243,33 @@ impl<'a> Evaluator<'a> {
     }
 
     fn span_of(&self, file: FileId, node: &impl hcl::edit::Span) -> Option<Span> {
-        node.span().map(|r| Span::new(file, r.start, r.end))
+        node.span().and_then(|r| self.place(file, r.start, r.end))
+    }
+
+    /// The span of bytes `start..end` of `file`: for the template text of `templatestring`
+    /// ([`INLINE_FILE`]), where that text was written.
+    fn place(&self, file: FileId, start: usize, end: usize) -> Option<Span> {
+        if file != INLINE_FILE {
+            return Some(Span::new(file, start, end));
+        }
+        let inline = self.inline.as_ref()?;
+        inline.aligned.as_ref().and_then(|a| a.span(start, end)).or(inline.fallback)
+    }
+
+    /// The source text of bytes `start..end` of `file` (clamped to it).
+    fn source_text(&self, file: FileId, start: usize, end: usize) -> &str {
+        if file != INLINE_FILE {
+            return self.sources.get(file).slice(start as u32, end as u32);
+        }
+        let text = self.inline.as_ref().map_or("", |i| i.text.as_str());
+        let (s, e) = (start.min(text.len()), end.min(text.len()));
+        text.get(s..e.max(s)).unwrap_or("")
     }
 
     /// The source text of a node, trimmed, for unknown values and messages.
     fn text_of(&self, file: FileId, node: &impl hcl::edit::Span) -> String {
         match node.span() {
-            Some(r) => self.sources.get(file).slice(r.start as u32, r.end as u32).trim().to_string(),
+            Some(r) => self.source_text(file, r.start, r.end).trim().to_string(),
             None => String::from("(expression)"),
         }
     }
@@ -255,7 +302,7 @@ impl<'a> Evaluator<'a> {
             Expression::Bool(b) => Ok(Value::bool(*b.value()).with_span(span)),
             Expression::Number(n) => {
                 let text = match n.span() {
-                    Some(r) => self.sources.get(file).slice(r.start as u32, r.end as u32).trim().to_string(),
+                    Some(r) => self.source_text(file, r.start, r.end).trim().to_string(),
                     None => n.value().to_string(),
                 };
                 match Number::parse(&text) {
@@ -679,9 +726,23 @@ impl<'a> Evaluator<'a> {
             let text = self.text_of(file, &call.name.name);
             return Err(self.error(codes::FUNCTION, span, format!("provider functions are not supported (`{text}`)")));
         }
+        if let Some(outer) = self.template_fn {
+            if matches!(name, "templatefile" | "templatestring") {
+                let msg =
+                    format!("error in `{name}`: cannot recursively call {name} from inside another template function");
+                return Err(self.error(codes::FUNCTION, span, msg));
+            }
+            if outer == "templatestring" && reads_files(name) {
+                let msg = format!(
+                    "error in `{name}`: cannot use filesystem access functions like {name} in templatestring templates; consider passing the function result as a template variable instead"
+                );
+                return Err(self.error(codes::FUNCTION, span, msg));
+            }
+        }
         match name {
             "try" => return self.eval_try(call, file, scope),
             "file" | "templatefile" => return self.eval_file_call(name, call, file, scope),
+            "templatestring" => return self.eval_templatestring(call, file, scope),
             "can" => {
                 let [arg] = call.args.iter().collect::<Vec<_>>()[..] else {
                     return Err(self.error(codes::FUNCTION, span, "`can` takes exactly one argument"));
@@ -808,13 +869,6 @@ impl<'a> Evaluator<'a> {
         if name == "file" {
             return Ok(Value::string(&text).with_span(whole));
         }
-        let vars: Vec<(String, Value)> = match args[1].as_map() {
-            Some(m) => m.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
-            None => {
-                let msg = format!("the variables of `templatefile` must be an object, found {}", args[1].ty());
-                return Err(self.error(codes::FUNCTION, args[1].span.or(span), msg));
-            }
-        };
         if let Some(costly) = crate::parse_guard::check(&text) {
             return Err(self.error(
                 codes::LIMIT,
@@ -834,9 +888,125 @@ impl<'a> Evaluator<'a> {
                 ));
             }
         };
-        let v =
-            self.with_bindings(&vars, &Scope::EMPTY, &mut |ev, inner| ev.eval_template(&template, id, inner, false))?;
+        let v = self.render_template("templatefile", &template, id, &args[1], span)?;
         Ok(if v.span.is_none() { v.with_span(whole) } else { v })
+    }
+
+    /// Renders the template of `templatefile` or `templatestring` (`name`), parsed from
+    /// `file`, as Terraform does: the variables must be an object (or a map) whose keys are
+    /// identifiers; the template may refer to them and to nothing else (every reference is
+    /// checked before evaluating, those in branches not taken too); inside it, calls to
+    /// `templatefile` and `templatestring` (and, under `templatestring`, to the functions
+    /// that read files) fail.
+    fn render_template(
+        &mut self,
+        name: &'static str,
+        template: &hcl::edit::template::Template,
+        file: FileId,
+        vars: &Value,
+        span: Option<Span>,
+    ) -> EvalResult {
+        let Some(members) = vars.as_map() else {
+            let msg = format!("the variables of `{name}` must be an object, found {}", vars.ty());
+            return Err(self.error(codes::FUNCTION, vars.span.or(span), msg));
+        };
+        let vars_at = vars.span.or(span);
+        let vars: Vec<(String, Value)> = members.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+        if let Some((bad, _)) = vars.iter().find(|(k, _)| hcl::edit::Ident::try_new(k.as_str()).is_err()) {
+            let msg = format!(
+                "error in `{name}`: invalid template variable name {}: must start with a letter, followed by zero or more letters, digits, and underscores",
+                functions::go_quote(bad)
+            );
+            return Err(self.error(codes::FUNCTION, vars_at, msg));
+        }
+        let names: Vec<&str> = vars.iter().map(|(k, _)| k.as_str()).collect();
+        if let Some((free, at)) = template::first_free_name(template, &names) {
+            let msg = format!("error in `{name}`: vars map does not contain key {}", functions::go_quote(free));
+            let at = at.and_then(|r| self.place(file, r.start, r.end)).or(span);
+            return Err(self.error(codes::FUNCTION, at, msg));
+        }
+        let outer = self.template_fn.replace(name);
+        let v =
+            self.with_bindings(&vars, &Scope::EMPTY, &mut |ev, inner| ev.eval_template(template, file, inner, false));
+        self.template_fn = outer;
+        v
+    }
+
+    /// `templatestring(ref, vars)`: the string `ref` refers to, rendered as a template.
+    /// As in Terraform, `ref` must be a reference (`local.template`,
+    /// `data.aws_s3_object.t.body`), not a template written in place, and its value a
+    /// string.
+    fn eval_templatestring(&mut self, call: &FuncCall, file: FileId, scope: &Scope) -> EvalResult {
+        let span = self.span_of(file, call);
+        let args: Vec<&Expression> = call.args.iter().collect();
+        let [template_arg, vars_arg] = args[..] else {
+            return Err(self.error(
+                codes::FUNCTION,
+                span,
+                "`templatestring` takes two arguments, the template and the variables",
+            ));
+        };
+        let arg_span = self.span_of(file, template_arg);
+        if let Some(why) = template::not_a_template_reference(template_arg) {
+            let msg = format!("error in `templatestring`: invalid template expression: {why}");
+            return Err(self.error(codes::FUNCTION, arg_span, msg));
+        }
+        let template_value = self.eval(template_arg, file, scope);
+        let vars = self.eval(vars_arg, file, scope)?;
+        let template_value = template_value?;
+        if !template_value.is_wholly_known() || vars.is_unknown() {
+            return Ok(Value::unknown(self.text_of(file, call), Type::String));
+        }
+        let text = match template_value.as_str() {
+            Some(t) if template_value.ty() == Type::String => t.to_string(),
+            _ => {
+                let msg = "error in `templatestring`: invalid template value: a string is required";
+                return Err(self.error(codes::FUNCTION, template_value.span.or(arg_span), msg));
+            }
+        };
+        let sensitive = template_value.contains_sensitive();
+        let base = template_value.span.filter(|_| !sensitive);
+        let inline = Inline {
+            aligned: base.map(|b| crate::align::Aligned::new(&text, b, self.sources.text(b))),
+            fallback: arg_span,
+            text,
+        };
+        let outer = self.inline.replace(inline);
+        let v = self.render_inline(&vars, span);
+        self.inline = outer;
+        let mut v = v?;
+        if sensitive {
+            v.sensitive = true;
+        }
+        Ok(v)
+    }
+
+    /// Parses and renders the template text of `templatestring` (installed in
+    /// `self.inline`).
+    fn render_inline(&mut self, vars: &Value, span: Option<Span>) -> EvalResult {
+        let text = self.inline.as_ref().map(|i| i.text.clone()).unwrap_or_default();
+        let spend = self.budget.spend_bytes(text.len() as u64, span);
+        self.settle(spend)?;
+        if let Some(costly) = crate::parse_guard::check(&text) {
+            let at = self.place(INLINE_FILE, costly.offset, costly.offset + 1);
+            let msg = format!("cannot parse the template of `templatestring`: {}", costly.summary());
+            return Err(self.error(codes::LIMIT, at, msg));
+        }
+        let template = match hcl::edit::parser::parse_template(&text) {
+            Ok(t) => t,
+            Err(e) => {
+                let loc = e.location();
+                let line_start: usize =
+                    text.split_inclusive('\n').take(loc.line().saturating_sub(1)).map(str::len).sum();
+                let at = (line_start + loc.column().saturating_sub(1)).min(text.len());
+                let place = self.place(INLINE_FILE, at, at + 1);
+                let msg = format!("error in `templatestring`: invalid template: {}", e.message());
+                return Err(self.error(codes::SYNTAX, place, msg));
+            }
+        };
+        let v = self.render_template("templatestring", &template, INLINE_FILE, vars, span)?;
+        // A parsed template has no span of its own: the result is the whole text.
+        Ok(if v.span.is_none() { v.with_span(self.place(INLINE_FILE, 0, text.len())) } else { v })
     }
 
     /// `fileset(path, pattern)`: the files listed when the module was loaded (see

@@ -1,5 +1,9 @@
 //! String templates: interpolations, `%{ if }` and `%{ for }` directives, strip markers.
 
+use std::ops::Range;
+
+use hcl::edit::Span as _;
+use hcl::edit::expr::{Expression, ObjectKey, TraversalOperator};
 use hcl::edit::template::{Directive, Element, Template};
 
 use super::{EvalResult, Evaluator, Reported, Scope};
@@ -19,7 +23,7 @@ impl Evaluator<'_> {
     /// Evaluates a quoted or heredoc template. A quoted template made of exactly one
     /// interpolation yields the interpolated value itself, unconverted, as in HCL.
     pub(super) fn eval_template(&mut self, t: &Template, file: FileId, scope: &Scope, quoted: bool) -> EvalResult {
-        let span = t.span_of_template(file);
+        let span = self.span_of(file, t);
         if quoted
             && t.len() == 1
             && let Some(Element::Interpolation(i)) = t.iter().next()
@@ -95,13 +99,13 @@ impl Evaluator<'_> {
             ValueKind::Null => {
                 return Err(self.error(
                     codes::TYPE,
-                    v.span.or_else(|| span(file, expr)),
+                    v.span.or_else(|| self.span_of(file, expr)),
                     "invalid template interpolation value: the expression result is null",
                 ));
             }
             _ => {
                 let msg = format!("cannot include a {} in a string template; a string is required", v.ty());
-                return Err(self.error(codes::TYPE, span(file, expr).or(v.span), msg));
+                return Err(self.error(codes::TYPE, self.span_of(file, expr).or(v.span), msg));
             }
         }
         Ok(())
@@ -199,11 +203,6 @@ fn push_known(parts: &mut Vec<Part>, s: &str) {
     }
 }
 
-fn span(file: FileId, e: &hcl::edit::expr::Expression) -> Option<crate::source::Span> {
-    use hcl::edit::Span as _;
-    e.span().map(|r| crate::source::Span::new(file, r.start, r.end))
-}
-
 /// The element asks the literal after it to lose its leading whitespace (`~}`).
 fn strips_after(el: &Element) -> bool {
     match el {
@@ -228,13 +227,185 @@ fn strips_before(el: &Element) -> bool {
     }
 }
 
-trait TemplateSpan {
-    fn span_of_template(&self, file: FileId) -> Option<crate::source::Span>;
+/// The first name `t` refers to that is neither among `names` nor bound by one of its own
+/// `for`s, with the byte range of the reference. Terraform checks every reference of a
+/// `templatefile` or `templatestring` template against the variables given to it before
+/// evaluating the template, so a reference in a branch not taken fails too.
+pub(super) fn first_free_name<'t>(t: &'t Template, names: &[&str]) -> Option<(&'t str, Option<Range<usize>>)> {
+    struct Walk<'t, 'n> {
+        names: &'n [&'n str],
+        bound: Vec<&'t str>,
+        found: Option<(&'t str, Option<Range<usize>>)>,
+    }
+    impl<'t> Walk<'t, '_> {
+        fn expr(&mut self, e: &'t Expression) {
+            if self.found.is_some() {
+                return;
+            }
+            match e {
+                Expression::Variable(id) => {
+                    let name = id.as_str();
+                    if !self.names.contains(&name) && !self.bound.contains(&name) {
+                        self.found = Some((name, id.span()));
+                    }
+                }
+                Expression::ForExpr(f) => {
+                    self.expr(&f.intro.collection_expr);
+                    let mark = self.bound.len();
+                    self.bound.extend(f.intro.key_var.iter().map(|k| k.as_str()));
+                    self.bound.push(f.intro.value_var.as_str());
+                    if let Some(k) = &f.key_expr {
+                        self.expr(k);
+                    }
+                    self.expr(&f.value_expr);
+                    if let Some(c) = &f.cond {
+                        self.expr(&c.expr);
+                    }
+                    self.bound.truncate(mark);
+                }
+                Expression::StringTemplate(s) => self.template(s),
+                Expression::HeredocTemplate(h) => self.template(&h.template),
+                Expression::Array(a) => a.iter().for_each(|e| self.expr(e)),
+                Expression::Object(o) => {
+                    for (k, v) in o.iter() {
+                        if let ObjectKey::Expression(k) = k {
+                            self.expr(k);
+                        }
+                        self.expr(v.expr());
+                    }
+                }
+                Expression::Parenthesis(p) => self.expr(p.inner()),
+                Expression::Conditional(c) => {
+                    self.expr(&c.cond_expr);
+                    self.expr(&c.true_expr);
+                    self.expr(&c.false_expr);
+                }
+                Expression::FuncCall(c) => c.args.iter().for_each(|e| self.expr(e)),
+                Expression::UnaryOp(u) => self.expr(&u.expr),
+                Expression::BinaryOp(b) => {
+                    self.expr(&b.lhs_expr);
+                    self.expr(&b.rhs_expr);
+                }
+                Expression::Traversal(tr) => {
+                    self.expr(&tr.expr);
+                    for op in tr.operators.iter() {
+                        if let TraversalOperator::Index(i) = op.value() {
+                            self.expr(i);
+                        }
+                    }
+                }
+                Expression::Null(_) | Expression::Bool(_) | Expression::Number(_) | Expression::String(_) => {}
+            }
+        }
+
+        fn template(&mut self, t: &'t Template) {
+            for el in t.iter() {
+                match el {
+                    Element::Literal(_) => {}
+                    Element::Interpolation(i) => self.expr(&i.expr),
+                    Element::Directive(d) => match &**d {
+                        Directive::If(i) => {
+                            self.expr(&i.if_expr.cond_expr);
+                            self.template(&i.if_expr.template);
+                            if let Some(e) = &i.else_expr {
+                                self.template(&e.template);
+                            }
+                        }
+                        Directive::For(f) => {
+                            let intro = &f.for_expr;
+                            self.expr(&intro.collection_expr);
+                            let mark = self.bound.len();
+                            self.bound.extend(intro.key_var.iter().map(|k| k.as_str()));
+                            self.bound.push(intro.value_var.as_str());
+                            self.template(&intro.template);
+                            self.bound.truncate(mark);
+                        }
+                    },
+                }
+            }
+        }
+    }
+    let mut walk = Walk { names, bound: Vec::new(), found: None };
+    walk.template(t);
+    walk.found
 }
 
-impl TemplateSpan for Template {
-    fn span_of_template(&self, file: FileId) -> Option<crate::source::Span> {
-        use hcl::edit::Span as _;
-        self.span().map(|r| crate::source::Span::new(file, r.start, r.end))
+/// Why the template argument of `templatestring` is not accepted, with Terraform's words:
+/// it must be a reference to a value defined elsewhere (a name, possibly followed by
+/// attributes, indexes and splats), not a template written in place nor any other
+/// expression.
+pub(super) fn not_a_template_reference(e: &Expression) -> Option<&'static str> {
+    const WRAPPED: &str = "templatestring is only for rendering templates retrieved dynamically from elsewhere; to treat the inner expression as template syntax, write the reference expression directly without any template interpolation syntax";
+    const LITERAL: &str = "templatestring is only for rendering templates retrieved dynamically from elsewhere, and so does not support providing a literal template; consider using a template string expression instead";
+    const INLINE: &str = "templatestring is only for rendering templates retrieved dynamically from elsewhere; to render an inline template, consider using a plain template string expression";
+    const OTHER: &str =
+        "must be a direct reference to a single string from elsewhere, containing valid Terraform template syntax";
+    let written = |t: &Template| {
+        let elements: Vec<&Element> = t.iter().collect();
+        if matches!(elements[..], [Element::Interpolation(_)]) {
+            WRAPPED
+        } else if elements.iter().all(|el| matches!(el, Element::Literal(_))) {
+            LITERAL
+        } else {
+            INLINE
+        }
+    };
+    match e {
+        Expression::Variable(_) => None,
+        Expression::Traversal(t) if matches!(t.expr, Expression::Variable(_)) => None,
+        Expression::String(_) => Some(LITERAL),
+        Expression::StringTemplate(t) => Some(written(t)),
+        Expression::HeredocTemplate(h) => Some(written(&h.template)),
+        _ => Some(OTHER),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn free(text: &str, names: &[&str]) -> Option<(String, Option<Range<usize>>)> {
+        let t = hcl::edit::parser::parse_template(text).expect("template parses");
+        first_free_name(&t, names).map(|(n, r)| (n.to_string(), r))
+    }
+
+    #[test]
+    fn names_bound_by_fors_are_not_free_outside_them() {
+        assert_eq!(free("${[for k, v in m : k if v]}", &["m"]), None);
+        assert_eq!(free("%{ for r in rs }${r}%{ endfor }", &["rs"]), None);
+        // The collection is outside the loop's scope, and the loop's names end with it.
+        assert_eq!(free("${[for r in r : r]}", &[]), Some(("r".into(), Some(12..13))));
+        assert_eq!(free("%{ for r in rs }${r}%{ endfor }${r}", &["rs"]), Some(("r".into(), Some(33..34))));
+    }
+
+    #[test]
+    fn every_reference_is_found_wherever_it_is() {
+        // Attribute names and object keys written as identifiers are not references.
+        assert_eq!(free("${a.b[c].d} ${ {k = a} }", &["a", "c"]), None);
+        assert_eq!(free("${a[c]}", &["a"]), Some(("c".into(), Some(4..5))));
+        assert_eq!(free("${ {(k) = 1} }", &[]), Some(("k".into(), Some(5..6))));
+        assert_eq!(free("%{ if false }${x}%{ else }${y}%{ endif }", &["x"]), Some(("y".into(), Some(28..29))));
+        assert_eq!(free("${f(a, b...)} ${c ? d : -e}", &["a", "b", "c", "d"]), Some(("e".into(), Some(25..26))));
+        assert_eq!(free("no references", &[]), None);
+    }
+
+    #[test]
+    fn only_references_may_give_templatestring_its_template() {
+        let expr = |text: &str| {
+            hcl::edit::parser::parse_body(&format!("x = {text}\n"))
+                .expect("parses")
+                .get_attribute("x")
+                .expect("x")
+                .value
+                .clone()
+        };
+        assert_eq!(not_a_template_reference(&expr("local.t")), None);
+        assert_eq!(not_a_template_reference(&expr("local.t[\"a\"].b")), None);
+        assert_eq!(not_a_template_reference(&expr("t")), None);
+        assert!(not_a_template_reference(&expr("\"a\"")).is_some_and(|m| m.contains("literal template")));
+        assert!(not_a_template_reference(&expr("\"${local.t}\"")).is_some_and(|m| m.contains("without any template")));
+        assert!(not_a_template_reference(&expr("\"a${local.t}\"")).is_some_and(|m| m.contains("inline template")));
+        assert!(not_a_template_reference(&expr("(local.t)")).is_some_and(|m| m.contains("direct reference")));
+        assert!(not_a_template_reference(&expr("f(local.t)")).is_some_and(|m| m.contains("direct reference")));
     }
 }

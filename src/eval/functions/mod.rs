@@ -43,6 +43,12 @@
 //!   supported.
 //! - `pow` and `log` results that are infinite or NaN in Terraform are errors here, since
 //!   numbers cannot be infinite.
+//! - `base64gzip` is left unknown until apply (shown with the call's text): kmsc cannot
+//!   reproduce the bytes of Go's `compress/gzip` exactly.
+//! - `textencodebase64` and `textdecodebase64` implement UTF-8, UTF-16, UTF-16BE,
+//!   UTF-16LE, US-ASCII, ISO-8859-1 and windows-1252 (under all their IANA aliases); the
+//!   other encodings Terraform implements (`Shift_JIS`, `IBM437`, `windows-1250`, ...)
+//!   are refused with an error saying so.
 
 mod collections;
 mod conversion;
@@ -236,6 +242,9 @@ fn spec(name: &str) -> Option<Spec> {
         // Encoding.
         "base64decode" => s(STR, None, Top, encoding::base64decode),
         "base64encode" => s(STR, None, Deep, encoding::base64encode),
+        "textencodebase64" => s(params![p("string", Str), p("encoding", Str)], None, Deep, encoding::textencodebase64),
+        "textdecodebase64" => s(params![p("source", Str), p("encoding", Str)], None, Deep, encoding::textdecodebase64),
+        "base64gzip" => s(STR, None, Deep, encoding::base64gzip),
         "urlencode" => s(STR, None, Deep, encoding::urlencode),
         "csvdecode" => s(STR, None, Deep, encoding::csvdecode),
         "yamldecode" => s(params![p("src", Str)], None, Deep, yaml::yamldecode),

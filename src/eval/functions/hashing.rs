@@ -1,6 +1,7 @@
 //! Hash and crypto functions: `md5`, `sha1`, `sha256`, `sha512`, `base64sha256`,
 //! `base64sha512` (digests of the string's UTF-8 bytes), `uuidv5` (name-based UUIDs), and
-//! the impure ones Terraform leaves unknown while planning: `uuid`, `timestamp`, `bcrypt`.
+//! the impure ones Terraform leaves unknown while planning: `uuid`, `timestamp`, `bcrypt`;
+//! `rsadecrypt`, which kmsc leaves unknown.
 
 use md5::Md5;
 use sha1::Sha1;
@@ -123,6 +124,13 @@ pub(super) fn unknown_until_apply(_args: &[Value]) -> Result<Value, FnError> {
     Err(FnError::Unknown)
 }
 
+/// `rsadecrypt(ciphertext, privatekey)`: Terraform decrypts with the RSA private key (a
+/// Windows instance's password, from `password_data`, usually unknown until apply). kmsc
+/// does not decrypt: the result is left unknown, shown with the call's text.
+pub(super) fn rsadecrypt(_args: &[Value]) -> Result<Value, FnError> {
+    Err(FnError::Unknown)
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::test_util::*;
@@ -208,6 +216,11 @@ mod tests {
         assert!(is_unknown("timestamp", vec![]));
         assert!(is_unknown("bcrypt", vec![s("password")]));
         assert!(is_unknown("bcrypt", vec![s("password"), n(12)]));
+        assert!(is_unknown("rsadecrypt", vec![s("c2VjcmV0"), s("-----BEGIN RSA PRIVATE KEY-----")]));
+        assert_eq!(
+            fail("rsadecrypt", vec![s("c2VjcmV0")]),
+            "Function \"rsadecrypt\" expects 2 argument(s). Missing value for \"privatekey\".".to_string()
+        );
         assert_eq!(fail("uuid", vec![s("x")]), "Function \"uuid\" expects only 0 argument(s).".to_string());
         assert_eq!(
             fail("bcrypt", vec![]),

@@ -43,6 +43,8 @@
 //!   supported.
 //! - `pow` and `log` results that are infinite or NaN in Terraform are errors here, since
 //!   numbers cannot be infinite.
+//! - `rsadecrypt` is left unknown: kmsc does not decrypt (the result, a password, has no
+//!   place in a key policy, and its ciphertext is usually known only after apply).
 //! - `base64gzip` is left unknown until apply (shown with the call's text): kmsc cannot
 //!   reproduce the bytes of Go's `compress/gzip` exactly.
 //! - `textencodebase64` and `textdecodebase64` implement UTF-8, UTF-16, UTF-16BE,
@@ -259,6 +261,7 @@ fn spec(name: &str) -> Option<Spec> {
         "uuid" | "timestamp" | "plantimestamp" => s(&[], None, Deep, hashing::unknown_until_apply),
         "uuidv5" => s(params![p("namespace", Str), p("name", Str)], None, Deep, hashing::uuidv5),
         "bcrypt" => s(STR, Some(p("cost", Num)), Deep, hashing::unknown_until_apply),
+        "rsadecrypt" => s(params![p("ciphertext", Str), p("privatekey", Str)], None, Deep, hashing::rsadecrypt),
         // Time.
         "formatdate" => s(params![p("format", Str), p("time", Str)], None, Deep, datetime::formatdate),
         "timeadd" => s(params![p("timestamp", Str), p("duration", Str)], None, Deep, datetime::timeadd),

@@ -392,7 +392,8 @@ fn compile_loaded(
     let mut root = load_module(c, dir, files, auto_tfvars, lone_file, &mut stack, options.jobs);
     root.auto_texts = auto_texts;
     budget.allow_sources(module::source_bytes(&c.sources));
-    compile_module(c, &root, "", None, options, &[]);
+    let root_dir = root.module.canonical_dir();
+    compile_module(c, &root, "", None, options, &[], &root_dir);
     drop(installed);
     // An exhausted budget is reported once, even where `try`, `can` or a discarded branch
     // dropped the diagnostic, and whatever suppression comments or `--allow` say.
@@ -660,6 +661,7 @@ fn load_module(
 /// root), `inputs` the values of its variables when called from another module, and
 /// `outer` the `module` blocks that call it, from the root down, with their addresses
 /// (`module.kms`): a suppression comment above one of them covers the module's findings.
+/// `root_dir` is the root module's directory (where Terraform runs, `path.cwd`).
 fn compile_module(
     c: &mut Compilation,
     node: &ModuleNode,
@@ -667,6 +669,7 @@ fn compile_module(
     inputs: Option<BTreeMap<String, Value>>,
     options: &Options,
     outer: &[(Span, String)],
+    root_dir: &Path,
 ) {
     let module = &node.module;
     let variables = match inputs {
@@ -683,6 +686,7 @@ fn compile_module(
     };
     let sets: BTreeMap<String, Value> = options.sets.iter().map(|(k, v)| (k.clone(), parse_set_value(v))).collect();
     let mut ev = Evaluator::new(&c.sources, module, variables, &sets);
+    ev.root_dir = Some(root_dir.to_path_buf());
     ev.children = node.child_refs();
     ev.address_prefix = prefix.to_string();
     ev.evaluate_locals_and_documents();
@@ -821,7 +825,7 @@ fn compile_module(
     }
     c.policies.extend(policies);
     for child in calls {
-        compile_module(c, child.node, &child.prefix, Some(child.vars), options, &child.outer);
+        compile_module(c, child.node, &child.prefix, Some(child.vars), options, &child.outer, root_dir);
     }
 }
 

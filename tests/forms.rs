@@ -302,6 +302,10 @@ fn file_digests_and_fileexists_evaluate_as_in_terraform() {
     let dir = dir.to_string_lossy();
     let o = kmsc(&["build", "lambda", "--emit", "terraform", "--key", "aws_kms_key.dir"]);
     assert!(text(&o.stdout).contains(&format!(r#"["{dir}","{dir}/b"]"#)), "{}", text(&o.stdout));
+    // In a child module: `abspath(path.module)` is the child's directory, `path.cwd` the
+    // root module's, absolute (where Terraform runs).
+    let o = kmsc(&["build", "lambda", "--emit", "terraform", "--key", "module.dir.aws_kms_key.child"]);
+    assert!(text(&o.stdout).contains(&format!(r#"["{dir}/modules/dir","{dir}"]"#)), "{}", text(&o.stdout));
 }
 
 /// Templates kept in strings and rendered with `templatestring`: principals rendered from

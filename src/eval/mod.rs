@@ -120,6 +120,9 @@ pub struct Evaluator<'a> {
     template_fn: Option<&'static str>,
     /// The template text `templatestring` is evaluating, under [`INLINE_FILE`].
     inline: Option<Inline>,
+    /// The root module's directory, where Terraform runs (`path.cwd`), as an absolute
+    /// path; the evaluated module's own when not set.
+    pub root_dir: Option<std::path::PathBuf>,
 }
 
 /// The file id of the template text given to `templatestring`: a string, not a file of the
@@ -173,6 +176,7 @@ impl<'a> Evaluator<'a> {
             evaluated_anew: false,
             template_fn: None,
             inline: None,
+            root_dir: None,
         }
     }
 
@@ -196,6 +200,7 @@ impl<'a> Evaluator<'a> {
             evaluated_anew: false,
             template_fn: None,
             inline: None,
+            root_dir: self.root_dir.clone(),
         }
     }
 
@@ -1075,8 +1080,10 @@ impl<'a> Evaluator<'a> {
         self.error(codes::FUNCTION, at, msg)
     }
 
-    /// `abspath(path)`: the path made absolute from the module's directory (where Terraform
-    /// runs for a root module) and cleaned, with `/` separators.
+    /// `abspath(path)`: the path made absolute from the module's directory and cleaned,
+    /// with `/` separators. Terraform starts from where it runs (the root module), but
+    /// kmsc's `path.module` is `.` in every module, so `abspath(path.module)` (its common
+    /// use) needs the module's own directory.
     fn abspath(&self, path: &str) -> String {
         if path.starts_with('/') {
             return functions::clean_path(path);
@@ -1270,7 +1277,10 @@ impl<'a> Evaluator<'a> {
                         };
                         let v = match name {
                             "module" | "root" => Value::string("."),
-                            "cwd" => Value::string(self.module.dir.to_string_lossy()),
+                            "cwd" => {
+                                let dir = self.root_dir.clone().unwrap_or_else(|| self.module.canonical_dir());
+                                Value::string(dir.to_string_lossy().replace('\\', "/"))
+                            }
                             _ => {
                                 return Err(self.error(
                                     codes::UNDEFINED,
@@ -1585,6 +1595,7 @@ impl<'a> Evaluator<'a> {
         let vars = crate::vars::resolve_inputs(self.sources, child.module, child.call, inputs, &mut scratch);
         self.diags.truncate(mark);
         let mut inner = Evaluator::new(self.sources, child.module, vars, self.sets);
+        inner.root_dir = self.root_dir.clone();
         inner.children = child.children.clone();
         inner.depth = self.depth;
         let mut outputs = BTreeMap::new();

@@ -309,7 +309,8 @@ fn file_digests_and_fileexists_evaluate_as_in_terraform() {
 }
 
 /// Templates kept in strings and rendered with `templatestring`: principals rendered from
-/// a heredoc, a `%{ for }` template and a map of templates are Terraform's strings; a
+/// a heredoc, a `%{ for }` template and a map of templates are Terraform's strings (and a
+/// template file that is one interpolation gives its list unconverted); a
 /// placeholder left in a template is shown in the template's own text; a finding on a
 /// string rendered from a sensitive variable never shows it.
 #[test]
@@ -323,14 +324,15 @@ fn templatestring_renders_templates_kept_in_strings() {
     let o = kmsc(&["build", "templatestring", "--emit", "terraform", "--key", "aws_kms_key.app"]);
     assert_eq!(
         text(&o.stdout),
-        r#"{"Statement":[{"Action":"kms:*","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Resource":"*","Sid":"Root"},{"Action":["kms:Decrypt","kms:GenerateDataKey"],"Effect":"Allow","Principal":{"AWS":["arn:aws:iam::111122223333:role/app","arn:aws:iam::111122223333:role/reader","arn:aws:iam::111122223333:role/auditor","arn:aws:iam::111122223333:user/deploy"]},"Resource":"*","Sid":"Use"}],"Version":"2012-10-17"}
+        r#"{"Statement":[{"Action":"kms:*","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Resource":"*","Sid":"Root"},{"Action":["kms:Decrypt","kms:GenerateDataKey"],"Effect":"Allow","Principal":{"AWS":["arn:aws:iam::111122223333:role/app","arn:aws:iam::111122223333:role/reader","arn:aws:iam::111122223333:role/auditor","arn:aws:iam::111122223333:user/deploy","arn:aws:iam::111122223333:role/ops","arn:aws:iam::111122223333:role/sre"]},"Resource":"*","Sid":"Use"}],"Version":"2012-10-17"}
 "#
     );
 }
 
 /// Every way Terraform refuses a template call: a template written in place, a value that
 /// is not a string, a reference to a variable not given (even in a branch not taken), a
-/// variable name that is not an identifier, a template calling a template function or (in
+/// variable name that is not an identifier, a result that is not a string, a template
+/// calling a template function or (in
 /// `templatestring`) reading a file, a syntax error shown in the template's text, and a
 /// template file referring to `var.`.
 #[test]
@@ -338,7 +340,7 @@ fn template_calls_terraform_refuses_are_reported() {
     let o = kmsc(&["check", "template_errors"]);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
     let out = text(&o.stdout);
-    assert_eq!(out.matches("error[").count(), 12, "{out}");
+    assert_eq!(out.matches("error[").count(), 13, "{out}");
     assert!(out.contains("--> template_errors/principal.tftpl:1:16"), "{out}");
     insta::assert_snapshot!("template_errors_check", out);
 }

@@ -931,8 +931,10 @@ impl<'a> Evaluator<'a> {
             return Err(self.error(codes::FUNCTION, at, msg));
         }
         let outer = self.template_fn.replace(name);
+        // A template that is one interpolation and nothing else gives its value unconverted,
+        // as a quoted one does (`${jsonencode(...)}` without a final newline, `${[...]}`).
         let v =
-            self.with_bindings(&vars, &Scope::EMPTY, &mut |ev, inner| ev.eval_template(template, file, inner, false));
+            self.with_bindings(&vars, &Scope::EMPTY, &mut |ev, inner| ev.eval_template(template, file, inner, true));
         self.template_fn = outer;
         v
     }
@@ -1011,7 +1013,12 @@ impl<'a> Evaluator<'a> {
         };
         let v = self.render_template("templatestring", &template, INLINE_FILE, vars, span)?;
         // A parsed template has no span of its own: the result is the whole text.
-        Ok(if v.span.is_none() { v.with_span(self.place(INLINE_FILE, 0, text.len())) } else { v })
+        let v = if v.span.is_none() { v.with_span(self.place(INLINE_FILE, 0, text.len())) } else { v };
+        // Unlike `templatefile`, the result is always a string.
+        convert::convert(&v, &Type::String).map_err(|why| {
+            let msg = format!("error in `templatestring`: invalid template result: {why}");
+            self.error(codes::FUNCTION, v.span.or(span), msg)
+        })
     }
 
     /// `fileset(path, pattern)`: the files listed when the module was loaded (see

@@ -389,11 +389,10 @@ fn compile_loaded(
     let budget = crate::eval::budget::Budget::default();
     let installed = budget.install();
     let mut stack = Vec::new();
-    let mut root = load_module(c, dir, files, auto_tfvars, lone_file, &mut stack, options.jobs);
+    let mut root = load_module(c, ModuleAt::root(dir), files, auto_tfvars, lone_file, &mut stack, options.jobs);
     root.auto_texts = auto_texts;
     budget.allow_sources(module::source_bytes(&c.sources));
-    let root_dir = root.module.canonical_dir();
-    compile_module(c, &root, "", None, options, &[], &root_dir);
+    compile_module(c, &root, "", None, options, &[]);
     drop(installed);
     // An exhausted budget is reported once, even where `try`, `can` or a discarded branch
     // dropped the diagnostic, and whatever suppression comments or `--allow` say.
@@ -512,10 +511,25 @@ fn preload_file(c: &mut Compilation, module: &mut Module, path: &str) {
     }
 }
 
+/// Where a module is: its directory, the root module's (where Terraform runs) and its
+/// `path.module`.
+struct ModuleAt {
+    dir: PathBuf,
+    root_dir: PathBuf,
+    path_module: String,
+}
+
+impl ModuleAt {
+    /// A root module.
+    fn root(dir: PathBuf) -> ModuleAt {
+        ModuleAt { root_dir: dir.clone(), dir, path_module: ".".to_string() }
+    }
+}
+
 /// Parses a module's files and, recursively, the local modules it calls.
 fn load_module(
     c: &mut Compilation,
-    dir: PathBuf,
+    at: ModuleAt,
     files: Vec<crate::source::FileId>,
     auto_tfvars: Vec<PathBuf>,
     lone_file: bool,
@@ -523,7 +537,7 @@ fn load_module(
     jobs: usize,
 ) -> ModuleNode {
     let mut module = Module::default();
-    module.dir = dir;
+    (module.dir, module.root_dir, module.path_module) = (at.dir, at.root_dir, at.path_module);
     // Override files are merged after every other file, in name order.
     let mut overrides = Vec::new();
     let mut ahead = parse_ahead(&c.sources, &files, jobs).into_iter();
@@ -538,7 +552,7 @@ fn load_module(
             module::parse_file_from(&mut c.sources, file, &mut c.diagnostics, first).map(|body| (file, body))
         };
         if let Some((file, body)) = parsed {
-            let referenced = module::referenced_files(&c.sources.get(file).text, &body);
+            let referenced = module::referenced_files(&c.sources.get(file).text, &body, module.path_module());
             for path in &referenced.files {
                 preload_file(c, &mut module, path);
             }
@@ -651,7 +665,12 @@ fn load_module(
                 ids.push(id);
             }
         }
-        children.push((i, load_module(c, listing.dir, ids, Vec::new(), false, stack, jobs)));
+        let at = ModuleAt {
+            dir: listing.dir,
+            root_dir: module.root_dir.clone(),
+            path_module: crate::eval::functions::clean_path(&format!("{}/{source}", module.path_module())),
+        };
+        children.push((i, load_module(c, at, ids, Vec::new(), false, stack, jobs)));
     }
     stack.pop();
     ModuleNode { module, auto_tfvars, auto_texts: Vec::new(), children }
@@ -661,7 +680,6 @@ fn load_module(
 /// root), `inputs` the values of its variables when called from another module, and
 /// `outer` the `module` blocks that call it, from the root down, with their addresses
 /// (`module.kms`): a suppression comment above one of them covers the module's findings.
-/// `root_dir` is the root module's directory (where Terraform runs, `path.cwd`).
 fn compile_module(
     c: &mut Compilation,
     node: &ModuleNode,
@@ -669,7 +687,6 @@ fn compile_module(
     inputs: Option<BTreeMap<String, Value>>,
     options: &Options,
     outer: &[(Span, String)],
-    root_dir: &Path,
 ) {
     let module = &node.module;
     let variables = match inputs {
@@ -686,7 +703,6 @@ fn compile_module(
     };
     let sets: BTreeMap<String, Value> = options.sets.iter().map(|(k, v)| (k.clone(), parse_set_value(v))).collect();
     let mut ev = Evaluator::new(&c.sources, module, variables, &sets);
-    ev.root_dir = Some(root_dir.to_path_buf());
     ev.children = node.child_refs();
     ev.address_prefix = prefix.to_string();
     ev.evaluate_locals_and_documents();
@@ -825,7 +841,7 @@ fn compile_module(
     }
     c.policies.extend(policies);
     for child in calls {
-        compile_module(c, child.node, &child.prefix, Some(child.vars), options, &child.outer, root_dir);
+        compile_module(c, child.node, &child.prefix, Some(child.vars), options, &child.outer);
     }
 }
 

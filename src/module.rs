@@ -85,6 +85,12 @@ impl Resource {
 #[derive(Debug, Default)]
 pub struct Module {
     pub dir: PathBuf,
+    /// `path.module` as Terraform gives it: `.` for the root module, the module's
+    /// directory relative to the root's for a called one (`modules/kms`); empty means `.`.
+    pub path_module: String,
+    /// The root module's directory, where Terraform runs: relative paths given to `file`
+    /// and the other functions that read files are resolved from it.
+    pub root_dir: PathBuf,
     pub files: Vec<FileId>,
     pub variables: BTreeMap<String, Variable>,
     pub locals: BTreeMap<String, Expr>,
@@ -94,7 +100,8 @@ pub struct Module {
     /// `module` blocks.
     pub calls: Vec<ModuleCall>,
     /// Files read by `file(...)`/`templatefile(...)` calls, by the path as written (with
-    /// `path.module` as `.`), loaded before evaluation so that values keep their spans.
+    /// `path.module` as [`Module::path_module`]), loaded before evaluation so that values
+    /// keep their spans.
     pub loaded_files: BTreeMap<String, FileId>,
     /// Files such calls name that exist but could not be loaded, by the same key: the code
     /// and the reason to report when the call is evaluated.
@@ -114,16 +121,32 @@ pub struct Module {
 
 impl Module {
     /// Where a path a `file`-like call of the module names is: an absolute path as it is,
-    /// a relative one (`./a`, `a`) in the module's directory.
+    /// a relative one (`./a`, `a`, `modules/kms/a`) from where Terraform runs, the root
+    /// module's directory.
     pub fn resolve(&self, path: &str) -> PathBuf {
-        if Path::new(path).is_absolute() { PathBuf::from(path) } else { self.dir.join(file_key(path)) }
+        if Path::new(path).is_absolute() { PathBuf::from(path) } else { self.root_dir.join(file_key(path)) }
+    }
+
+    /// `path.module`: `.` for the root module, `modules/kms` for one it calls.
+    pub fn path_module(&self) -> &str {
+        if self.path_module.is_empty() { "." } else { &self.path_module }
     }
 
     /// The module's directory as an absolute path without links (as it is if that fails).
     pub fn canonical_dir(&self) -> PathBuf {
-        let dir = if self.dir.as_os_str().is_empty() { Path::new(".") } else { self.dir.as_path() };
-        std::fs::canonicalize(dir).unwrap_or_else(|_| self.dir.clone())
+        canonical(&self.dir)
     }
+
+    /// The root module's directory (where Terraform runs), as [`Module::canonical_dir`].
+    pub fn canonical_root_dir(&self) -> PathBuf {
+        canonical(&self.root_dir)
+    }
+}
+
+/// `dir` as an absolute path without links (as it is if that fails; `""` is `.`).
+fn canonical(dir: &Path) -> PathBuf {
+    let d = if dir.as_os_str().is_empty() { Path::new(".") } else { dir };
+    std::fs::canonicalize(d).unwrap_or_else(|_| dir.to_path_buf())
 }
 
 /// A `module "NAME" { source = ... }` block.
@@ -704,33 +727,36 @@ pub struct Referenced {
 
 /// The paths of `file(...)`, `templatefile(...)` and `fileexists(...)`-like calls, and the
 /// paths and patterns of `fileset(...)` calls, known before evaluation: a path is a literal or a template of
-/// literals and `path.module`/`path.root` (both `.`), a pattern a literal. `text` is the
-/// source of `body`: the tree is walked only where the word `file` is written.
-pub fn referenced_files(text: &str, body: &Body) -> Referenced {
+/// literals, `path.module` (`path_module`) and `path.root` (`.`), a pattern a literal.
+/// `text` is the source of `body`: the tree is walked only where the word `file` is written.
+pub fn referenced_files(text: &str, body: &Body, path_module: &str) -> Referenced {
     use hcl::edit::expr::{Expression as E, FuncCall, TraversalOperator};
     use hcl::edit::template::Element;
     use hcl::edit::visit::{Visit, visit_func_call};
 
-    struct Finder(Referenced);
-    impl Visit for Finder {
+    struct Finder<'m> {
+        found: Referenced,
+        path_module: &'m str,
+    }
+    impl Visit for Finder<'_> {
         fn visit_func_call(&mut self, call: &FuncCall) {
             let mut args = call.args.iter();
+            let path = |e: Option<&E>| e.and_then(|e| static_path(e, self.path_module));
             match call.name.name.as_str() {
                 "file" | "templatefile" => {
-                    if let Some(path) = args.next().and_then(static_path) {
-                        self.0.files.push(path);
+                    if let Some(path) = path(args.next()) {
+                        self.found.files.push(path);
                     }
                 }
                 "fileset" => {
-                    if let (Some(path), Some(E::String(pattern)), None) =
-                        (args.next().and_then(static_path), args.next(), args.next())
+                    if let (Some(path), Some(E::String(pattern)), None) = (path(args.next()), args.next(), args.next())
                     {
-                        self.0.filesets.push((path, pattern.value().to_string()));
+                        self.found.filesets.push((path, pattern.value().to_string()));
                     }
                 }
                 name if crate::eval::functions::FILE_FUNCTIONS.contains(&name) => {
-                    if let (Some(path), None) = (args.next().and_then(static_path), args.next()) {
-                        self.0.file_facts.push((name.to_string(), path));
+                    if let (Some(path), None) = (path(args.next()), args.next()) {
+                        self.found.file_facts.push((name.to_string(), path));
                     }
                 }
                 _ => {}
@@ -738,37 +764,41 @@ pub fn referenced_files(text: &str, body: &Body) -> Referenced {
             visit_func_call(self, call);
         }
     }
-    fn is_path_module(e: &E) -> bool {
-        matches!(e, E::Traversal(tr)
-            if matches!(&tr.expr, E::Variable(v) if v.as_str() == "path")
-                && tr.operators.len() == 1
-                && matches!(tr.operators.first().map(|o| o.value()), Some(TraversalOperator::GetAttr(a)) if matches!(a.as_str(), "module" | "root")))
+    /// `path.module` or `path.root`: its value.
+    fn path_value<'m>(e: &E, path_module: &'m str) -> Option<&'m str> {
+        let E::Traversal(tr) = e else { return None };
+        if !matches!(&tr.expr, E::Variable(v) if v.as_str() == "path") || tr.operators.len() != 1 {
+            return None;
+        }
+        match tr.operators.first().map(|o| o.value()) {
+            Some(TraversalOperator::GetAttr(a)) if a.as_str() == "module" => Some(path_module),
+            Some(TraversalOperator::GetAttr(a)) if a.as_str() == "root" => Some("."),
+            _ => None,
+        }
     }
-    fn static_path(e: &E) -> Option<String> {
+    fn static_path(e: &E, path_module: &str) -> Option<String> {
         match e {
             E::String(s) => Some(s.value().to_string()),
-            e if is_path_module(e) => Some(".".to_string()),
             E::StringTemplate(t) => {
                 let mut out = String::new();
                 for el in t.iter() {
                     match el {
                         Element::Literal(l) => out.push_str(l.value()),
-                        Element::Interpolation(i) if is_path_module(&i.expr) => out.push('.'),
-                        Element::Interpolation(_) => return None,
+                        Element::Interpolation(i) => out.push_str(path_value(&i.expr, path_module)?),
                         Element::Directive(_) => return None,
                     }
                 }
                 Some(out)
             }
-            _ => None,
+            e => path_value(e, path_module).map(str::to_string),
         }
     }
     if !text.contains("file") {
         return Referenced::default();
     }
-    let mut f = Finder(Referenced::default());
+    let mut f = Finder { found: Referenced::default(), path_module };
     f.visit_body(body);
-    f.0
+    f.found
 }
 
 /// The key under which a `file()` path is recorded: `./a/b.json` and `a/b.json` are one.

@@ -302,10 +302,16 @@ fn file_digests_and_fileexists_evaluate_as_in_terraform() {
     let dir = dir.to_string_lossy();
     let o = kmsc(&["build", "lambda", "--emit", "terraform", "--key", "aws_kms_key.dir"]);
     assert!(text(&o.stdout).contains(&format!(r#"["{dir}","{dir}/b"]"#)), "{}", text(&o.stdout));
-    // In a child module: `abspath(path.module)` is the child's directory, `path.cwd` the
-    // root module's, absolute (where Terraform runs).
+    // In a child module: `path.module` is its directory from the root module's, where
+    // Terraform runs (`path.cwd`, absolute), and a relative path is read from there.
     let o = kmsc(&["build", "lambda", "--emit", "terraform", "--key", "module.dir.aws_kms_key.child"]);
-    assert!(text(&o.stdout).contains(&format!(r#"["{dir}/modules/dir","{dir}"]"#)), "{}", text(&o.stdout));
+    assert!(
+        text(&o.stdout).contains(&format!(
+            r#"["{dir}/modules/dir","{dir}","modules/dir",".","37eda409e93a27068f66474a295e1772"]"#
+        )),
+        "{}",
+        text(&o.stdout)
+    );
 }
 
 /// Templates kept in strings and rendered with `templatestring`: principals rendered from

@@ -120,9 +120,6 @@ pub struct Evaluator<'a> {
     template_fn: Option<&'static str>,
     /// The template text `templatestring` is evaluating, under [`INLINE_FILE`].
     inline: Option<Inline>,
-    /// The root module's directory, where Terraform runs (`path.cwd`), as an absolute
-    /// path; the evaluated module's own when not set.
-    pub root_dir: Option<std::path::PathBuf>,
 }
 
 /// The file id of the template text given to `templatestring`: a string, not a file of the
@@ -176,7 +173,6 @@ impl<'a> Evaluator<'a> {
             evaluated_anew: false,
             template_fn: None,
             inline: None,
-            root_dir: None,
         }
     }
 
@@ -200,7 +196,6 @@ impl<'a> Evaluator<'a> {
             evaluated_anew: false,
             template_fn: None,
             inline: None,
-            root_dir: self.root_dir.clone(),
         }
     }
 
@@ -1082,20 +1077,18 @@ impl<'a> Evaluator<'a> {
     /// was not known before evaluation.
     fn not_loaded(&mut self, name: &str, path: &str, at: Option<Span>) -> Reported {
         let msg = format!(
-            "cannot read `{path}` for `{name}`: kmsc reads files whose path is a literal or built from `path.module`, relative to the module"
+            "cannot read `{path}` for `{name}`: kmsc reads files whose path is a literal or built from `path.module`"
         );
         self.error(codes::FUNCTION, at, msg)
     }
 
-    /// `abspath(path)`: the path made absolute from the module's directory and cleaned,
-    /// with `/` separators. Terraform starts from where it runs (the root module), but
-    /// kmsc's `path.module` is `.` in every module, so `abspath(path.module)` (its common
-    /// use) needs the module's own directory.
+    /// `abspath(path)`: the path made absolute from where Terraform runs (the root
+    /// module's directory) and cleaned, with `/` separators.
     fn abspath(&self, path: &str) -> String {
         if path.starts_with('/') {
             return functions::clean_path(path);
         }
-        let dir = self.module.canonical_dir();
+        let dir = self.module.canonical_root_dir();
         functions::clean_path(&format!("{}/{path}", dir.to_string_lossy().replace('\\', "/")))
     }
 
@@ -1283,10 +1276,10 @@ impl<'a> Evaluator<'a> {
                             ));
                         };
                         let v = match name {
-                            "module" | "root" => Value::string("."),
+                            "module" => Value::string(self.module.path_module()),
+                            "root" => Value::string("."),
                             "cwd" => {
-                                let dir = self.root_dir.clone().unwrap_or_else(|| self.module.canonical_dir());
-                                Value::string(dir.to_string_lossy().replace('\\', "/"))
+                                Value::string(self.module.canonical_root_dir().to_string_lossy().replace('\\', "/"))
                             }
                             _ => {
                                 return Err(self.error(
@@ -1602,7 +1595,6 @@ impl<'a> Evaluator<'a> {
         let vars = crate::vars::resolve_inputs(self.sources, child.module, child.call, inputs, &mut scratch);
         self.diags.truncate(mark);
         let mut inner = Evaluator::new(self.sources, child.module, vars, self.sets);
-        inner.root_dir = self.root_dir.clone();
         inner.children = child.children.clone();
         inner.depth = self.depth;
         let mut outputs = BTreeMap::new();

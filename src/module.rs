@@ -732,7 +732,8 @@ pub struct Referenced {
 pub fn referenced_files(text: &str, body: &Body, path_module: &str) -> Referenced {
     use hcl::edit::expr::{Expression as E, FuncCall, TraversalOperator};
     use hcl::edit::template::Element;
-    use hcl::edit::visit::{Visit, visit_func_call};
+    use hcl::edit::template::ForTemplateExpr;
+    use hcl::edit::visit::{Visit, visit_for_template_expr, visit_func_call};
 
     struct Finder<'m> {
         found: Referenced,
@@ -762,6 +763,11 @@ pub fn referenced_files(text: &str, body: &Body, path_module: &str) -> Reference
                 _ => {}
             }
             visit_func_call(self, call);
+        }
+        fn visit_for_template_expr(&mut self, node: &ForTemplateExpr) {
+            // hcl-edit's walk skips the collection a `%{ for }` iterates over.
+            self.visit_expr(&node.collection_expr);
+            visit_for_template_expr(self, node);
         }
     }
     /// `path.module` or `path.root`: its value.
@@ -808,4 +814,28 @@ pub fn file_key(path: &str) -> String {
         p = rest;
     }
     p.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn referenced(src: &str, path_module: &str) -> Referenced {
+        let body: Body = src.parse().expect("parses");
+        referenced_files(src, &body, path_module)
+    }
+
+    #[test]
+    fn files_read_with_literal_paths_and_path_module_are_found() {
+        let r = referenced(
+            "a = file(\"${path.module}/p.json\")\nb = filemd5(\"${path.root}/x\")\nc = fileset(path.module, \"*.json\")\nd = file(var.f)\n",
+            "modules/kms",
+        );
+        assert_eq!(r.files, ["modules/kms/p.json"]);
+        assert_eq!(r.file_facts, [("filemd5".to_string(), "./x".to_string())]);
+        assert_eq!(r.filesets, [("modules/kms".to_string(), "*.json".to_string())]);
+        // In the collection of a template's `%{ for }` too.
+        let r = referenced("a = \"%{ for l in split(\"\\n\", file(\"principals.txt\")) }${l}%{ endfor }\"\n", ".");
+        assert_eq!(r.files, ["principals.txt"]);
+    }
 }

@@ -8,7 +8,8 @@ use std::collections::BTreeMap;
 
 use hcl::edit::expr::{Expression, Traversal, TraversalOperator};
 use hcl::edit::structure::Body;
-use hcl::edit::visit::{Visit, visit_traversal};
+use hcl::edit::template::ForTemplateExpr;
+use hcl::edit::visit::{Visit, visit_for_template_expr, visit_traversal};
 
 use crate::analysis::{AliasInfo, KeyInfo, KeyUse, Reference};
 use crate::compile::instances;
@@ -231,6 +232,12 @@ impl Visit for RefCollector<'_> {
         }
         visit_traversal(self, t);
     }
+
+    fn visit_for_template_expr(&mut self, node: &ForTemplateExpr) {
+        // hcl-edit's walk skips the collection a `%{ for }` iterates over.
+        self.visit_expr(&node.collection_expr);
+        visit_for_template_expr(self, node);
+    }
 }
 
 /// `KIND.NAME[index...].ATTRIBUTE` with `KIND` among `kinds` and an attribute that
@@ -288,5 +295,10 @@ mod tests {
         assert!(refs("x = aws_kms_key.a.policy\n").is_empty());
         assert!(refs("x = data.aws_kms_key.a.arn\n").is_empty());
         assert!(refs("x = aws_s3_bucket.a.arn\n").is_empty());
+        // The collection a template's `%{ for }` iterates over.
+        assert_eq!(
+            refs("x = \"%{ for k in aws_kms_key.a[*].arn }${k}%{ endfor }\"\n"),
+            [("aws_kms_key.a".into(), "arn".into())]
+        );
     }
 }

@@ -591,6 +591,9 @@ fn load_module(
     for (file, body) in overrides {
         crate::overrides::apply(&mut module, &mut c.sources, file, &body, &mut c.diagnostics);
     }
+    if lone_file && let Some(&file) = module.files.first() {
+        module.declared_beside = module::variables_declared_beside(c.sources.path(file));
+    }
     stack.push(module.canonical_dir());
     let mut children = Vec::new();
     for (i, call) in module.calls.iter().enumerate() {

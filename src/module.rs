@@ -112,6 +112,9 @@ pub struct Module {
     /// The results of `fileexists`, `filemd5`, ... calls (`eval::functions::FILE_FUNCTIONS`),
     /// computed when the module is loaded: by the function's name and the path's key.
     pub file_facts: BTreeMap<(String, String), Result<crate::eval::functions::FileFact, String>>,
+    /// For a module compiled from one file: the variables the other `.tf` files of its
+    /// directory declare (name → file name), for a hint when one is referenced.
+    pub declared_beside: BTreeMap<String, String>,
     /// Address → index in `resources` (first declaration), built on the first lookup: by
     /// then every file and override is collected.
     resource_index: std::sync::OnceLock<std::collections::HashMap<String, usize>>,
@@ -805,6 +808,48 @@ pub fn referenced_files(text: &str, body: &Body, path_module: &str) -> Reference
     let mut f = Finder { found: Referenced::default(), path_module };
     f.visit_body(body);
     f.found
+}
+
+/// Sibling files [`variables_declared_beside`] reads at most, and their largest size.
+const BESIDE_FILES: usize = 200;
+const BESIDE_BYTES: u64 = 1 << 20;
+
+/// The variables declared by the other `.tf` files of `file`'s directory (name → file
+/// name), for a module compiled from `file` alone: Terraform's module is the whole
+/// directory, so a reference to one of them gets a hint instead of a bare "undeclared".
+/// At most [`BESIDE_FILES`] files of at most [`BESIDE_BYTES`] are read; files that cannot
+/// be read or parsed are skipped.
+pub fn variables_declared_beside(file: &Path) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    let dir = match file.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let Ok(entries) = std::fs::read_dir(dir) else { return out };
+    let mut siblings: Vec<(String, PathBuf)> = entries
+        .flatten()
+        .filter_map(|e| Some((e.file_name().into_string().ok()?, e.path())))
+        .filter(|(name, _)| name.ends_with(".tf") && Some(std::ffi::OsStr::new(name)) != file.file_name())
+        .collect();
+    siblings.sort();
+    for (name, path) in siblings.into_iter().take(BESIDE_FILES) {
+        if !std::fs::metadata(&path).is_ok_and(|m| m.is_file() && m.len() <= BESIDE_BYTES) {
+            continue;
+        }
+        let Ok(text) = std::fs::read_to_string(&path) else { continue };
+        if !text.contains("variable") || crate::parse_guard::check(&text).is_some() {
+            continue;
+        }
+        let Ok(body) = hcl::edit::parser::parse_body(&text) else { continue };
+        for block in body.blocks() {
+            if block.ident.as_str() == "variable"
+                && let [label] = &block.labels[..]
+            {
+                out.entry(label_str(label).to_string()).or_insert_with(|| name.clone());
+            }
+        }
+    }
+    out
 }
 
 /// The key under which a `file()` path is recorded: `./a/b.json` and `a/b.json` are one.

@@ -587,3 +587,30 @@ resource "aws_kms_key" "k" {
     assert_eq!(d["labels"][0]["file"], "main.tf");
     assert_eq!(d["labels"][0]["line"], 10);
 }
+
+/// Given one file of a module whose variables are declared in a file beside it (as in
+/// `kmsc build main.tf` in CI), kmsc reads only that file, as documented, and says where
+/// each undeclared variable is declared and what to give it instead; given the directory,
+/// the same module is clean.
+#[test]
+fn one_file_of_a_module_points_at_the_variables_declared_beside_it() {
+    let o = kmsc(repo(), &["check", "examples/wordpress/main.tf"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains("help: `variables.tf` beside this file declares `variable \"web_role_arn\"`: a Terraform module is its whole directory, and kmsc given one file reads only that file; give kmsc the directory `examples/wordpress`"),
+        "{out}"
+    );
+    // The value in terraform.tfvars for a variable declared beside gets the same hint.
+    assert!(out.contains("warning[KMS006]: value for undeclared variable `name`"), "{out}");
+    assert!(out.contains("help: `variables.tf` beside this file declares `variable \"name\"`"), "{out}");
+    // A variable declared nowhere keeps the plain advice.
+    let dir = module("locals {\n  x = var.nowhere\n}\n");
+    std::fs::write(dir.path().join("variables.tf"), "variable \"elsewhere\" {}\n").unwrap();
+    let o = kmsc(dir.path(), &["check", "main.tf"]);
+    let out = stdout(&o);
+    assert!(out.contains("reference to undeclared input variable `nowhere`"), "{out}");
+    assert!(!out.contains("beside this file"), "{out}");
+    let o = kmsc(repo(), &["check", "examples/wordpress"]);
+    assert!(!stdout(&o).contains("undeclared"), "{}", stdout(&o));
+}

@@ -143,6 +143,15 @@ pub struct ChildModule<'a> {
     pub children: Vec<ChildModule<'a>>,
 }
 
+/// The hint for a variable declared in `file`, a file beside the one kmsc was given alone
+/// (in `dir`).
+pub fn beside_help(file: &str, name: &str, dir: &std::path::Path) -> String {
+    let dir = if dir.as_os_str().is_empty() { ".".into() } else { dir.to_string_lossy() };
+    format!(
+        "`{file}` beside this file declares `variable \"{name}\"`: a Terraform module is its whole directory, and kmsc given one file reads only that file; give kmsc the directory `{dir}`"
+    )
+}
+
 /// The functions that read files, which Terraform refuses inside a `templatestring`
 /// template.
 fn reads_files(name: &str) -> bool {
@@ -1248,11 +1257,18 @@ impl<'a> Evaluator<'a> {
                                 (v, 1, None)
                             }
                             None => {
-                                return Err(self.error(
+                                let err = self.error(
                                     codes::UNDEFINED,
                                     s,
                                     format!("reference to undeclared input variable `{name}`; declare it with a `variable \"{name}\"` block"),
-                                ));
+                                );
+                                if let Some(beside) = self.module.declared_beside.get(name) {
+                                    let help = beside_help(beside, name, &self.module.dir);
+                                    if let Some(d) = self.diags.last_mut() {
+                                        d.help = Some(help);
+                                    }
+                                }
+                                return Err(err);
                             }
                         }
                     }

@@ -592,7 +592,7 @@ fn load_module(
         crate::overrides::apply(&mut module, &mut c.sources, file, &body, &mut c.diagnostics);
     }
     if lone_file && let Some(&file) = module.files.first() {
-        module.declared_beside = module::variables_declared_beside(c.sources.path(file));
+        module.declared_beside = module::declared_beside(c.sources.path(file));
     }
     stack.push(module.canonical_dir());
     let mut children = Vec::new();

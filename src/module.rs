@@ -112,8 +112,9 @@ pub struct Module {
     /// The results of `fileexists`, `filemd5`, ... calls (`eval::functions::FILE_FUNCTIONS`),
     /// computed when the module is loaded: by the function's name and the path's key.
     pub file_facts: BTreeMap<(String, String), Result<crate::eval::functions::FileFact, String>>,
-    /// For a module compiled from one file: the variables the other `.tf` files of its
-    /// directory declare (name → file name), for a hint when one is referenced.
+    /// For a module compiled from one file: what the other `.tf` files of its directory
+    /// declare, by the reference that names it (`var.x`, `local.x`, `data.T.N`, `T.N`) →
+    /// file name, for a hint when one is referenced.
     pub declared_beside: BTreeMap<String, String>,
     /// Address → index in `resources` (first declaration), built on the first lookup: by
     /// then every file and override is collected.
@@ -814,12 +815,12 @@ pub fn referenced_files(text: &str, body: &Body, path_module: &str) -> Reference
 const BESIDE_FILES: usize = 200;
 const BESIDE_BYTES: u64 = 1 << 20;
 
-/// The variables declared by the other `.tf` files of `file`'s directory (name → file
-/// name), for a module compiled from `file` alone: Terraform's module is the whole
-/// directory, so a reference to one of them gets a hint instead of a bare "undeclared".
-/// At most [`BESIDE_FILES`] files of at most [`BESIDE_BYTES`] are read; files that cannot
-/// be read or parsed are skipped.
-pub fn variables_declared_beside(file: &Path) -> BTreeMap<String, String> {
+/// What the other `.tf` files of `file`'s directory declare (by the reference that names
+/// it: `var.x`, `local.x`, `data.T.N`, `T.N` → file name), for a module compiled from
+/// `file` alone: Terraform's module is the whole directory, so a reference to one of them
+/// gets a hint instead of a bare "undeclared". At most [`BESIDE_FILES`] files of at most
+/// [`BESIDE_BYTES`] are read; files that cannot be read or parsed are skipped.
+pub fn declared_beside(file: &Path) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
     let dir = match file.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
@@ -837,15 +838,21 @@ pub fn variables_declared_beside(file: &Path) -> BTreeMap<String, String> {
             continue;
         }
         let Ok(text) = std::fs::read_to_string(&path) else { continue };
-        if !text.contains("variable") || crate::parse_guard::check(&text).is_some() {
+        if crate::parse_guard::check(&text).is_some() {
             continue;
         }
         let Ok(body) = hcl::edit::parser::parse_body(&text) else { continue };
         for block in body.blocks() {
-            if block.ident.as_str() == "variable"
-                && let [label] = &block.labels[..]
-            {
-                out.entry(label_str(label).to_string()).or_insert_with(|| name.clone());
+            let labels: Vec<&str> = block.labels.iter().map(label_str).collect();
+            let mut add = |reference: String| {
+                out.entry(reference).or_insert_with(|| name.clone());
+            };
+            match (block.ident.as_str(), &labels[..]) {
+                ("variable", [n]) => add(format!("var.{n}")),
+                ("data", [t, n]) => add(format!("data.{t}.{n}")),
+                ("resource", [t, n]) => add(format!("{t}.{n}")),
+                ("locals", []) => block.body.attributes().for_each(|a| add(format!("local.{}", a.key.as_str()))),
+                _ => {}
             }
         }
     }

@@ -297,8 +297,8 @@ fn load_added(
             diags.push(
                 Diagnostic::new(codes::VARIABLE, Severity::Warning, format!("value for undeclared variable `{name}`"))
                     .at(span)
-                    .help(match module.declared_beside.get(&name) {
-                        Some(beside) => crate::eval::beside_help(beside, &name, &module.dir),
+                    .help(match module.declared_beside.get(&format!("var.{name}")) {
+                        Some(beside) => crate::eval::beside_help(beside, &format!("var.{name}"), &module.dir),
                         None => format!("declare it with a `variable \"{name}\"` block, or remove it from this file"),
                     }),
             );

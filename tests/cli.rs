@@ -598,19 +598,29 @@ fn one_file_of_a_module_points_at_the_variables_declared_beside_it() {
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let out = stdout(&o);
     assert!(
-        out.contains("help: `variables.tf` beside this file declares `variable \"web_role_arn\"`: a Terraform module is its whole directory, and kmsc given one file reads only that file; give kmsc the directory `examples/wordpress`"),
+        out.contains("help: `variables.tf` beside this file declares `var.web_role_arn`: a Terraform module is its whole directory, and kmsc given one file reads only that file; give kmsc the directory `examples/wordpress`"),
         "{out}"
     );
     // The value in terraform.tfvars for a variable declared beside gets the same hint.
     assert!(out.contains("warning[KMS006]: value for undeclared variable `name`"), "{out}");
-    assert!(out.contains("help: `variables.tf` beside this file declares `variable \"name\"`"), "{out}");
-    // A variable declared nowhere keeps the plain advice.
-    let dir = module("locals {\n  x = var.nowhere\n}\n");
-    std::fs::write(dir.path().join("variables.tf"), "variable \"elsewhere\" {}\n").unwrap();
+    assert!(out.contains("help: `variables.tf` beside this file declares `var.name`"), "{out}");
+    // Locals, data sources and resources declared beside get it too; a variable declared
+    // nowhere keeps the plain advice.
+    let dir = module(
+        "locals {\n  x = [var.nowhere, local.names, data.aws_caller_identity.current.account_id, aws_iam_role.web.arn]\n}\n",
+    );
+    std::fs::write(
+        dir.path().join("other.tf"),
+        "variable \"elsewhere\" {}\nlocals {\n  names = []\n}\ndata \"aws_caller_identity\" \"current\" {}\nresource \"aws_iam_role\" \"web\" {}\n",
+    )
+    .unwrap();
     let o = kmsc(dir.path(), &["check", "main.tf"]);
     let out = stdout(&o);
     assert!(out.contains("reference to undeclared input variable `nowhere`"), "{out}");
-    assert!(!out.contains("beside this file"), "{out}");
+    assert_eq!(out.matches("help: `other.tf` beside this file declares").count(), 3, "{out}");
+    for reference in ["local.names", "data.aws_caller_identity.current", "aws_iam_role.web"] {
+        assert!(out.contains(&format!("declares `{reference}`")), "{out}");
+    }
     let o = kmsc(repo(), &["check", "examples/wordpress"]);
     assert!(!stdout(&o).contains("undeclared"), "{}", stdout(&o));
 }

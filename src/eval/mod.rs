@@ -143,12 +143,12 @@ pub struct ChildModule<'a> {
     pub children: Vec<ChildModule<'a>>,
 }
 
-/// The hint for a variable declared in `file`, a file beside the one kmsc was given alone
-/// (in `dir`).
-pub fn beside_help(file: &str, name: &str, dir: &std::path::Path) -> String {
+/// The hint for what `reference` names (`var.x`, `local.x`, ...), declared in `file`, a
+/// file beside the one kmsc was given alone (in `dir`).
+pub fn beside_help(file: &str, reference: &str, dir: &std::path::Path) -> String {
     let dir = if dir.as_os_str().is_empty() { ".".into() } else { dir.to_string_lossy() };
     format!(
-        "`{file}` beside this file declares `variable \"{name}\"`: a Terraform module is its whole directory, and kmsc given one file reads only that file; give kmsc the directory `{dir}`"
+        "`{file}` beside this file declares `{reference}`: a Terraform module is its whole directory, and kmsc given one file reads only that file; give kmsc the directory `{dir}`"
     )
 }
 
@@ -281,6 +281,19 @@ impl<'a> Evaluator<'a> {
             Some(r) => self.source_text(file, r.start, r.end).trim().to_string(),
             None => String::from("(expression)"),
         }
+    }
+
+    /// The error of a reference to something the module does not declare: with a hint when
+    /// a file beside the one kmsc was given alone declares it.
+    fn undeclared(&mut self, span: Option<Span>, message: String, reference: &str) -> Reported {
+        let err = self.error(codes::UNDEFINED, span, message);
+        if let Some(beside) = self.module.declared_beside.get(reference) {
+            let help = beside_help(beside, reference, &self.module.dir);
+            if let Some(d) = self.diags.last_mut() {
+                d.help = Some(help);
+            }
+        }
+        err
     }
 
     pub(crate) fn error(&mut self, code: &'static str, span: Option<Span>, message: impl Into<String>) -> Reported {
@@ -1257,18 +1270,11 @@ impl<'a> Evaluator<'a> {
                                 (v, 1, None)
                             }
                             None => {
-                                let err = self.error(
-                                    codes::UNDEFINED,
+                                return Err(self.undeclared(
                                     s,
                                     format!("reference to undeclared input variable `{name}`; declare it with a `variable \"{name}\"` block"),
-                                );
-                                if let Some(beside) = self.module.declared_beside.get(name) {
-                                    let help = beside_help(beside, name, &self.module.dir);
-                                    if let Some(d) = self.diags.last_mut() {
-                                        d.help = Some(help);
-                                    }
-                                }
-                                return Err(err);
+                                    &format!("var.{name}"),
+                                ));
                             }
                         }
                     }
@@ -1340,10 +1346,10 @@ impl<'a> Evaluator<'a> {
                         let address = format!("data.{kind}.{name}");
                         if self.module.resource(&address).is_none() {
                             let s = self.span_of(file, t);
-                            return Err(self.error(
-                                codes::UNDEFINED,
+                            return Err(self.undeclared(
                                 s,
                                 format!("reference to undeclared data source `{address}`"),
+                                &address,
                             ));
                         }
                         let base = match self.module.resource(&address) {
@@ -1376,10 +1382,10 @@ impl<'a> Evaluator<'a> {
                         let address = format!("{kind}.{name}");
                         if self.module.resource(&address).is_none() {
                             let s = self.span_of(file, t);
-                            return Err(self.error(
-                                codes::UNDEFINED,
+                            return Err(self.undeclared(
                                 s,
                                 format!("reference to undeclared resource `{address}`"),
+                                &address,
                             ));
                         }
                         (Value::unknown(address.clone(), Type::Dynamic), 1, Some(address))
@@ -1642,11 +1648,8 @@ impl<'a> Evaluator<'a> {
             None => {}
         }
         let Some(def) = self.module.locals.get(name) else {
-            return Err(self.error(
-                codes::UNDEFINED,
-                use_span,
-                format!("reference to undeclared local value `{name}`"),
-            ));
+            let msg = format!("reference to undeclared local value `{name}`");
+            return Err(self.undeclared(use_span, msg, &format!("local.{name}")));
         };
         let def = def.clone();
         self.locals.borrow_mut().insert(name.to_string(), LocalState::InProgress);

@@ -811,8 +811,9 @@ pub fn referenced_files(text: &str, body: &Body, path_module: &str) -> Reference
     f.found
 }
 
-/// Sibling files [`variables_declared_beside`] reads at most, and their largest size.
+/// The sibling files [`declared_beside`] reads at most.
 const BESIDE_FILES: usize = 200;
+/// The largest sibling file [`declared_beside`] reads.
 const BESIDE_BYTES: u64 = 1 << 20;
 
 /// What the other `.tf` files of `file`'s directory declare (by the reference that names

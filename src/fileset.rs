@@ -12,7 +12,8 @@
 //! Limits: a listing visits at most [`MAX_VISITED`] directory entries and returns at most
 //! [`MAX_MATCHES`] files; braces may expand to at most [`MAX_ALTERNATIVES`] patterns.
 //! Symbolic links to files are listed (as Terraform does); symbolic links to directories
-//! are not followed (no loops).
+//! are not followed (no loops). As in Terraform, the pattern is joined to the path and
+//! cleaned, so leading `..` components list files outside the path (`../shared/*.json`).
 
 use std::path::Path;
 
@@ -23,30 +24,74 @@ pub const MAX_MATCHES: usize = 10_000;
 /// Patterns one pattern's braces may expand to.
 pub const MAX_ALTERNATIVES: usize = 1_000;
 
-/// The files under `base` matching `pattern`, relative to `base`, sorted; or why they
-/// cannot be listed (an invalid pattern, a limit).
+/// The files matching `pattern` from `base`, relative to `base`, sorted; or why they
+/// cannot be listed (an invalid pattern, a limit). As in Terraform, the pattern is joined
+/// to the path and cleaned, so `..` components lead out of `base` (`../shared/*.json`
+/// gives `../shared/a.json`).
 pub fn list(base: &Path, pattern: &str) -> Result<Vec<String>, String> {
     let patterns = expand_braces(pattern)?;
-    let patterns: Vec<Vec<&str>> = patterns.iter().map(|p| components(p)).collect();
+    // Each pattern cleaned, by the number of directories it first goes up.
+    let mut by_ups: std::collections::BTreeMap<usize, Vec<Vec<String>>> = std::collections::BTreeMap::new();
     for p in &patterns {
-        for c in p.iter().filter(|c| **c != "**") {
+        let parts = cleaned(p);
+        for c in parts.iter().filter(|c| *c != "**") {
             check_component(c)?;
         }
+        let ups = parts.iter().take_while(|c| *c == "..").count();
+        by_ups.entry(ups).or_default().push(parts[ups..].to_vec());
     }
+    let mut found = Vec::new();
+    let mut visited = 0usize;
+    for (ups, patterns) in &by_ups {
+        let mut from = base.to_path_buf();
+        for _ in 0..*ups {
+            from.push("..");
+        }
+        let prefix = "../".repeat(*ups);
+        let patterns: Vec<Vec<&str>> = patterns.iter().map(|p| p.iter().map(String::as_str).collect()).collect();
+        walk(&from, &patterns, &prefix, &mut visited, &mut found)?;
+    }
+    found.sort();
+    found.dedup();
+    Ok(found)
+}
+
+/// The components of `pattern` cleaned as Go's `filepath.Join` cleans the joined path:
+/// empty and `.` components dropped, `a/..` pairs removed; `..` components left at the
+/// start go up from the path.
+fn cleaned(pattern: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for c in components(pattern) {
+        if c == ".." && out.last().is_some_and(|l| l != "..") {
+            out.pop();
+        } else {
+            out.push(c.to_string());
+        }
+    }
+    out
+}
+
+/// Lists the regular files under `base` matching one of `patterns` (components), each
+/// added to `found` as `prefix` and its path relative to `base`.
+fn walk(
+    base: &Path,
+    patterns: &[Vec<&str>],
+    prefix: &str,
+    visited: &mut usize,
+    found: &mut Vec<String>,
+) -> Result<(), String> {
     // How deep to look: every component of the longest pattern, or all the way for `**`.
     let depth = if patterns.iter().any(|p| p.contains(&"**")) {
         usize::MAX
     } else {
         patterns.iter().map(Vec::len).max().unwrap_or(0)
     };
-    let mut found = Vec::new();
-    let mut visited = 0usize;
     let mut stack: Vec<(std::path::PathBuf, String, usize)> = vec![(base.to_path_buf(), String::new(), 0)];
     while let Some((dir, rel, level)) = stack.pop() {
         let Ok(entries) = std::fs::read_dir(&dir) else { continue };
         for entry in entries.flatten() {
-            visited += 1;
-            if visited > MAX_VISITED {
+            *visited += 1;
+            if *visited > MAX_VISITED {
                 return Err(format!("it visits more than {MAX_VISITED} files and directories, over kmsc's limit"));
             }
             let Ok(name) = entry.file_name().into_string() else { continue };
@@ -62,15 +107,14 @@ pub fn list(base: &Path, pattern: &str) -> Result<Vec<String>, String> {
             let regular =
                 kind.is_file() || (kind.is_symlink() && std::fs::metadata(entry.path()).is_ok_and(|m| m.is_file()));
             if regular && patterns.iter().any(|p| matches_path(p, &path)) {
-                found.push(path);
+                found.push(format!("{prefix}{path}"));
                 if found.len() > MAX_MATCHES {
                     return Err(format!("it matches more than {MAX_MATCHES} files, over kmsc's limit"));
                 }
             }
         }
     }
-    found.sort();
-    Ok(found)
+    Ok(())
 }
 
 /// The components of a pattern: `a//b/` is `a`, `b` (as the path it is joined to is
@@ -337,6 +381,12 @@ mod tests {
         assert_eq!(list(root, "*.json").unwrap(), ["top.json"]);
         assert!(list(root, "nothing/*").unwrap().is_empty());
         assert!(list(&root.join("missing"), "*").unwrap().is_empty());
+        // `..` leads out of the path, as Terraform joins and cleans the two.
+        let team = root.join("policies/team");
+        assert_eq!(list(&team, "../*.json").unwrap(), ["../a.json", "../b.json"]);
+        assert_eq!(list(&team, "../../*.json").unwrap(), ["../../top.json"]);
+        assert_eq!(list(&team, "x/../../a.json").unwrap(), ["../a.json"]);
+        assert_eq!(list(&team, "{../a.json,c.json,./c.json}").unwrap(), ["../a.json", "c.json"]);
     }
 
     /// More matches than the limit: refused, not listed.

@@ -943,7 +943,7 @@ impl<'a> Evaluator<'a> {
         }
         let names: Vec<&str> = vars.iter().map(|(k, _)| k.as_str()).collect();
         if let Some((free, at)) = template::first_free_name(template, &names) {
-            let msg = format!("error in `{name}`: vars map does not contain key {}", functions::go_quote(free));
+            let msg = format!("error in `{name}`: vars map does not contain key {}", functions::go_quote(&free));
             let at = at.and_then(|r| self.place(file, r.start, r.end)).or(span);
             return Err(self.error(codes::FUNCTION, at, msg));
         }

@@ -3,7 +3,7 @@
 use std::ops::Range;
 
 use hcl::edit::Span as _;
-use hcl::edit::expr::{Expression, ObjectKey, TraversalOperator};
+use hcl::edit::expr::Expression;
 use hcl::edit::template::{Directive, Element, Template};
 
 use super::{EvalResult, Evaluator, Reported, Scope};
@@ -231,102 +231,65 @@ fn strips_before(el: &Element) -> bool {
 /// `for`s, with the byte range of the reference. Terraform checks every reference of a
 /// `templatefile` or `templatestring` template against the variables given to it before
 /// evaluating the template, so a reference in a branch not taken fails too.
-pub(super) fn first_free_name<'t>(t: &'t Template, names: &[&str]) -> Option<(&'t str, Option<Range<usize>>)> {
-    struct Walk<'t, 'n> {
+pub(super) fn first_free_name(t: &Template, names: &[&str]) -> Option<(String, Option<Range<usize>>)> {
+    use hcl::edit::expr::ForExpr;
+    use hcl::edit::template::ForTemplateExpr;
+    use hcl::edit::visit::{Visit, visit_expr, visit_template};
+
+    struct Walk<'n> {
         names: &'n [&'n str],
-        bound: Vec<&'t str>,
-        found: Option<(&'t str, Option<Range<usize>>)>,
+        bound: Vec<String>,
+        found: Option<(String, Option<Range<usize>>)>,
     }
-    impl<'t> Walk<'t, '_> {
-        fn expr(&mut self, e: &'t Expression) {
+    impl Walk<'_> {
+        /// Walks `inside` with the loop's names bound.
+        fn bound_in(&mut self, key: Option<&str>, value: &str, inside: impl FnOnce(&mut Self)) {
+            let mark = self.bound.len();
+            self.bound.extend(key.map(str::to_string));
+            self.bound.push(value.to_string());
+            inside(self);
+            self.bound.truncate(mark);
+        }
+    }
+    // hcl-edit's walk reaches every variable through `visit_expr`; attribute names and
+    // identifier object keys are not expressions. Its walk of a template `for` skips the
+    // collection, and neither `for` knows its names are bound, hence the two overrides.
+    impl Visit for Walk<'_> {
+        fn visit_expr(&mut self, e: &Expression) {
             if self.found.is_some() {
                 return;
             }
             match e {
                 Expression::Variable(id) => {
                     let name = id.as_str();
-                    if !self.names.contains(&name) && !self.bound.contains(&name) {
-                        self.found = Some((name, id.span()));
+                    if !self.names.contains(&name) && !self.bound.iter().any(|b| b == name) {
+                        self.found = Some((name.to_string(), id.span()));
                     }
                 }
-                Expression::ForExpr(f) => {
-                    self.expr(&f.intro.collection_expr);
-                    let mark = self.bound.len();
-                    self.bound.extend(f.intro.key_var.iter().map(|k| k.as_str()));
-                    self.bound.push(f.intro.value_var.as_str());
-                    if let Some(k) = &f.key_expr {
-                        self.expr(k);
-                    }
-                    self.expr(&f.value_expr);
-                    if let Some(c) = &f.cond {
-                        self.expr(&c.expr);
-                    }
-                    self.bound.truncate(mark);
-                }
-                Expression::StringTemplate(s) => self.template(s),
-                Expression::HeredocTemplate(h) => self.template(&h.template),
-                Expression::Array(a) => a.iter().for_each(|e| self.expr(e)),
-                Expression::Object(o) => {
-                    for (k, v) in o.iter() {
-                        if let ObjectKey::Expression(k) = k {
-                            self.expr(k);
-                        }
-                        self.expr(v.expr());
-                    }
-                }
-                Expression::Parenthesis(p) => self.expr(p.inner()),
-                Expression::Conditional(c) => {
-                    self.expr(&c.cond_expr);
-                    self.expr(&c.true_expr);
-                    self.expr(&c.false_expr);
-                }
-                Expression::FuncCall(c) => c.args.iter().for_each(|e| self.expr(e)),
-                Expression::UnaryOp(u) => self.expr(&u.expr),
-                Expression::BinaryOp(b) => {
-                    self.expr(&b.lhs_expr);
-                    self.expr(&b.rhs_expr);
-                }
-                Expression::Traversal(tr) => {
-                    self.expr(&tr.expr);
-                    for op in tr.operators.iter() {
-                        if let TraversalOperator::Index(i) = op.value() {
-                            self.expr(i);
-                        }
-                    }
-                }
-                Expression::Null(_) | Expression::Bool(_) | Expression::Number(_) | Expression::String(_) => {}
+                e => visit_expr(self, e),
             }
         }
-
-        fn template(&mut self, t: &'t Template) {
-            for el in t.iter() {
-                match el {
-                    Element::Literal(_) => {}
-                    Element::Interpolation(i) => self.expr(&i.expr),
-                    Element::Directive(d) => match &**d {
-                        Directive::If(i) => {
-                            self.expr(&i.if_expr.cond_expr);
-                            self.template(&i.if_expr.template);
-                            if let Some(e) = &i.else_expr {
-                                self.template(&e.template);
-                            }
-                        }
-                        Directive::For(f) => {
-                            let intro = &f.for_expr;
-                            self.expr(&intro.collection_expr);
-                            let mark = self.bound.len();
-                            self.bound.extend(intro.key_var.iter().map(|k| k.as_str()));
-                            self.bound.push(intro.value_var.as_str());
-                            self.template(&intro.template);
-                            self.bound.truncate(mark);
-                        }
-                    },
+        fn visit_for_expr(&mut self, f: &ForExpr) {
+            self.visit_expr(&f.intro.collection_expr);
+            let key = f.intro.key_var.as_ref().map(|k| k.as_str());
+            self.bound_in(key, f.intro.value_var.as_str(), |w| {
+                if let Some(k) = &f.key_expr {
+                    w.visit_expr(k);
                 }
-            }
+                w.visit_expr(&f.value_expr);
+                if let Some(c) = &f.cond {
+                    w.visit_expr(&c.expr);
+                }
+            });
+        }
+        fn visit_for_template_expr(&mut self, f: &ForTemplateExpr) {
+            self.visit_expr(&f.collection_expr);
+            let key = f.key_var.as_ref().map(|k| k.as_str());
+            self.bound_in(key, f.value_var.as_str(), |w| visit_template(w, &f.template));
         }
     }
     let mut walk = Walk { names, bound: Vec::new(), found: None };
-    walk.template(t);
+    visit_template(&mut walk, t);
     walk.found
 }
 
@@ -366,7 +329,7 @@ mod tests {
 
     fn free(text: &str, names: &[&str]) -> Option<(String, Option<Range<usize>>)> {
         let t = hcl::edit::parser::parse_template(text).expect("template parses");
-        first_free_name(&t, names).map(|(n, r)| (n.to_string(), r))
+        first_free_name(&t, names)
     }
 
     #[test]

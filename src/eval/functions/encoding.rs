@@ -1,5 +1,6 @@
 //! Encoding functions: `base64encode`, `base64decode`, `textencodebase64`,
-//! `textdecodebase64`, `base64gzip`, `urlencode`, `csvdecode`.
+//! `textdecodebase64`, `urlencode`, `csvdecode` (`base64gzip` is
+//! `hashing::unknown_until_apply`).
 
 use super::FnError;
 use super::util::{arg_err, check_len, err, go_quote, new_string, text};
@@ -402,13 +403,6 @@ pub(super) fn textdecodebase64(args: &[Value]) -> Result<Value, FnError> {
             arg_err(0, format!("the given string contains symbols that are not defined for {}", charset.iana_name()))
         }
     }
-}
-
-/// `base64gzip(str)`: Terraform gives the string gzipped by Go's `compress/gzip`, in
-/// standard Base64. kmsc cannot reproduce that compressor's output byte for byte, so the
-/// result is left unknown until apply (shown with the call's text), as for `uuid`.
-pub(super) fn base64gzip(_args: &[Value]) -> Result<Value, FnError> {
-    Err(FnError::Unknown)
 }
 
 /// `urlencode(str)`: Go's `url.QueryEscape` (space as `+`, other reserved bytes as `%XX`).

@@ -119,15 +119,11 @@ pub(super) fn uuidv5(args: &[Value]) -> Result<Value, FnError> {
 }
 
 /// `uuid()`, `timestamp()`, `bcrypt(str, cost...)`: a new value on every run (a random
-/// UUID, the time, a random salt), which Terraform leaves unknown until apply.
+/// UUID, the time, a random salt), which Terraform leaves unknown until apply. Also the
+/// functions kmsc leaves unknown: `base64gzip(str)` (the bytes of Go's `compress/gzip`
+/// cannot be reproduced) and `rsadecrypt(ciphertext, privatekey)` (kmsc does not decrypt;
+/// the ciphertext, a Windows password, is usually unknown until apply anyway).
 pub(super) fn unknown_until_apply(_args: &[Value]) -> Result<Value, FnError> {
-    Err(FnError::Unknown)
-}
-
-/// `rsadecrypt(ciphertext, privatekey)`: Terraform decrypts with the RSA private key (a
-/// Windows instance's password, from `password_data`, usually unknown until apply). kmsc
-/// does not decrypt: the result is left unknown, shown with the call's text.
-pub(super) fn rsadecrypt(_args: &[Value]) -> Result<Value, FnError> {
     Err(FnError::Unknown)
 }
 
